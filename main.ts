@@ -1,0 +1,41 @@
+/** Entry point: config → recorder → HTTP server; stops every camera cleanly on SIGINT/SIGTERM. */
+import { ConfigError, loadConfig } from "./src/config/config.ts";
+import { createLogger } from "./src/log.ts";
+import { createRecorder } from "./src/server.ts";
+
+let config;
+try {
+  config = loadConfig(Deno.args, Deno.env.toObject());
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`nvr: ${err.message}\nSee README.md (Configuration) for every setting.`);
+  Deno.exit(2);
+}
+
+const log = createLogger(config.logFormat);
+const recorder = createRecorder(config, { log });
+let server: Deno.HttpServer;
+try {
+  server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: ({ hostname, port }) => log.info("listening", { url: `http://${hostname}:${port}/` }),
+  }, recorder.app.fetch);
+} catch (err) {
+  console.error(`nvr: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  Deno.exit(1);
+}
+await recorder.start();
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info("stopping", { signal });
+  // Ctrl-C in a terminal reaches the GStreamer children too: give them time to finish.
+  await recorder.shutdown(signal === "SIGINT" ? 3000 : 0);
+  await server.shutdown();
+  Deno.exit(0);
+};
+Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));

@@ -1,0 +1,106 @@
+/** The seed's camera API: /api/boot/end, /api/camera, /api/camera/record/status. */
+import { Hono } from "hono";
+import type { Camera } from "../cameras/camera.ts";
+import { CameraEdit, CameraInput, fieldErrors, IdParam, RecordStatus } from "../cameras/schemas.ts";
+import { type CameraService, type CameraView } from "../cameras/service.ts";
+import { maskUrl } from "../cameras/source_url.ts";
+import type { SessionSummary } from "../storage/session.ts";
+import { HttpError, readBody } from "./http_errors.ts";
+import type { Urls } from "./urls.ts";
+
+export function parseIds(params: { gid?: string; seq?: string }): { gid: number; seq: number } {
+  const gid = IdParam.safeParse(params.gid);
+  const seq = IdParam.safeParse(params.seq);
+  if (!gid.success || !seq.success) {
+    throw new HttpError(400, "invalid path", [
+      ...(gid.success ? [] : fieldErrors(gid.error).map((e) => ({ ...e, field: "gid" }))),
+      ...(seq.success ? [] : fieldErrors(seq.error).map((e) => ({ ...e, field: "seq" }))),
+    ]);
+  }
+  return { gid: gid.data, seq: seq.data };
+}
+
+export function cameraRoutes(service: CameraService, urls: Urls) {
+  const app = new Hono();
+
+  const contract = (base: string, camera: Camera) => ({
+    status: 1,
+    isRec: camera.isRec,
+    inserted: camera.inserted,
+    updated: camera.updated,
+    stream_url: urls.stream(base, camera.gid, camera.seq),
+  });
+  const recordUrl = (base: string, closed?: SessionSummary) =>
+    closed && closed.segments > 0 ? urls.session(base, closed) : null;
+  const view = (base: string, c: CameraView) => ({
+    seq: c.seq,
+    gid: c.gid,
+    name: c.name,
+    iaddr: maskUrl(c.iaddr),
+    protocol: c.protocol,
+    isRec: c.isRec,
+    inserted: c.inserted,
+    updated: c.updated,
+    stream_url: urls.stream(base, c.gid, c.seq),
+    state: c.status.state,
+    since: new Date(c.status.since).toISOString(),
+    last_error: c.status.lastError ?? null,
+    reconnects: c.status.reconnects,
+    segments: c.status.segments,
+    last_segment_at: c.status.lastSegmentAt ? new Date(c.status.lastSegmentAt).toISOString() : null,
+    codec: c.status.codec ?? null,
+    recording: c.status.recordingSession
+      ? urls.session(base, { gid: c.gid, seq: c.seq, ...c.status.recordingSession })
+      : null,
+  });
+
+  app.get("/boot/end", (c) => c.json(service.bootEnded() ? 1 : 0));
+
+  app.get("/camera", (c) => c.json(service.list().map((cam) => view(urls.base(c), cam))));
+
+  app.get("/camera/seq/:seq/gid/:gid", (c) => {
+    const { gid, seq } = parseIds(c.req.param());
+    const cam = service.get(gid, seq);
+    if (!cam) throw new HttpError(404, `camera gid=${gid} seq=${seq} not found`);
+    return c.json(view(urls.base(c), cam));
+  });
+
+  app.post("/camera", async (c) => {
+    const body = await readBody(c, CameraInput);
+    const camera = await service.add(body);
+    return c.json(contract(urls.base(c), camera), 201);
+  });
+
+  app.put("/camera/record/status", async (c) => {
+    const body = await readBody(c, RecordStatus);
+    const { camera, closed } = await service.setRecording(body.gid, body.seq, body.isRec);
+    return c.json({
+      ...contract(urls.base(c), camera),
+      record_url: recordUrl(urls.base(c), closed),
+    });
+  });
+
+  app.put("/camera", async (c) => {
+    const body = await readBody(c, CameraEdit);
+    const { camera, closed } = await service.edit(body);
+    return c.json({
+      ...contract(urls.base(c), camera),
+      record_url: recordUrl(urls.base(c), closed),
+    });
+  });
+
+  app.delete("/camera/seq/:seq/gid/:gid", async (c) => {
+    const { gid, seq } = parseIds(c.req.param());
+    const removed = await service.remove(gid, seq);
+    return c.json(removed ? 1 : 0, removed ? 200 : 404);
+  });
+
+  app.get("/deleted", async (c) => c.json(await service.listDeleted()));
+
+  app.delete("/deleted/:id", async (c) => {
+    const purged = await service.purgeDeleted(c.req.param("id"));
+    return c.json(purged ? 1 : 0, purged ? 200 : 404);
+  });
+
+  return app;
+}

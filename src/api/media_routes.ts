@@ -1,0 +1,136 @@
+/**
+ * Media under the contract's URL shapes, straight from the media root:
+ *   /{gid}/{seq}/hls/index.m3u8, /{gid}/{seq}/hls/{segment}       live
+ *   /{gid}/{seq}/{date}/{time}/index.m3u8, …/{segment}             one recording session
+ *   /{gid}/{seq}/{date}/index.m3u8                                 a whole day (composed)
+ * Each path part must match a strict pattern, and the resolved file must lie
+ * inside the media root (no `..`, no absolute path, no symlink out).
+ */
+import { Hono } from "hono";
+import { join, sep } from "node:path";
+import {
+  DATE_RE,
+  ID_RE,
+  LIVE_DIR,
+  LIVE_SEGMENT_RE,
+  PLAYLIST,
+  SEGMENT_RE,
+  TIME_RE,
+} from "../storage/layout.ts";
+import type { Catalog } from "../storage/catalog.ts";
+import {
+  parsePlaylist,
+  type PlaylistSegment,
+  renderPlaylist,
+  targetDurationFor,
+} from "../storage/playlist.ts";
+import { serveFile } from "./serve_file.ts";
+import { HttpError } from "./http_errors.ts";
+
+const NO_CACHE = "no-cache";
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
+  const app = new Hono();
+  let realRoot: string | undefined;
+
+  /** The file's real path when it is inside the media root, else undefined. */
+  const confine = async (path: string): Promise<string | undefined> => {
+    realRoot ??= await Deno.realPath(mediaRoot);
+    try {
+      const real = await Deno.realPath(path);
+      return real.startsWith(realRoot + sep) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const notFound = () => new HttpError(404, "not found");
+
+  const serve = async (req: Request, parts: string[], cache: string) => {
+    const real = await confine(join(mediaRoot, ...parts));
+    if (!real) throw notFound();
+    return serveFile(req, real, cache);
+  };
+
+  const ids = (gid: string, seq: string) => {
+    if (!ID_RE.test(gid) || !ID_RE.test(seq)) throw notFound();
+  };
+
+  const live = (c: { req: { raw: Request } }, gid: string, seq: string, file: string) => {
+    ids(gid, seq);
+    if (file === PLAYLIST) return serve(c.req.raw, [gid, seq, LIVE_DIR, file], NO_CACHE);
+    if (LIVE_SEGMENT_RE.test(file)) return serve(c.req.raw, [gid, seq, LIVE_DIR, file], IMMUTABLE);
+    throw notFound();
+  };
+
+  app.on(["GET", "HEAD"], "/:gid/:seq/index.m3u8", (c) => {
+    const { gid, seq } = c.req.param();
+    return live(c, gid, seq, PLAYLIST);
+  });
+
+  app.on(["GET", "HEAD"], "/:gid/:seq/hls/:file", (c) => {
+    const { gid, seq, file } = c.req.param();
+    return live(c, gid, seq, file);
+  });
+
+  app.on(["GET", "HEAD"], "/:gid/:seq/:date/index.m3u8", async (c) => {
+    const { gid, seq, date } = c.req.param();
+    ids(gid, seq);
+    if (!DATE_RE.test(date)) throw notFound();
+    const text = await dayPlaylist(mediaRoot, catalog, Number(gid), Number(seq), date);
+    if (text === undefined) throw notFound();
+    return new Response(c.req.method === "HEAD" ? null : text, {
+      headers: { "content-type": "application/vnd.apple.mpegurl", "cache-control": NO_CACHE },
+    });
+  });
+
+  app.on(["GET", "HEAD"], "/:gid/:seq/:date/:time/:file", (c) => {
+    const { gid, seq, date, time, file } = c.req.param();
+    ids(gid, seq);
+    if (!DATE_RE.test(date) || !TIME_RE.test(time)) throw notFound();
+    if (file === PLAYLIST) return serve(c.req.raw, [gid, seq, date, time, file], NO_CACHE);
+    if (SEGMENT_RE.test(file)) return serve(c.req.raw, [gid, seq, date, time, file], IMMUTABLE);
+    throw notFound();
+  });
+
+  return app;
+}
+
+/**
+ * One playlist for a whole day: every session's segments in order, a
+ * discontinuity between sessions. Ends (VOD) unless a session is still recording.
+ */
+export async function dayPlaylist(
+  mediaRoot: string,
+  catalog: Catalog,
+  gid: number,
+  seq: number,
+  date: string,
+): Promise<string | undefined> {
+  const sessions = catalog.sessions(gid, seq, date);
+  if (sessions.length === 0) return undefined;
+  const segments: PlaylistSegment[] = [];
+  for (const s of sessions) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(
+        join(mediaRoot, String(gid), String(seq), date, s.time, PLAYLIST),
+      );
+    } catch {
+      continue;
+    }
+    parsePlaylist(text).segments.forEach((seg, i) =>
+      segments.push({
+        ...seg,
+        uri: `${s.time}/${seg.uri}`,
+        discontinuity: seg.discontinuity || (i === 0 && segments.length > 0),
+      })
+    );
+  }
+  const open = sessions.some((s) => s.open);
+  return renderPlaylist({
+    targetDuration: targetDurationFor(segments, 1),
+    type: open ? "EVENT" : "VOD",
+    ended: !open,
+  }, segments);
+}

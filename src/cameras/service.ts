@@ -1,0 +1,237 @@
+/**
+ * The camera service: the registry, one recorder per camera, and the rules of the
+ * seed's API (identity (gid, seq), group moves, deletion into the deleted area).
+ * Calls on the same camera are serialized.
+ */
+import { join } from "node:path";
+import type { Logger } from "../log.ts";
+import type { Catalog } from "../storage/catalog.ts";
+import { exists, listDir, moveDir } from "../storage/files.ts";
+import {
+  cameraDir,
+  DELETED_DIR,
+  DELETED_RE,
+  deletedFolderName,
+  liveDir,
+} from "../storage/layout.ts";
+import type { SessionSummary } from "../storage/session.ts";
+import { contractTimestamp } from "../time.ts";
+import { type CameraRecorder, type CameraStatus } from "../recorder/camera_recorder.ts";
+import { type Camera, cameraKey } from "./camera.ts";
+import { KeyedMutex } from "./keyed_mutex.ts";
+import type { Registry } from "./registry.ts";
+import type { CameraEdit, CameraInput } from "./schemas.ts";
+
+export class NotFoundError extends Error {}
+export class ConflictError extends Error {}
+
+export interface CameraView extends Camera {
+  status: CameraStatus;
+}
+
+export interface ChangeResult {
+  camera: Camera;
+  /** The recording session this call closed, if any. */
+  closed?: SessionSummary;
+}
+
+export interface ServiceDeps {
+  mediaRoot: string;
+  registry: Registry;
+  catalog: Catalog;
+  log: Logger;
+  now: () => number;
+  createRecorder: (camera: Camera) => CameraRecorder;
+}
+
+export class CameraService {
+  #d: ServiceDeps;
+  #recorders = new Map<string, CameraRecorder>();
+  #mutex = new KeyedMutex();
+  #bootKeys: string[] = [];
+
+  constructor(deps: ServiceDeps) {
+    this.#d = deps;
+  }
+
+  list(): CameraView[] {
+    return this.#d.registry.list().map((c) => this.#view(c));
+  }
+
+  get(gid: number, seq: number): CameraView | undefined {
+    const c = this.#d.registry.get(gid, seq);
+    return c && this.#view(c);
+  }
+
+  recorder(gid: number, seq: number): CameraRecorder | undefined {
+    return this.#recorders.get(cameraKey(gid, seq));
+  }
+
+  #view(c: Camera): CameraView {
+    const status = this.#recorders.get(cameraKey(c.gid, c.seq))?.status ??
+      { state: "stopped", since: 0, reconnects: 0, segments: 0, started: false };
+    return { ...c, status };
+  }
+
+  /** Starts recorders for every registered camera; these are the boot cameras. */
+  async startAll(): Promise<void> {
+    const cameras = this.#d.registry.list();
+    this.#bootKeys = cameras.map((c) => cameraKey(c.gid, c.seq));
+    await Promise.all(
+      cameras.filter((c) => !this.#recorders.has(cameraKey(c.gid, c.seq))).map((c) =>
+        this.#startRecorder(c)
+      ),
+    );
+  }
+
+  /** 1 when every boot camera reached PLAYING or failed with a recorded reason. */
+  bootEnded(): boolean {
+    return this.#bootKeys.every((k) => this.#recorders.get(k)?.status.started ?? true);
+  }
+
+  async #startRecorder(camera: Camera): Promise<void> {
+    const recorder = this.#d.createRecorder(camera);
+    this.#recorders.set(cameraKey(camera.gid, camera.seq), recorder);
+    await recorder.start();
+  }
+
+  async add(input: CameraInput): Promise<Camera> {
+    return await this.#mutex.run([cameraKey(input.gid, input.seq)], async () => {
+      if (this.#d.registry.get(input.gid, input.seq)) {
+        throw new ConflictError(`camera gid=${input.gid} seq=${input.seq} already exists`);
+      }
+      const now = contractTimestamp(this.#d.now());
+      const camera: Camera = { ...input, inserted: now, updated: now };
+      await this.#d.registry.put(camera);
+      await this.#startRecorder(camera);
+      this.#d.log.info("camera added", { camera: cameraKey(camera.gid, camera.seq) });
+      return camera;
+    });
+  }
+
+  async edit(input: CameraEdit): Promise<ChangeResult> {
+    const from = cameraKey(input.b_gid, input.seq);
+    const to = cameraKey(input.gid, input.seq);
+    return await this.#mutex.run([from, to], async () => {
+      const old = this.#d.registry.get(input.b_gid, input.seq);
+      if (!old) throw new NotFoundError(`camera gid=${input.b_gid} seq=${input.seq} not found`);
+      const moving = input.gid !== input.b_gid;
+      if (moving && this.#d.registry.get(input.gid, input.seq)) {
+        throw new ConflictError(`camera gid=${input.gid} seq=${input.seq} already exists`);
+      }
+      const camera: Camera = {
+        gid: input.gid,
+        seq: input.seq,
+        name: input.name,
+        iaddr: input.iaddr,
+        protocol: input.protocol,
+        isRec: input.isRec,
+        inserted: old.inserted,
+        updated: contractTimestamp(this.#d.now()),
+      };
+      const recorder = this.#recorders.get(from);
+      if (moving || camera.iaddr !== old.iaddr || !recorder) {
+        const closed = await recorder?.stop();
+        this.#recorders.delete(from);
+        if (moving) await this.#moveRecordings(input.b_gid, input.gid, input.seq);
+        await this.#d.registry.put(camera, { gid: old.gid, seq: old.seq });
+        await this.#startRecorder(camera);
+        this.#d.log.info("camera changed", { camera: to, from, restarted: true });
+        return { camera, closed: closed && moving ? { ...closed, gid: input.gid } : closed };
+      }
+      await this.#d.registry.put(camera);
+      const closed = camera.isRec !== old.isRec
+        ? recorder.setRecording(camera.isRec === 1)
+        : undefined;
+      return { camera, closed };
+    });
+  }
+
+  async setRecording(gid: number, seq: number, isRec: 0 | 1): Promise<ChangeResult> {
+    const key = cameraKey(gid, seq);
+    return await this.#mutex.run([key], async () => {
+      const old = this.#d.registry.get(gid, seq);
+      if (!old) throw new NotFoundError(`camera gid=${gid} seq=${seq} not found`);
+      const camera: Camera = { ...old, isRec, updated: contractTimestamp(this.#d.now()) };
+      await this.#d.registry.put(camera);
+      const recorder = this.#recorders.get(key);
+      const closed = old.isRec !== isRec ? recorder?.setRecording(isRec === 1) : undefined;
+      return { camera, closed };
+    });
+  }
+
+  /** Stops the camera, unregisters it and moves its recordings to the deleted area. */
+  async remove(gid: number, seq: number): Promise<boolean> {
+    const key = cameraKey(gid, seq);
+    return await this.#mutex.run([key], async () => {
+      if (!this.#d.registry.get(gid, seq)) return false;
+      await this.#recorders.get(key)?.stop();
+      this.#recorders.delete(key);
+      await this.#d.registry.remove(gid, seq);
+      const dir = cameraDir(this.#d.mediaRoot, gid, seq);
+      await Deno.remove(liveDir(this.#d.mediaRoot, gid, seq), { recursive: true }).catch(() => {});
+      if (await exists(dir)) {
+        let target = join(
+          this.#d.mediaRoot,
+          DELETED_DIR,
+          deletedFolderName(gid, seq, new Date(this.#d.now())),
+        );
+        for (let i = 1; await exists(target); i++) target = target.replace(/(-\d+)?$/, `-${i}`);
+        await moveDir(dir, target);
+        this.#d.log.info("camera deleted; recordings moved", { camera: key, to: target });
+      }
+      this.#d.catalog.forget(gid, seq);
+      return true;
+    });
+  }
+
+  async #moveRecordings(fromGid: number, toGid: number, seq: number): Promise<void> {
+    const from = cameraDir(this.#d.mediaRoot, fromGid, seq);
+    const to = cameraDir(this.#d.mediaRoot, toGid, seq);
+    await Deno.remove(liveDir(this.#d.mediaRoot, fromGid, seq), { recursive: true }).catch(
+      () => {},
+    );
+    if (!(await exists(from))) return;
+    if (!(await exists(to))) {
+      await moveDir(from, to);
+    } else {
+      // Leftovers at the target (not a registered camera): merge day by day, session by session.
+      for (const date of await listDir(from, "dir")) {
+        for (const time of await listDir(join(from, date), "dir")) {
+          let target = join(to, date, time);
+          for (let i = 1; await exists(target); i++) {
+            target = join(to, date, String(Number(time) + i).padStart(6, "0"));
+          }
+          await moveDir(join(from, date, time), target);
+        }
+      }
+      await Deno.remove(from, { recursive: true }).catch(() => {});
+    }
+    this.#d.catalog.move(fromGid, toGid, seq);
+  }
+
+  /** Folders in the deleted area: `{gid}_{seq}_{YYYYMMDD-HHMMSS}`. */
+  async listDeleted(): Promise<{ id: string; gid: number; seq: number }[]> {
+    const names = await listDir(join(this.#d.mediaRoot, DELETED_DIR), "dir");
+    return names.flatMap((id) => {
+      const m = DELETED_RE.exec(id);
+      return m ? [{ id, gid: Number(m[1]), seq: Number(m[2]) }] : [];
+    });
+  }
+
+  /** Permanently removes one folder of the deleted area. */
+  async purgeDeleted(id: string): Promise<boolean> {
+    if (!DELETED_RE.test(id)) return false;
+    const dir = join(this.#d.mediaRoot, DELETED_DIR, id);
+    if (!(await exists(dir))) return false;
+    await Deno.remove(dir, { recursive: true });
+    this.#d.log.info("deleted recordings purged", { id });
+    return true;
+  }
+
+  /** Stops every camera; see CameraRecorder.stop for `signalledMs`. */
+  async shutdown(signalledMs = 0): Promise<void> {
+    await Promise.all([...this.#recorders.values()].map((r) => r.stop(signalledMs)));
+    this.#recorders.clear();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Camera source addresses (`iaddr`): validation, credential handling and masking.
+ *
+ * Everything that reaches a gst-launch argv must be one property value, never
+ * pipeline syntax; values are double-quoted in argv, so a quote, a backslash,
+ * whitespace or a control character is refused here.
+ */
+
+export type SourceKind = "rtsp" | "test";
+
+export interface Source {
+  kind: SourceKind;
+  /** Location without credentials (rtsp), or the test pattern name (test). */
+  location: string;
+  user?: string;
+  password?: string;
+}
+
+/** Patterns of GStreamer's videotestsrc a `test://` source may name. */
+export const TEST_PATTERNS = [
+  "smpte",
+  "ball",
+  "snow",
+  "black",
+  "white",
+  "gamut",
+  "bar",
+  "pinwheel",
+];
+
+const FORBIDDEN = /[\s"\\\u0000-\u001f\u007f]/;
+
+export class SourceError extends Error {}
+
+/** Parses and validates an iaddr; throws SourceError with a user-facing message. */
+export function parseSource(iaddr: string): Source {
+  if (iaddr.length > 2048) throw new SourceError("iaddr is longer than 2048 characters");
+  if (FORBIDDEN.test(iaddr)) {
+    throw new SourceError(
+      "iaddr must not contain whitespace, quotes, backslashes or control characters",
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(iaddr);
+  } catch {
+    throw new SourceError("iaddr is not a valid URL");
+  }
+  const scheme = url.protocol.slice(0, -1).toLowerCase();
+  if (scheme === "test") {
+    const pattern = url.hostname || "smpte";
+    if (!TEST_PATTERNS.includes(pattern)) {
+      throw new SourceError(`test:// pattern must be one of ${TEST_PATTERNS.join(", ")}`);
+    }
+    return { kind: "test", location: pattern };
+  }
+  if (scheme !== "rtsp" && scheme !== "rtsps") {
+    throw new SourceError(
+      `iaddr scheme "${scheme}:" is not supported (use rtsp://, rtsps:// or test://)`,
+    );
+  }
+  if (!url.hostname) throw new SourceError("iaddr has no host");
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new SourceError("iaddr credentials are not valid percent-encoding");
+    }
+  };
+  const user = url.username ? decode(url.username) : undefined;
+  const password = url.password ? decode(url.password) : undefined;
+  for (const part of [user, password]) {
+    if (part !== undefined && FORBIDDEN.test(part)) {
+      throw new SourceError(
+        "iaddr credentials must not contain quotes, backslashes or control characters",
+      );
+    }
+  }
+  url.username = "";
+  url.password = "";
+  const location = url.href;
+  if (FORBIDDEN.test(location)) {
+    throw new SourceError("iaddr contains characters that cannot be used");
+  }
+  return { kind: "rtsp", location, user, password };
+}
+
+/** The iaddr with its password replaced by `***` (safe to show and log). */
+export function maskUrl(iaddr: string): string {
+  return maskSecrets(iaddr);
+}
+
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"']*):([^\s@/"']*)@/gi;
+const PW_PROPERTY = /\b(user-pw=)("[^"]*"|\S+)/g;
+
+/** Masks passwords in any text: URLs with user:password@ and rtspsrc `user-pw=` values. */
+export function maskSecrets(text: string): string {
+  return text.replace(URL_PASSWORD, "$1:***@").replace(PW_PROPERTY, "$1***");
+}

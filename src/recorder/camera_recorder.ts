@@ -1,0 +1,345 @@
+/**
+ * Records one camera: supervises its gst-launch child, turns closed segments into
+ * the live playlist and, while recording, into recording sessions.
+ *
+ * Recording on/off takes effect at a segment boundary: the connection to the
+ * camera is never restarted for it. Turning recording on keeps the segment being
+ * written (a few seconds of pre-roll); turning it off keeps the segment that holds
+ * the moment it was turned off, then closes the session.
+ */
+import { join } from "node:path";
+import type { Camera } from "../cameras/camera.ts";
+import { parseSource, type Source } from "../cameras/source_url.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { Catalog } from "../storage/catalog.ts";
+import { liveDir } from "../storage/layout.ts";
+import { LiveWindow } from "../storage/live_window.ts";
+import { RecordingSession, type SessionSummary } from "../storage/session.ts";
+import { localDate } from "../time.ts";
+import { isNotLinked, parseBusLine, summarizeError } from "./bus.ts";
+import type { Spawner } from "./child_process.ts";
+import { buildPipelineArgs, type Codec, GST_LAUNCH } from "./pipeline.ts";
+import { Supervisor } from "./supervisor.ts";
+
+export type CameraState =
+  | "connecting"
+  | "streaming"
+  | "recording"
+  | "reconnecting"
+  | "failed"
+  | "stopped";
+
+export interface RecorderDeps {
+  mediaRoot: string;
+  segmentSeconds: number;
+  liveSegments: number;
+  clock: Clock;
+  spawn: Spawner;
+  catalog: Catalog;
+  log: Logger;
+  /** rtspsrc jitter buffer latency (ms); also subtracted when timing segments. */
+  latencyMs?: number;
+}
+
+export interface CameraStatus {
+  state: CameraState;
+  since: number;
+  lastError?: string;
+  reconnects: number;
+  segments: number;
+  lastSegmentAt?: number;
+  codec?: Codec;
+  pid?: number;
+  recordingSession?: { date: string; time: string };
+  /** The pipeline reached PLAYING or failed with a recorded reason at least once. */
+  started: boolean;
+}
+
+export class CameraRecorder {
+  readonly gid: number;
+  readonly seq: number;
+  #d: RecorderDeps;
+  #source?: Source;
+  #supervisor?: Supervisor;
+  #live: LiveWindow;
+  #codec: Codec = "h264";
+  #wantRecord: boolean;
+  #session?: RecordingSession;
+  /** Recording was turned off at this time; the session closes after the segment holding it. */
+  #closeAt?: number;
+  #queue: Promise<void> = Promise.resolve();
+  #run = {
+    id: "",
+    anchor: NaN,
+    openedAt: NaN,
+    open: undefined as undefined | { rt: number },
+    segments: 0,
+  };
+  #newRun = true;
+  #stderr: string[] = [];
+  #status: CameraStatus;
+
+  constructor(camera: Camera, deps: RecorderDeps) {
+    this.gid = camera.gid;
+    this.seq = camera.seq;
+    this.#d = deps;
+    this.#wantRecord = camera.isRec === 1;
+    this.#live = new LiveWindow(
+      liveDir(deps.mediaRoot, camera.gid, camera.seq),
+      deps.liveSegments,
+      deps.segmentSeconds,
+    );
+    this.#status = {
+      state: "connecting",
+      since: deps.clock.now(),
+      reconnects: 0,
+      segments: 0,
+      started: false,
+    };
+    try {
+      this.#source = parseSource(camera.iaddr);
+    } catch (err) {
+      this.#setState("failed", (err as Error).message);
+      this.#status.started = true;
+    }
+  }
+
+  get status(): CameraStatus {
+    const s = this.#session?.summary;
+    return {
+      ...this.#status,
+      pid: this.#supervisor?.pid,
+      codec: this.#source?.kind === "rtsp" ? this.#codec : undefined,
+      recordingSession: s && this.#closeAt === undefined
+        ? { date: s.date, time: s.time }
+        : undefined,
+    };
+  }
+
+  get recording(): boolean {
+    return this.#wantRecord;
+  }
+
+  async start(): Promise<void> {
+    if (!this.#source || this.#supervisor) return;
+    await this.#live.reset();
+    const latencyMs = this.#d.latencyMs ?? 200;
+    const segmentMs = this.#d.segmentSeconds * 1000;
+    this.#supervisor = new Supervisor({
+      spawn: this.#d.spawn,
+      command: GST_LAUNCH,
+      clock: this.#d.clock,
+      stallMs: Math.max(15_000, segmentMs * 3 + 8_000),
+      stopGraceMs: 5000,
+      args: () =>
+        buildPipelineArgs({
+          source: this.#source!,
+          codec: this.#codec,
+          locationPattern: join(this.#live.dir, `${this.#newRunId()}_%05d.ts`),
+          segmentSeconds: this.#d.segmentSeconds,
+          latencyMs,
+          watchdogMs: Math.max(5000, segmentMs * 2 + 4000),
+        }),
+      onStart: () => {
+        this.#stderr = [];
+        this.#newRun = true;
+        this.#setState("connecting");
+      },
+      onLine: (stream, line) => this.#onLine(stream, line),
+      onExit: (result, delay) => {
+        const error = summarizeError(this.#stderr) ??
+          (result.stalled
+            ? "no data from camera (watchdog)"
+            : `gst-launch exited (code ${result.code}${
+              result.signal ? `, ${result.signal}` : ""
+            })`);
+        this.#queue = this.#queue.then(() => this.#afterRun());
+        if (this.#status.state === "stopped") return;
+        this.#status.reconnects++;
+        this.#status.started = true;
+        // Wrong codec guess: the stream had no matching branch. Try the other one at once.
+        if (isNotLinked(error) && this.#run.segments === 0 && this.#source?.kind === "rtsp") {
+          this.#codec = this.#codec === "h264" ? "h265" : "h264";
+          this.#d.log.info("trying other codec", { camera: this.key, codec: this.#codec });
+          return 100;
+        }
+        this.#setState(result.healthy ? "reconnecting" : "failed", error);
+        this.#d.log.warn("camera pipeline ended", {
+          camera: this.key,
+          error,
+          code: result.code,
+          restartInMs: delay,
+        });
+        return delay;
+      },
+    });
+    this.#supervisor.start();
+  }
+
+  get key(): string {
+    return `${this.gid}/${this.seq}`;
+  }
+
+  /**
+   * Stops the child (EOS: the last segment is finalized) and closes any session.
+   * Returns the summary of the session it closed.
+   */
+  async stop(signalledMs = 0): Promise<SessionSummary | undefined> {
+    this.#setState("stopped");
+    await this.#supervisor?.stop(signalledMs);
+    this.#supervisor = undefined;
+    await this.#queue;
+    return await this.#closeSession("camera stopped");
+  }
+
+  /**
+   * Turns recording on or off at the next segment boundary. Returns the session
+   * that turning off will close (its folder names the record_url), if any.
+   */
+  setRecording(on: boolean): SessionSummary | undefined {
+    this.#wantRecord = on;
+    if (on) {
+      this.#closeAt = undefined;
+      if (this.#status.state === "streaming") this.#setState("recording");
+      return undefined;
+    }
+    if (!this.#session) return undefined;
+    this.#closeAt = this.#d.clock.now();
+    if (this.#status.state === "recording") this.#setState("streaming");
+    // A camera that is down would never close the session: close it now.
+    if (!this.#supervisor?.running || this.#run.open === undefined) {
+      this.#queue = this.#queue.then(() => this.#closeSession("recording stopped").then(() => {}));
+    }
+    return this.#session.summary;
+  }
+
+  /** Resolves once every segment event received so far has been written. */
+  settled(): Promise<void> {
+    return this.#queue;
+  }
+
+  #newRunId(): string {
+    this.#run = {
+      id: this.#d.clock.now().toString(36),
+      anchor: NaN,
+      openedAt: NaN,
+      open: undefined,
+      segments: 0,
+    };
+    return this.#run.id;
+  }
+
+  #setState(state: CameraState, error?: string): void {
+    if (this.#status.state === "stopped" && state !== "stopped") return;
+    if (state !== this.#status.state) {
+      this.#status.state = state;
+      this.#status.since = this.#d.clock.now();
+    }
+    if (error !== undefined) this.#status.lastError = error;
+  }
+
+  #onLine(stream: "stdout" | "stderr", line: string): void {
+    if (stream === "stderr") {
+      this.#stderr.push(line);
+      if (this.#stderr.length > 40) this.#stderr.shift();
+      return;
+    }
+    const event = parseBusLine(line);
+    if (!event) return;
+    const now = this.#d.clock.now();
+    const latency = this.#d.latencyMs ?? 200;
+    switch (event.type) {
+      case "playing":
+        this.#status.started = true;
+        break;
+      case "fragment-opened": {
+        const rtMs = event.runningTimeNs / 1e6;
+        if (Number.isNaN(this.#run.anchor)) this.#run.anchor = now - latency - rtMs;
+        this.#run.open = { rt: rtMs };
+        this.#status.started = true;
+        this.#supervisor?.kick(false);
+        this.#setState(this.#wantRecord ? "recording" : "streaming");
+        break;
+      }
+      case "fragment-closed": {
+        const open = this.#run.open;
+        if (!open) break;
+        const rtMs = event.runningTimeNs / 1e6;
+        const startMs = Math.round(this.#run.anchor + open.rt);
+        const durationMs = Math.max(1, Math.round(rtMs - open.rt));
+        this.#run.open = undefined;
+        this.#run.segments++;
+        this.#supervisor?.kick(true);
+        const newRun = this.#newRun;
+        this.#newRun = false;
+        this.#queue = this.#queue.then(() =>
+          this.#onSegment(event.location, startMs, durationMs, newRun)
+        );
+        break;
+      }
+    }
+  }
+
+  async #onSegment(path: string, startMs: number, durationMs: number, newRun: boolean) {
+    try {
+      await this.#live.push(path, startMs, durationMs, newRun);
+      const keep = this.#wantRecord || (this.#closeAt !== undefined && startMs <= this.#closeAt);
+      if (keep) {
+        if (this.#session && localDate(startMs) !== this.#session.summary.date) {
+          await this.#closeSession("midnight", false);
+        }
+        if (!this.#session) {
+          this.#session = await RecordingSession.open(
+            this.#d.mediaRoot,
+            this.gid,
+            this.seq,
+            startMs,
+            this.#d.segmentSeconds,
+          );
+          this.#d.catalog.put(this.#session.summary);
+          this.#d.log.info("recording session opened", {
+            camera: this.key,
+            dir: this.#session.dir,
+          });
+        }
+        await this.#session.append(path, startMs, durationMs, newRun);
+      }
+      if (this.#closeAt !== undefined && !this.#wantRecord) {
+        await this.#closeSession("recording stopped");
+      }
+      this.#status.segments++;
+      this.#status.lastSegmentAt = startMs + durationMs;
+    } catch (err) {
+      this.#setState("failed", `storage: ${(err as Error).message}`);
+      this.#d.log.error("cannot store segment", {
+        camera: this.key,
+        error: (err as Error).message,
+      });
+    }
+  }
+
+  async #afterRun(): Promise<void> {
+    // A session waiting to close gets no more segments from this run.
+    if (this.#closeAt !== undefined) await this.#closeSession("recording stopped");
+  }
+
+  async #closeSession(reason: string, clearCloseAt = true): Promise<SessionSummary | undefined> {
+    const session = this.#session;
+    if (clearCloseAt) this.#closeAt = undefined;
+    if (!session) return undefined;
+    this.#session = undefined;
+    try {
+      const summary = await session.close(reason);
+      this.#d.catalog.put(summary);
+      this.#d.log.info("recording session closed", { camera: this.key, dir: session.dir, reason });
+      return summary;
+    } catch (err) {
+      this.#d.log.error("cannot close session", {
+        camera: this.key,
+        error: (err as Error).message,
+      });
+      return session.summary;
+    }
+  }
+}

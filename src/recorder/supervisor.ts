@@ -1,0 +1,179 @@
+/**
+ * Keeps one child process running: spawns it, restarts it whenever it exits
+ * (exit code 0 included: GStreamer exits 0 when the camera closes the stream),
+ * waits a capped exponential backoff between failures, kills a child that
+ * stalls (the watchdog), and stops it with SIGINT, then SIGKILL after a grace.
+ */
+import { type Clock, sleep } from "../clock.ts";
+import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.ts";
+import type { ChildExit, ChildHandle, Spawner } from "./child_process.ts";
+
+export interface RunResult extends ChildExit {
+  /** How long the run lasted. */
+  durationMs: number;
+  /** The watchdog killed it. */
+  stalled: boolean;
+  /** A line handler marked the run as healthy (e.g. it produced a segment). */
+  healthy: boolean;
+}
+
+export interface SupervisorOptions {
+  spawn: Spawner;
+  command: string;
+  /** Rebuilt before every run. */
+  args: () => string[];
+  clock: Clock;
+  /** Kill the child when `kick()` was not called for this long. */
+  stallMs: number;
+  /** Time between SIGINT and SIGKILL when stopping. */
+  stopGraceMs: number;
+  backoff?: BackoffOptions;
+  onStart?: (child: ChildHandle) => void;
+  onLine?: (stream: "stdout" | "stderr", line: string) => void;
+  /** Returns the delay before the next run; by default capped backoff on failures. */
+  onExit?: (result: RunResult, defaultDelayMs: number) => number | void;
+}
+
+export class Supervisor {
+  #o: SupervisorOptions;
+  #child?: ChildHandle;
+  #stop = new AbortController();
+  #loop?: Promise<void>;
+  #lastKick = 0;
+  #healthy = false;
+  #stalled = false;
+  #failures = 0;
+  #watchdog?: number;
+  restarts = 0;
+
+  constructor(options: SupervisorOptions) {
+    this.#o = options;
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** Resets the watchdog; `healthy` marks the current run as a success. */
+  kick(healthy = true): void {
+    this.#lastKick = this.#o.clock.now();
+    if (healthy) this.#healthy = true;
+  }
+
+  /**
+   * Stops the child (SIGINT, then SIGKILL after the grace) and the restart loop.
+   * `signalledMs`: the child already got a SIGINT (Ctrl-C reaches the whole process
+   * group); wait this long for it to finish on its own, as a second SIGINT would make
+   * gst-launch abort without finalizing the last segment.
+   */
+  async stop(signalledMs = 0): Promise<void> {
+    this.#stop.abort();
+    const child = this.#child;
+    if (child && signalledMs > 0) {
+      let timer: number | undefined;
+      const waited = new Promise<void>((r) => timer = this.#o.clock.setTimeout(r, signalledMs));
+      await Promise.race([child.status, waited]);
+      this.#o.clock.clearTimeout(timer!);
+    }
+    if (child && this.#child === child) await this.#terminate(child);
+    await this.#loop;
+  }
+
+  /** Ends the current run (the loop restarts it); used when the config changed. */
+  async restartNow(): Promise<void> {
+    const child = this.#child;
+    if (child) await this.#terminate(child);
+  }
+
+  async #terminate(child: ChildHandle): Promise<void> {
+    child.kill("SIGINT");
+    const { clock, stopGraceMs } = this.#o;
+    let timer: number | undefined;
+    const killed = new Promise<void>((resolve) => {
+      timer = clock.setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve();
+      }, stopGraceMs);
+    });
+    await Promise.race([child.status, killed]);
+    clock.clearTimeout(timer!);
+    await child.status;
+  }
+
+  #armWatchdog(child: ChildHandle): void {
+    const { clock, stallMs } = this.#o;
+    const check = () => {
+      if (this.#child !== child) return;
+      if (clock.now() - this.#lastKick >= stallMs) {
+        this.#stalled = true;
+        this.#terminate(child);
+        return;
+      }
+      this.#watchdog = clock.setTimeout(
+        check,
+        Math.max(50, this.#lastKick + stallMs - clock.now()),
+      );
+    };
+    this.#watchdog = clock.setTimeout(check, stallMs);
+  }
+
+  async #run(): Promise<void> {
+    const o = this.#o;
+    while (!this.#stop.signal.aborted) {
+      const startedAt = o.clock.now();
+      this.#lastKick = startedAt;
+      this.#healthy = false;
+      this.#stalled = false;
+      let child: ChildHandle;
+      try {
+        child = o.spawn(o.command, o.args());
+      } catch (err) {
+        const result: RunResult = {
+          code: -1,
+          signal: null,
+          durationMs: 0,
+          stalled: false,
+          healthy: false,
+        };
+        o.onLine?.("stderr", `ERROR: from element spawn: ${(err as Error).message}`);
+        await this.#pause(result);
+        continue;
+      }
+      this.#child = child;
+      o.onStart?.(child);
+      this.#armWatchdog(child);
+      for await (const { stream, line } of child.lines) o.onLine?.(stream, line);
+      const exit = await child.status;
+      o.clock.clearTimeout(this.#watchdog!);
+      this.#child = undefined;
+      const result: RunResult = {
+        ...exit,
+        durationMs: o.clock.now() - startedAt,
+        stalled: this.#stalled,
+        healthy: this.#healthy,
+      };
+      if (this.#stop.signal.aborted) {
+        o.onExit?.(result, 0);
+        break;
+      }
+      this.restarts++;
+      await this.#pause(result);
+    }
+  }
+
+  async #pause(result: RunResult): Promise<void> {
+    if (result.healthy) this.#failures = 0;
+    const delay = backoffDelay(this.#failures, this.#o.backoff ?? DEFAULT_BACKOFF);
+    if (!result.healthy) this.#failures++;
+    const chosen = this.#o.onExit?.(result, result.healthy ? 500 : delay);
+    await sleep(this.#o.clock, chosen ?? (result.healthy ? 500 : delay), this.#stop.signal);
+  }
+}

@@ -1,0 +1,106 @@
+/** Builds the whole recorder from a resolved config: storage, cameras, HTTP app. */
+import { Hono } from "hono";
+import { cameraRoutes } from "./api/camera_routes.ts";
+import { errorBody, HttpError } from "./api/http_errors.ts";
+import { mediaRoutes } from "./api/media_routes.ts";
+import { recordingRoutes } from "./api/recording_routes.ts";
+import { createUrls } from "./api/urls.ts";
+import { webRoutes } from "./web/routes.ts";
+import { loadBootCameras } from "./cameras/boot.ts";
+import { Registry } from "./cameras/registry.ts";
+import { CameraService, ConflictError, NotFoundError } from "./cameras/service.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { Config } from "./config/config.ts";
+import type { Logger } from "./log.ts";
+import { CameraRecorder } from "./recorder/camera_recorder.ts";
+import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
+import { Catalog } from "./storage/catalog.ts";
+
+export interface ServerDeps {
+  log: Logger;
+  clock?: Clock;
+  spawn?: Spawner;
+}
+
+export interface Recorder {
+  app: Hono;
+  service: CameraService;
+  catalog: Catalog;
+  /** Loads the registry and catalog, applies the controller's list, starts cameras. */
+  start(): Promise<void>;
+  /** Stops every camera; `signalledMs` > 0 when the children got the same SIGINT. */
+  shutdown(signalledMs?: number): Promise<void>;
+}
+
+export const DEMO_CAMERA = {
+  gid: 1,
+  seq: 1,
+  name: "Demo camera",
+  iaddr: "test://ball",
+  protocol: "test" as const,
+  isRec: 1 as const,
+};
+
+export function createRecorder(config: Config, deps: ServerDeps): Recorder {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log;
+  const registry = new Registry(config.dataDir);
+  const catalog = new Catalog(config.mediaRoot);
+  const service = new CameraService({
+    mediaRoot: config.mediaRoot,
+    registry,
+    catalog,
+    log,
+    now: () => clock.now(),
+    createRecorder: (camera) =>
+      new CameraRecorder(camera, {
+        mediaRoot: config.mediaRoot,
+        segmentSeconds: config.segmentSeconds,
+        liveSegments: config.liveSegments,
+        clock,
+        spawn: deps.spawn ?? denoSpawner,
+        catalog,
+        log,
+      }),
+  });
+  const urls = createUrls(config.publicUrl);
+
+  const app = new Hono();
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json(errorBody(err), err.status);
+    if (err instanceof NotFoundError) return c.json({ status: 0, error: err.message }, 404);
+    if (err instanceof ConflictError) return c.json({ status: 0, error: err.message }, 409);
+    log.error("request failed", { path: c.req.path, error: String(err) });
+    return c.json({ status: 0, error: "internal error" }, 500);
+  });
+  app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
+  app.route("/api", cameraRoutes(service, urls));
+  app.route("/api/recordings", recordingRoutes(catalog, urls));
+  app.get("/api/health", (c) => c.json({ status: 1, cameras: service.list().length }));
+  app.route("/", webRoutes());
+  app.route("/", mediaRoutes(config.mediaRoot, catalog));
+
+  return {
+    app,
+    service,
+    catalog,
+    async start() {
+      await Deno.mkdir(config.mediaRoot, { recursive: true });
+      await Deno.mkdir(config.dataDir, { recursive: true });
+      const report = await catalog.rebuild();
+      log.info("catalog rebuilt from disk", { ...report });
+      await loadBootCameras(registry, config.controllerUrl, log, clock.now());
+      const noCamera = registry.list().length === 0;
+      if (config.demo === "on" || (config.demo === "auto" && noCamera && !config.controllerUrl)) {
+        if (!registry.get(DEMO_CAMERA.gid, DEMO_CAMERA.seq)) {
+          log.info("no camera configured: adding the synthetic demo camera", {
+            iaddr: DEMO_CAMERA.iaddr,
+          });
+          await service.add(DEMO_CAMERA);
+        }
+      }
+      await service.startAll();
+    },
+    shutdown: (signalledMs = 0) => service.shutdown(signalledMs),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The on-disk layout under the media root. Every name here round-trips:
+ * a path can be built from its parts and parsed back into them.
+ *
+ *   {root}/{gid}/{seq}/hls/index.m3u8                live playlist (rolling window)
+ *   {root}/{gid}/{seq}/hls/{run}_{n}.ts              live segments, as GStreamer writes them
+ *   {root}/{gid}/{seq}/{YYYY-MM-DD}/{HHMMSS}/        one recording session
+ *       index.m3u8                                   its playlist (append-only, ENDLIST when closed)
+ *       {startEpochMs}_{durationMs}.ts               its segments (hard links of live segments)
+ *       session.json                                 summary, written when the session closes
+ *   {root}/deleted/{gid}_{seq}_{YYYYMMDD-HHMMSS}/    recordings of deleted cameras
+ *
+ * See docs/storage.md for the invariants.
+ */
+import { join } from "node:path";
+
+export const LIVE_DIR = "hls";
+export const DELETED_DIR = "deleted";
+export const PLAYLIST = "index.m3u8";
+export const SESSION_SUMMARY = "session.json";
+
+export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+export const TIME_RE = /^\d{6}$/;
+export const SEGMENT_RE = /^(\d{13})_(\d{1,7})\.ts$/;
+export const LIVE_SEGMENT_RE = /^[a-z0-9]{1,16}_\d{5,9}\.ts$/;
+export const ID_RE = /^\d{1,9}$/;
+
+export const cameraDir = (root: string, gid: number, seq: number) =>
+  join(root, String(gid), String(seq));
+
+export const liveDir = (root: string, gid: number, seq: number) =>
+  join(cameraDir(root, gid, seq), LIVE_DIR);
+
+export const sessionDir = (root: string, gid: number, seq: number, date: string, time: string) =>
+  join(cameraDir(root, gid, seq), date, time);
+
+/** A recorded segment, named by its wall-clock start and duration. */
+export interface SegmentName {
+  startMs: number;
+  durationMs: number;
+}
+
+export function segmentFileName(s: SegmentName): string {
+  return `${String(Math.round(s.startMs)).padStart(13, "0")}_${
+    Math.max(1, Math.round(s.durationMs))
+  }.ts`;
+}
+
+export function parseSegmentFileName(name: string): SegmentName | undefined {
+  const m = SEGMENT_RE.exec(name);
+  return m ? { startMs: Number(m[1]), durationMs: Number(m[2]) } : undefined;
+}
+
+export function deletedFolderName(gid: number, seq: number, at: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${gid}_${seq}_${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${
+    p(at.getHours())
+  }${p(at.getMinutes())}${p(at.getSeconds())}`;
+}
+
+export const DELETED_RE = /^(\d{1,9})_(\d{1,9})_(\d{8}-\d{6})(?:-\d+)?$/;

@@ -1,0 +1,86 @@
+/** HLS playlist text: rendering (live, session, day) and parsing. Pure functions. */
+import { isoWithOffset } from "../time.ts";
+
+export interface PlaylistSegment {
+  uri: string;
+  startMs: number;
+  durationMs: number;
+  /** A gap or a new encoder run precedes this segment. */
+  discontinuity?: boolean;
+}
+
+export interface PlaylistOptions {
+  targetDuration: number;
+  mediaSequence?: number;
+  discontinuitySequence?: number;
+  /** "EVENT" for a growing recording, "VOD" for a finished one, none for live. */
+  type?: "EVENT" | "VOD";
+  ended?: boolean;
+}
+
+/** The smallest valid EXT-X-TARGETDURATION for these segments (never below `floor`). */
+export function targetDurationFor(segments: { durationMs: number }[], floor: number): number {
+  let max = floor;
+  for (const s of segments) max = Math.max(max, Math.ceil(s.durationMs / 1000));
+  return Math.ceil(max);
+}
+
+export function renderHeader(o: PlaylistOptions): string {
+  let text = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:${o.targetDuration}\n`;
+  if (o.type) text += `#EXT-X-PLAYLIST-TYPE:${o.type}\n`;
+  text += `#EXT-X-MEDIA-SEQUENCE:${o.mediaSequence ?? 0}\n`;
+  if (o.discontinuitySequence) {
+    text += `#EXT-X-DISCONTINUITY-SEQUENCE:${o.discontinuitySequence}\n`;
+  }
+  return text;
+}
+
+/** The lines of one segment entry; appended as-is to a growing playlist. */
+export function renderSegment(s: PlaylistSegment): string {
+  return (s.discontinuity ? "#EXT-X-DISCONTINUITY\n" : "") +
+    `#EXT-X-PROGRAM-DATE-TIME:${isoWithOffset(s.startMs)}\n` +
+    `#EXTINF:${(s.durationMs / 1000).toFixed(3)},\n${s.uri}\n`;
+}
+
+export const ENDLIST = "#EXT-X-ENDLIST\n";
+
+export function renderPlaylist(o: PlaylistOptions, segments: PlaylistSegment[]): string {
+  return renderHeader(o) + segments.map(renderSegment).join("") + (o.ended ? ENDLIST : "");
+}
+
+export interface ParsedPlaylist {
+  targetDuration: number;
+  ended: boolean;
+  segments: PlaylistSegment[];
+}
+
+/** Parses the playlists this program writes (tolerant of unknown tags). */
+export function parsePlaylist(text: string): ParsedPlaylist {
+  const segments: PlaylistSegment[] = [];
+  let targetDuration = 0;
+  let ended = false;
+  let pending: Partial<PlaylistSegment> = {};
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "") continue;
+    if (line.startsWith("#EXT-X-TARGETDURATION:")) targetDuration = Number(line.slice(22));
+    else if (line === "#EXT-X-ENDLIST") ended = true;
+    else if (line === "#EXT-X-DISCONTINUITY") pending.discontinuity = true;
+    else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+      pending.startMs = Date.parse(line.slice(25));
+    } else if (line.startsWith("#EXTINF:")) {
+      pending.durationMs = Math.round(parseFloat(line.slice(8)) * 1000);
+    } else if (!line.startsWith("#")) {
+      if (pending.durationMs !== undefined) {
+        segments.push({
+          uri: line,
+          startMs: pending.startMs ?? NaN,
+          durationMs: pending.durationMs,
+          discontinuity: pending.discontinuity || undefined,
+        });
+      }
+      pending = {};
+    }
+  }
+  return { targetDuration, ended, segments };
+}

@@ -1,0 +1,141 @@
+/**
+ * One recording session: a folder {camera}/{YYYY-MM-DD}/{HHMMSS}/ whose playlist
+ * grows by appending (O(1) per segment) and gets #EXT-X-ENDLIST when it closes.
+ *
+ * A segment enters the folder only after GStreamer closed it, as a hard link of the
+ * live segment, so the folder never holds a partial segment. Its name carries its
+ * start time and duration, so the playlist and summary can be rebuilt from names.
+ */
+import { join } from "node:path";
+import { localDate, localTimeCompact } from "../time.ts";
+import { linkOrCopy, writeFileAtomic } from "./files.ts";
+import { PLAYLIST, segmentFileName, SESSION_SUMMARY, sessionDir } from "./layout.ts";
+import {
+  ENDLIST,
+  parsePlaylist,
+  renderHeader,
+  renderPlaylist,
+  renderSegment,
+  targetDurationFor,
+} from "./playlist.ts";
+
+/** What the catalog knows of a session; session.json holds it for closed ones. */
+export interface SessionSummary {
+  gid: number;
+  seq: number;
+  date: string;
+  time: string;
+  startMs: number;
+  endMs: number;
+  segments: number;
+  bytes: number;
+  /** Continuous recorded spans [startMs, endMs]; a gap separates two spans. */
+  spans: [number, number][];
+  open: boolean;
+  closeReason?: string;
+}
+
+/** Gap (ms) between two segments above which the timeline shows a hole. */
+export const GAP_TOLERANCE_MS = 1500;
+
+export class RecordingSession {
+  readonly summary: SessionSummary;
+  readonly dir: string;
+  #target: number;
+  #lastEnd = 0;
+  #maxDurationMs = 0;
+
+  private constructor(dir: string, summary: SessionSummary, target: number) {
+    this.dir = dir;
+    this.summary = summary;
+    this.#target = target;
+  }
+
+  /** Creates the session folder and its playlist header; named after `startMs`. */
+  static async open(
+    root: string,
+    gid: number,
+    seq: number,
+    startMs: number,
+    segmentSeconds: number,
+  ): Promise<RecordingSession> {
+    const date = localDate(startMs);
+    let time = localTimeCompact(startMs);
+    let dir = sessionDir(root, gid, seq, date, time);
+    // Two sessions started within the same second (or a clock step back): next free second.
+    for (let i = 1; await Deno.stat(dir).then(() => true, () => false); i++) {
+      time = localTimeCompact(startMs + i * 1000);
+      dir = sessionDir(root, gid, seq, date, time);
+    }
+    await Deno.mkdir(dir, { recursive: true });
+    const target = Math.max(6, Math.ceil(segmentSeconds * 2));
+    await Deno.writeTextFile(
+      join(dir, PLAYLIST),
+      renderHeader({ targetDuration: target, type: "EVENT" }),
+    );
+    return new RecordingSession(dir, {
+      gid,
+      seq,
+      date,
+      time,
+      startMs,
+      endMs: startMs,
+      segments: 0,
+      bytes: 0,
+      spans: [],
+      open: true,
+    }, target);
+  }
+
+  /** Links a closed live segment into the folder and appends it to the playlist. */
+  async append(livePath: string, startMs: number, durationMs: number, newRun: boolean) {
+    const name = segmentFileName({ startMs, durationMs });
+    await linkOrCopy(livePath, join(this.dir, name));
+    const s = this.summary;
+    const gap = s.segments > 0 && (newRun || Math.abs(startMs - this.#lastEnd) > GAP_TOLERANCE_MS);
+    await Deno.writeTextFile(
+      join(this.dir, PLAYLIST),
+      renderSegment({ uri: name, startMs, durationMs, discontinuity: gap }),
+      { append: true },
+    );
+    const endMs = startMs + durationMs;
+    if (s.segments === 0 || gap) s.spans.push([startMs, endMs]);
+    else s.spans[s.spans.length - 1][1] = endMs;
+    if (s.segments === 0) s.startMs = startMs;
+    s.segments++;
+    s.endMs = endMs;
+    s.bytes += (await Deno.stat(join(this.dir, name))).size;
+    this.#lastEnd = endMs;
+    this.#maxDurationMs = Math.max(this.#maxDurationMs, durationMs);
+  }
+
+  /** Ends the playlist and writes the summary. */
+  async close(reason: string): Promise<SessionSummary> {
+    const s = this.summary;
+    const playlist = join(this.dir, PLAYLIST);
+    if (Math.ceil(this.#maxDurationMs / 1000) > this.#target) {
+      // Rare (a GOP longer than twice the target): rewrite once with a valid target.
+      const parsed = parsePlaylist(await Deno.readTextFile(playlist));
+      await writeFileAtomic(
+        playlist,
+        renderPlaylist({
+          targetDuration: targetDurationFor(parsed.segments, 1),
+          type: "VOD",
+          ended: true,
+        }, parsed.segments),
+      );
+    } else {
+      await Deno.writeTextFile(playlist, ENDLIST, { append: true });
+    }
+    s.open = false;
+    s.closeReason = reason;
+    await writeSummary(this.dir, s);
+    return s;
+  }
+}
+
+/** Writes session.json; the camera and folder names are not stored (the path says them). */
+export function writeSummary(dir: string, s: SessionSummary): Promise<void> {
+  const { gid: _gid, seq: _seq, date: _date, time: _time, ...rest } = s;
+  return writeFileAtomic(join(dir, SESSION_SUMMARY), JSON.stringify(rest));
+}

@@ -1,0 +1,44 @@
+/** Local-time formatting used by the API contract and the storage layout. */
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** `YYYY-MM-DD` in local time. */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** `HHMMSS` in local time. */
+export function localTimeCompact(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in local time (the seed's timestamp format). */
+export function contractTimestamp(ms: number): string {
+  const d = new Date(ms);
+  return `${localDate(ms)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** ISO 8601 with the local offset and milliseconds, as `#EXT-X-PROGRAM-DATE-TIME` wants it. */
+export function isoWithOffset(ms: number): string {
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? "+" : "-";
+  const abs = Math.abs(off);
+  return `${localDate(ms)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${
+    pad(d.getMilliseconds(), 3)
+  }${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Local midnight (start of the day) for a `YYYY-MM-DD` date, in epoch ms. */
+export function startOfLocalDay(date: string): number {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y, m - 1, d).getTime();
+}
+
+/** Epoch ms of a session folder (`YYYY-MM-DD` + `HHMMSS`, local time). */
+export function sessionFolderTime(date: string, time: string): number {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y, m - 1, d, +time.slice(0, 2), +time.slice(2, 4), +time.slice(4, 6)).getTime();
+}
