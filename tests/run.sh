@@ -8,7 +8,7 @@ args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(tests/)
 deno test -A --no-check=remote "${args[@]}" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
-summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -n 1)
+summary=$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \| [0-9]+ passed' | tail -n 1)
 passed=$(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")
 failed=$(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")
 rm -f "$log"

@@ -1,0 +1,272 @@
+/**
+ * Test harness: real parts only. Starts the test RTSP server (GStreamer's RTSP
+ * server library via Debian's python3-gi), the recorder as a real child process
+ * (`deno run main.ts`), and probes media with ffprobe.
+ */
+import { join } from "node:path";
+
+export const REPO = new URL("../../", import.meta.url).pathname;
+export const PYTHON = "/usr/bin/python3";
+
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 20_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ""}`,
+  );
+}
+
+async function readLinesUntil(
+  stream: ReadableStream<Uint8Array>,
+  match: RegExp,
+  sink: string[],
+): Promise<void> {
+  const reader = stream.pipeThrough(
+    new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
+  )
+    .getReader();
+  let buf = "";
+  let matched = false;
+  return await new Promise((resolve, reject) => {
+    (async () => {
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        const lines = buf.split("\n");
+        buf = lines.pop()!;
+        for (const l of lines) {
+          sink.push(l);
+          if (!matched && match.test(l)) {
+            matched = true;
+            resolve();
+          }
+        }
+      }
+      if (!matched) {
+        reject(new Error(`stream ended before ${match}: ${sink.slice(-5).join(" | ")}`));
+      }
+    })().catch(reject);
+  });
+}
+
+export interface RtspServerOptions {
+  port?: number;
+  gop?: number;
+  fps?: number;
+  user?: string;
+  password?: string;
+  digest?: boolean;
+}
+
+export class RtspServer {
+  port: number;
+  #proc?: Deno.ChildProcess;
+  readonly lines: string[] = [];
+
+  constructor(readonly options: RtspServerOptions = {}) {
+    this.port = options.port ?? freePort();
+  }
+
+  url(mount = "h264", credentials?: string): string {
+    return `rtsp://${credentials ? credentials + "@" : ""}127.0.0.1:${this.port}/${mount}`;
+  }
+
+  async start(): Promise<this> {
+    const o = this.options;
+    const args = [join(REPO, "tests/support/rtsp_server.py"), String(this.port)];
+    if (o.gop) args.push("--gop", String(o.gop));
+    if (o.fps) args.push("--fps", String(o.fps));
+    if (o.user) args.push("--user", o.user, "--password", o.password ?? "");
+    if (o.digest) args.push("--digest");
+    this.#proc = new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "inherit" }).spawn();
+    await readLinesUntil(this.#proc.stdout, /^READY/, this.lines);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#proc) return;
+    try {
+      this.#proc.kill("SIGKILL");
+    } catch { /* gone */ }
+    await this.#proc.status;
+    this.#proc = undefined;
+  }
+}
+
+export interface NvrOptions {
+  segmentSeconds?: number;
+  liveSegments?: number;
+  controllerUrl?: string;
+  mediaRoot?: string;
+  dataDir?: string;
+  port?: number;
+  extraArgs?: string[];
+}
+
+/** The recorder as a real process with its own temporary media root and data dir. */
+export class Nvr {
+  port: number;
+  mediaRoot: string;
+  dataDir: string;
+  readonly logs: string[] = [];
+  #proc?: Deno.ChildProcess;
+
+  constructor(readonly options: NvrOptions = {}) {
+    this.port = options.port ?? freePort();
+    const tmp = Deno.makeTempDirSync({ prefix: "nvr-test-" });
+    this.mediaRoot = options.mediaRoot ?? join(tmp, "media");
+    this.dataDir = options.dataDir ?? join(tmp, "data");
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.#proc?.pid;
+  }
+
+  async start(): Promise<this> {
+    const o = this.options;
+    const args = [
+      "run",
+      "-A",
+      join(REPO, "main.ts"),
+      "--host=127.0.0.1",
+      `--port=${this.port}`,
+      `--media-root=${this.mediaRoot}`,
+      `--data-dir=${this.dataDir}`,
+      "--demo=off",
+      `--segment-seconds=${o.segmentSeconds ?? 1}`,
+      `--live-segments=${o.liveSegments ?? 4}`,
+      ...(o.controllerUrl ? [`--controller-url=${o.controllerUrl}`] : []),
+      ...(o.extraArgs ?? []),
+    ];
+    this.#proc = new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" })
+      .spawn();
+    const ready = readLinesUntil(this.#proc.stderr, /"msg":"listening"/, this.logs);
+    await ready;
+    await waitFor(
+      () => fetch(`${this.base}/api/health`).then((r) => r.body?.cancel().then(() => r.ok)),
+      "recorder health",
+    );
+    return this;
+  }
+
+  /** Stops with a signal (SIGTERM: clean) and waits for the process to exit. */
+  async stop(signal: Deno.Signal = "SIGTERM"): Promise<Deno.CommandStatus | undefined> {
+    if (!this.#proc) return undefined;
+    try {
+      this.#proc.kill(signal);
+    } catch { /* gone */ }
+    const status = await this.#proc.status;
+    this.#proc = undefined;
+    return status;
+  }
+
+  async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch { /* not JSON */ }
+    return { status: res.status, json };
+  }
+}
+
+/** Duration in seconds and codec name of a media file or playlist, via ffprobe. */
+export async function probe(
+  pathOrUrl: string,
+): Promise<{ duration: number; codec: string; width: number; frames?: number }> {
+  const out = await new Deno.Command("ffprobe", {
+    args: [
+      "-v",
+      "error",
+      "-show_entries",
+      "format=duration:stream=codec_name,width,codec_type",
+      "-of",
+      "json",
+      pathOrUrl,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+  if (!out.success) throw new Error(`ffprobe failed: ${new TextDecoder().decode(out.stderr)}`);
+  const json = JSON.parse(new TextDecoder().decode(out.stdout));
+  const video = json.streams.find((s: { codec_type: string }) => s.codec_type === "video");
+  return { duration: Number(json.format.duration), codec: video?.codec_name, width: video?.width };
+}
+
+/** Decodes every frame of a file or finished (VOD) playlist; never a live one (it never ends). returns the number of video frames decoded. */
+export async function decodeFrames(pathOrUrl: string): Promise<number> {
+  const out = await new Deno.Command("ffprobe", {
+    args: [
+      "-v",
+      "error",
+      "-count_frames",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=nb_read_frames",
+      "-of",
+      "csv=p=0",
+      pathOrUrl,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+  if (!out.success) throw new Error(`ffprobe failed: ${new TextDecoder().decode(out.stderr)}`);
+  return parseInt(new TextDecoder().decode(out.stdout).trim().split("\n")[0], 10);
+}
+
+/** gst-launch-1.0 processes whose arguments mention `text` (e.g. a media root). */
+export async function gstProcessesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const cmd = await Deno.readTextFile(`/proc/${e.name}/cmdline`);
+      const stat = await Deno.readTextFile(`/proc/${e.name}/stat`);
+      if (/\) Z /.test(stat)) continue; // zombie: already dead
+      if (cmd.startsWith("gst-launch-1.0") || cmd.includes("/gst-launch-1.0\0")) {
+        if (cmd.includes(text)) pids.push(Number(e.name));
+      }
+    } catch { /* exited */ }
+  }
+  return pids;
+}
+
+/** The segment URIs of a playlist, resolved against its URL. */
+export async function playlistSegments(url: string): Promise<string[]> {
+  const text = await (await fetch(url)).text();
+  return text.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => new URL(l, url).href);
+}
