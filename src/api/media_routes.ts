@@ -12,6 +12,7 @@ import {
   DATE_RE,
   ID_RE,
   LIVE_DIR,
+  LIVE_RUN_RE,
   LIVE_SEGMENT_RE,
   PLAYLIST,
   SEGMENT_RE,
@@ -56,21 +57,27 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     if (!ID_RE.test(gid) || !ID_RE.test(seq)) throw notFound();
   };
 
-  const live = (c: { req: { raw: Request } }, gid: string, seq: string, file: string) => {
+  const livePlaylist = (c: { req: { raw: Request } }, gid: string, seq: string) => {
     ids(gid, seq);
-    if (file === PLAYLIST) return serve(c.req.raw, [gid, seq, LIVE_DIR, file], NO_CACHE);
-    if (LIVE_SEGMENT_RE.test(file)) return serve(c.req.raw, [gid, seq, LIVE_DIR, file], IMMUTABLE);
-    throw notFound();
+    return serve(c.req.raw, [gid, seq, LIVE_DIR, PLAYLIST], NO_CACHE);
   };
 
+  // The seed also shows the live playlist without /hls/.
   app.on(["GET", "HEAD"], "/:gid/:seq/index.m3u8", (c) => {
     const { gid, seq } = c.req.param();
-    return live(c, gid, seq, PLAYLIST);
+    return livePlaylist(c, gid, seq);
   });
 
-  app.on(["GET", "HEAD"], "/:gid/:seq/hls/:file", (c) => {
-    const { gid, seq, file } = c.req.param();
-    return live(c, gid, seq, file);
+  app.on(["GET", "HEAD"], "/:gid/:seq/hls/index.m3u8", (c) => {
+    const { gid, seq } = c.req.param();
+    return livePlaylist(c, gid, seq);
+  });
+
+  app.on(["GET", "HEAD"], "/:gid/:seq/hls/:run/:file", (c) => {
+    const { gid, seq, run, file } = c.req.param();
+    ids(gid, seq);
+    if (!LIVE_RUN_RE.test(run) || !LIVE_SEGMENT_RE.test(file)) throw notFound();
+    return serve(c.req.raw, [gid, seq, LIVE_DIR, run, file], IMMUTABLE);
   });
 
   app.on(["GET", "HEAD"], "/:gid/:seq/:date/index.m3u8", async (c) => {

@@ -136,7 +136,7 @@ export class CameraRecorder {
         buildPipelineArgs({
           source: this.#source!,
           codec: this.#codec,
-          locationPattern: join(this.#live.dir, `${this.#newRunId()}_%05d.ts`),
+          locationPattern: join(this.#live.runDir(this.#newRunId()), "%05d.ts"),
           segmentSeconds: this.#d.segmentSeconds,
           latencyMs,
           watchdogMs: Math.max(5000, segmentMs * 2 + 4000),

@@ -104,3 +104,4 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     prop("location", spec.locationPattern),
   ];
 }
+

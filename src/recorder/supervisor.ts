@@ -77,13 +77,16 @@ export class Supervisor {
   async stop(signalledMs = 0): Promise<void> {
     this.#stop.abort();
     const child = this.#child;
+    let exited = false;
     if (child && signalledMs > 0) {
       let timer: number | undefined;
-      const waited = new Promise<void>((r) => timer = this.#o.clock.setTimeout(r, signalledMs));
-      await Promise.race([child.status, waited]);
+      const waited = new Promise<boolean>((r) =>
+        timer = this.#o.clock.setTimeout(() => r(false), signalledMs)
+      );
+      exited = await Promise.race([child.status.then(() => true), waited]);
       this.#o.clock.clearTimeout(timer!);
     }
-    if (child && this.#child === child) await this.#terminate(child);
+    if (child && !exited) await this.#terminate(child);
     await this.#loop;
   }
 

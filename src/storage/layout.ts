@@ -3,7 +3,7 @@
  * a path can be built from its parts and parsed back into them.
  *
  *   {root}/{gid}/{seq}/hls/index.m3u8                live playlist (rolling window)
- *   {root}/{gid}/{seq}/hls/{run}_{n}.ts              live segments, as GStreamer writes them
+ *   {root}/{gid}/{seq}/hls/{run}/{n}.ts              live segments, one folder per gst-launch run
  *   {root}/{gid}/{seq}/{YYYY-MM-DD}/{HHMMSS}/        one recording session
  *       index.m3u8                                   its playlist (append-only, ENDLIST when closed)
  *       {startEpochMs}_{durationMs}.ts               its segments (hard links of live segments)
@@ -22,7 +22,8 @@ export const SESSION_SUMMARY = "session.json";
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 export const TIME_RE = /^\d{6}$/;
 export const SEGMENT_RE = /^(\d{13})_(\d{1,7})\.ts$/;
-export const LIVE_SEGMENT_RE = /^[a-z0-9]{1,16}_\d{5,9}\.ts$/;
+export const LIVE_RUN_RE = /^[a-z0-9]{1,16}$/;
+export const LIVE_SEGMENT_RE = /^\d{5,9}\.ts$/;
 export const ID_RE = /^\d{1,9}$/;
 
 export const cameraDir = (root: string, gid: number, seq: number) =>

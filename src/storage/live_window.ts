@@ -1,18 +1,21 @@
 /**
  * The live playlist of one camera: the last few segments GStreamer closed, as a
- * rolling HLS playlist at {camera}/hls/index.m3u8. Segments that leave the window
- * are deleted from the live folder (a recorded segment lives on as a hard link in
- * its session folder). Writing is O(window) per segment, independent of uptime.
+ * rolling HLS playlist at {camera}/hls/index.m3u8. Each gst-launch run writes into
+ * its own folder {camera}/hls/{run}/, so a run's files never collide with another's,
+ * and removing a folder makes a leftover child of a crashed server fail at its next
+ * segment. Segments that leave the window are deleted (a recorded segment lives on
+ * as a hard link in its session folder). Writing is O(window) per segment.
  */
-import { basename, join } from "node:path";
-import { LIVE_SEGMENT_RE, PLAYLIST } from "./layout.ts";
+import { join, relative } from "node:path";
+import { PLAYLIST } from "./layout.ts";
 import { type PlaylistSegment, renderPlaylist, targetDurationFor } from "./playlist.ts";
-import { listDir, writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "./files.ts";
 
 export class LiveWindow {
   #segments: PlaylistSegment[] = [];
   #mediaSequence = 0;
   #discontinuitySequence = 0;
+  #currentRun = "";
 
   constructor(
     readonly dir: string,
@@ -20,13 +23,19 @@ export class LiveWindow {
     readonly segmentSeconds: number,
   ) {}
 
-  /** Removes every live segment and playlist (stale after a restart of the server). */
+  /** Removes everything under the live folder (stale after a restart of the server). */
   async reset(): Promise<void> {
+    await Deno.remove(this.dir, { recursive: true }).catch(() => {});
     await Deno.mkdir(this.dir, { recursive: true });
-    for (const name of await listDir(this.dir, "file")) {
-      await Deno.remove(join(this.dir, name)).catch(() => {});
-    }
     this.#segments = [];
+  }
+
+  /** Creates (synchronously: called while building argv) the folder of a new run. */
+  runDir(run: string): string {
+    this.#currentRun = run;
+    const dir = join(this.dir, run);
+    Deno.mkdirSync(dir, { recursive: true });
+    return dir;
   }
 
   get segments(): readonly PlaylistSegment[] {
@@ -35,7 +44,7 @@ export class LiveWindow {
 
   async push(path: string, startMs: number, durationMs: number, discontinuity: boolean) {
     this.#segments.push({
-      uri: basename(path),
+      uri: relative(this.dir, path),
       startMs,
       durationMs,
       discontinuity: discontinuity && this.#segments.length > 0,
@@ -48,15 +57,12 @@ export class LiveWindow {
       if (old.discontinuity) this.#discontinuitySequence++;
     }
     await this.#write();
-    for (const old of removed) await Deno.remove(join(this.dir, old.uri)).catch(() => {});
-  }
-
-  /** Deletes live segment files that are in no playlist (left by earlier runs). */
-  async sweep(keep: (name: string) => boolean = () => false): Promise<void> {
-    const listed = new Set(this.#segments.map((s) => s.uri));
-    for (const name of await listDir(this.dir, "file")) {
-      if (LIVE_SEGMENT_RE.test(name) && !listed.has(name) && !keep(name)) {
-        await Deno.remove(join(this.dir, name)).catch(() => {});
+    for (const old of removed) {
+      await Deno.remove(join(this.dir, old.uri)).catch(() => {});
+      const run = old.uri.split("/")[0];
+      if (run !== this.#currentRun && !this.#segments.some((s) => s.uri.startsWith(run + "/"))) {
+        // The run's last listed segment is gone: drop its folder (and any unlisted file).
+        await Deno.remove(join(this.dir, run), { recursive: true }).catch(() => {});
       }
     }
   }

@@ -1,5 +1,12 @@
 import { assert, assertEquals } from "../support/assert.ts";
-import { decodeFrames, Nvr, playlistSegments, probe, RtspServer, waitFor } from "../support/harness.ts";
+import {
+  decodeFrames,
+  Nvr,
+  playlistSegments,
+  probe,
+  RtspServer,
+  waitFor,
+} from "../support/harness.ts";
 
 Deno.test("a registered RTSP camera streams live HLS that decodes", async () => {
   const rtsp = await new RtspServer().start();

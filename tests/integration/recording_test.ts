@@ -1,0 +1,138 @@
+/** Live and recording from a real RTSP server: durations, toggles, outages. */
+import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
+import { decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const durations = (text: string) =>
+  [...text.matchAll(/#EXTINF:([\d.]+),/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+
+async function camera(nvr: Nvr, gid: number, seq: number) {
+  return (await nvr.api("GET", `/api/camera/seq/${seq}/gid/${gid}`)).json;
+}
+
+Deno.test("recording: duration matches wall time, toggles never interrupt live", async () => {
+  const rtsp = await new RtspServer({ gop: 25 }).start();
+  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  let watching = true;
+  const liveProblems: string[] = [];
+  try {
+    await nvr.api("POST", "/api/camera", {
+      seq: 1,
+      gid: 1,
+      name: "door",
+      iaddr: rtsp.url("h264"),
+      protocol: "rtsp",
+      isRec: 0,
+    });
+    await waitFor(async () => (await camera(nvr, 1, 1)).segments >= 2, "live segments");
+    // Watch the live playlist through the whole test: its sequence must only grow.
+    const watcher = (async () => {
+      let lastSeq = -1;
+      while (watching) {
+        const text = await (await fetch(`${nvr.base}/1/1/hls/index.m3u8`)).text();
+        const seq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
+        if (seq < lastSeq) liveProblems.push(`media sequence went back ${lastSeq} → ${seq}`);
+        if (text.includes("#EXT-X-DISCONTINUITY")) liveProblems.push("live discontinuity");
+        lastSeq = seq;
+        await sleep(400);
+      }
+    })();
+
+    const t0 = Date.now();
+    await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 1 });
+    await sleep(20_000);
+    const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
+    const wall = (Date.now() - t0) / 1000;
+    const first = off.json.record_url as string;
+    const text = await waitFor(async () => {
+      const t = await (await fetch(first)).text();
+      return t.includes("#EXT-X-ENDLIST") ? t : undefined;
+    }, "first session to close");
+    const listed = durations(text);
+    assertAlmostEquals(listed, wall, wall * 0.1, "session duration vs wall time");
+    const frames = await decodeFrames(first);
+    assertAlmostEquals(frames / 25, listed, listed * 0.05, "decoded frames vs listed duration");
+
+    await sleep(1500);
+    await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 1 });
+    await sleep(4000);
+    const second = (await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 }))
+      .json.record_url as string;
+    assert(second && second !== first, "a second session");
+    await waitFor(
+      async () => (await (await fetch(second)).text()).includes("#EXT-X-ENDLIST"),
+      "close",
+    );
+
+    const date = /\/(\d{4}-\d{2}-\d{2})\//.exec(first)![1];
+    const day = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${date}`)).json;
+    assertEquals(day.sessions.length, 2);
+    assertEquals(day.sessions.map((s: { record_url: string }) => s.record_url), [first, second]);
+    const dayText = await (await fetch(day.day_url)).text();
+    assertEquals((dayText.match(/#EXT-X-DISCONTINUITY/g) ?? []).length, 1, "between the sessions");
+    assert(dayText.includes("#EXT-X-ENDLIST"));
+
+    const cam = await camera(nvr, 1, 1);
+    assertEquals(cam.reconnects, 0, "the camera connection was never restarted");
+    watching = false;
+    await watcher;
+    assertEquals(liveProblems, []);
+  } finally {
+    watching = false;
+    await nvr.stop();
+    await rtsp.stop();
+  }
+});
+
+Deno.test("recording resumes by itself after the camera is gone for 10 s; the gap is marked", async () => {
+  const rtsp = await new RtspServer({ gop: 25 }).start();
+  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  try {
+    await nvr.api("POST", "/api/camera", {
+      seq: 3,
+      gid: 1,
+      name: "yard",
+      iaddr: rtsp.url("h264"),
+      protocol: "rtsp",
+      isRec: 1,
+    });
+    await waitFor(async () => (await camera(nvr, 1, 3)).segments >= 3, "recording");
+    await rtsp.stop();
+    const outage = Date.now();
+    const down = await waitFor(async () => {
+      const c = await camera(nvr, 1, 3);
+      return ["failed", "reconnecting", "connecting"].includes(c.state) ? c : undefined;
+    }, "camera to be seen down");
+    await sleep(10_000 - (Date.now() - outage));
+    await rtsp.start();
+    const before = (await camera(nvr, 1, 3)).segments;
+    await waitFor(
+      async () => {
+        const c = await camera(nvr, 1, 3);
+        return c.state === "recording" && c.segments >= before + 3;
+      },
+      "recording to resume",
+      45_000,
+    );
+    const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 3, gid: 1, isRec: 0 });
+    const text = await waitFor(async () => {
+      const t = await (await fetch(off.json.record_url)).text();
+      return t.includes("#EXT-X-ENDLIST") ? t : undefined;
+    }, "session to close");
+    assertEquals(
+      (text.match(/#EXT-X-DISCONTINUITY/g) ?? []).length,
+      1,
+      `one gap, marked:\n${text}`,
+    );
+    const date = /\/(\d{4}-\d{2}-\d{2})\//.exec(off.json.record_url)![1];
+    const session =
+      (await nvr.api("GET", `/api/recordings/gid/1/seq/3/date/${date}`)).json.sessions[0];
+    assertEquals(session.spans.length, 2);
+    const gap = (Date.parse(session.spans[1][0]) - Date.parse(session.spans[0][1])) / 1000;
+    assert(gap >= 8 && gap < 40, `gap of ${gap} s`);
+    assert(typeof down.last_error === "string" || down.state === "connecting");
+  } finally {
+    await nvr.stop();
+    await rtsp.stop();
+  }
+});

@@ -1,0 +1,24 @@
+import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
+import { assertEquals } from "../support/assert.ts";
+
+Deno.test("passwords are masked in URLs and rtspsrc properties", () => {
+  assertEquals(
+    maskUrl("rtsp://admin:8922@192.168.0.101/video1"),
+    "rtsp://admin:***@192.168.0.101/video1",
+  );
+  assertEquals(maskUrl("rtsp://192.168.0.101/video1"), "rtsp://192.168.0.101/video1");
+  assertEquals(
+    maskSecrets('Connecting to rtsp://a:b@h/x and user-pw="p w" user-pw=abc'),
+    "Connecting to rtsp://a:***@h/x and user-pw=*** user-pw=***",
+  );
+});
+
+Deno.test("credentials are percent-decoded and removed from the location", () => {
+  const s = parseSource("rtsp://ad%40min:p%3Ass@10.0.0.1:8554/live?ch=1");
+  assertEquals(s, {
+    kind: "rtsp",
+    location: "rtsp://10.0.0.1:8554/live?ch=1",
+    user: "ad@min",
+    password: "p:ss",
+  });
+});

@@ -1,0 +1,172 @@
+import type { ChildExit, ChildHandle } from "../../src/recorder/child_process.ts";
+import { backoffDelay } from "../../src/recorder/backoff.ts";
+import { type RunResult, Supervisor } from "../../src/recorder/supervisor.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { FakeClock } from "../support/fake_clock.ts";
+
+/** A scripted child: the test decides when it prints and exits, and sees the signals it got. */
+class FakeChild implements ChildHandle {
+  pid = Math.floor(Math.random() * 1e6);
+  signals: string[] = [];
+  #exit!: (e: ChildExit) => void;
+  status = new Promise<ChildExit>((r) => this.#exit = r);
+  #lines: { stream: "stdout" | "stderr"; line: string }[] = [];
+  #wake?: () => void;
+  #done = false;
+  /** Exits with this code when it gets SIGINT (like gst-launch -e). */
+  exitOnSigint = true;
+
+  lines = (async function* (self: FakeChild) {
+    while (true) {
+      if (self.#lines.length) yield self.#lines.shift()!;
+      else if (self.#done) return;
+      else await new Promise<void>((r) => self.#wake = r);
+    }
+  })(this);
+
+  print(line: string, stream: "stdout" | "stderr" = "stdout") {
+    this.#lines.push({ stream, line });
+    this.#wake?.();
+  }
+  exit(code: number, signal: string | null = null) {
+    this.#done = true;
+    this.#wake?.();
+    this.#exit({ code, signal });
+  }
+  kill(signal: Deno.Signal) {
+    this.signals.push(signal);
+    if (signal === "SIGKILL" || (signal === "SIGINT" && this.exitOnSigint)) {
+      this.exit(signal === "SIGKILL" ? 137 : 0, signal === "SIGKILL" ? "SIGKILL" : null);
+    }
+  }
+}
+
+function setup(stallMs = 10_000) {
+  const clock = new FakeClock();
+  const children: FakeChild[] = [];
+  const results: RunResult[] = [];
+  const delays: number[] = [];
+  const sup = new Supervisor({
+    spawn: () => {
+      const c = new FakeChild();
+      children.push(c);
+      return c;
+    },
+    command: "gst-launch-1.0",
+    args: () => ["-m"],
+    clock,
+    stallMs,
+    stopGraceMs: 5000,
+    backoff: { initialMs: 1000, maxMs: 8000, multiplier: 2 },
+    onExit: (r, d) => {
+      results.push(r);
+      delays.push(d);
+    },
+  });
+  return { clock, children, results, delays, sup };
+}
+
+Deno.test("backoff doubles and is capped", () => {
+  assertEquals([0, 1, 2, 3, 10].map((n) => backoffDelay(n)), [1000, 2000, 4000, 8000, 30000]);
+});
+
+Deno.test("a child that exits (even with code 0) is restarted after a capped backoff", async () => {
+  const { clock, children, delays, sup } = setup();
+  sup.start();
+  await clock.advance(0);
+  assertEquals(children.length, 1);
+  for (let i = 0; i < 5; i++) {
+    children[i].exit(i === 0 ? 0 : 1);
+    await clock.advance(0);
+    await clock.advance(delays[i] - 1);
+    assertEquals(children.length, i + 1, "not restarted before the delay");
+    await clock.advance(1);
+    assertEquals(children.length, i + 2, "restarted after the delay");
+  }
+  assertEquals(delays, [1000, 2000, 4000, 8000, 8000]);
+  await sup.stop();
+});
+
+Deno.test("a healthy run resets the backoff", async () => {
+  const { clock, children, delays, sup } = setup();
+  sup.start();
+  await clock.advance(0);
+  children[0].exit(1);
+  await clock.advance(1000);
+  children[1].exit(1);
+  await clock.advance(2000);
+  sup.kick(true);
+  children[2].exit(0);
+  await clock.advance(0);
+  assertEquals(delays, [1000, 2000, 500]);
+  await clock.advance(500);
+  children[3].exit(1);
+  await clock.advance(0);
+  assertEquals(delays[3], 1000);
+  await sup.stop();
+});
+
+Deno.test("the watchdog stops a child that produces nothing, with SIGINT", async () => {
+  const { clock, children, results, sup } = setup(10_000);
+  sup.start();
+  await clock.advance(0);
+  await clock.advance(6000);
+  sup.kick(true);
+  await clock.advance(9000);
+  assertEquals(children[0].signals, [], "kicked 9 s ago: still alive");
+  await clock.advance(1000);
+  assertEquals(children[0].signals, ["SIGINT"]);
+  assertEquals(results[0].stalled, true);
+  await sup.stop();
+});
+
+Deno.test("stop sends SIGINT, then SIGKILL after the grace, and does not restart", async () => {
+  const { clock, children, sup } = setup();
+  sup.start();
+  await clock.advance(0);
+  children[0].exitOnSigint = false; // a child stuck in EOS
+  const stopped = sup.stop();
+  await clock.advance(4999);
+  assertEquals(children[0].signals, ["SIGINT"]);
+  await clock.advance(1);
+  assertEquals(children[0].signals, ["SIGINT", "SIGKILL"]);
+  await stopped;
+  await clock.advance(60_000);
+  assertEquals(children.length, 1);
+});
+
+Deno.test("stop after a shared Ctrl-C waits for the child before signalling it", async () => {
+  const { clock, children, sup } = setup();
+  sup.start();
+  await clock.advance(0);
+  const stopped = sup.stop(3000);
+  await clock.advance(1000);
+  children[0].exit(0); // finished its EOS by itself
+  await clock.advance(0);
+  await stopped;
+  assertEquals(children[0].signals, []);
+});
+
+Deno.test("output lines reach the handler in order", async () => {
+  const clock = new FakeClock();
+  const seen: string[] = [];
+  let child!: FakeChild;
+  const sup = new Supervisor({
+    spawn: () => child = new FakeChild(),
+    command: "x",
+    args: () => [],
+    clock,
+    stallMs: 1e9,
+    stopGraceMs: 10,
+    onLine: (s, l) => seen.push(`${s}:${l}`),
+  });
+  sup.start();
+  await clock.advance(0);
+  child.print("a");
+  child.print("b", "stderr");
+  child.print("c");
+  await clock.advance(0);
+  assertEquals(seen, ["stdout:a", "stderr:b", "stdout:c"]);
+  assert(sup.running);
+  await sup.stop();
+});
