@@ -48,7 +48,7 @@ export class CameraService {
   #d: ServiceDeps;
   #recorders = new Map<string, CameraRecorder>();
   #mutex = new KeyedMutex();
-  #bootKeys: string[] = [];
+  #bootKeys?: string[];
 
   constructor(deps: ServiceDeps) {
     this.#d = deps;
@@ -86,6 +86,7 @@ export class CameraService {
 
   /** 1 when every boot camera reached PLAYING or failed with a recorded reason. */
   bootEnded(): boolean {
+    if (!this.#bootKeys) return false; // boot has not started the cameras yet
     return this.#bootKeys.every((k) => this.#recorders.get(k)?.status.started ?? true);
   }
 

@@ -29,6 +29,8 @@ export const TEST_PATTERNS = [
 ];
 
 const FORBIDDEN = /[\s"\\\u0000-\u001f\u007f]/;
+/** Credentials are quoted property values of their own: spaces are fine there. */
+const FORBIDDEN_IN_CREDENTIALS = /["\\\u0000-\u001f\u007f]/;
 
 export class SourceError extends Error {}
 
@@ -70,7 +72,7 @@ export function parseSource(iaddr: string): Source {
   const user = url.username ? decode(url.username) : undefined;
   const password = url.password ? decode(url.password) : undefined;
   for (const part of [user, password]) {
-    if (part !== undefined && FORBIDDEN.test(part)) {
+    if (part !== undefined && FORBIDDEN_IN_CREDENTIALS.test(part)) {
       throw new SourceError(
         "iaddr credentials must not contain quotes, backslashes or control characters",
       );

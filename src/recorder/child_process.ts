@@ -17,7 +17,11 @@ export type Spawner = (command: string, args: string[]) => ChildHandle;
 
 async function* splitLines(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
   let buffer = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)) {
+  for await (
+    const chunk of stream.pipeThrough(
+      new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
+    )
+  ) {
     buffer += chunk;
     let nl: number;
     while ((nl = buffer.indexOf("\n")) >= 0) {

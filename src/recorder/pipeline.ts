@@ -104,4 +104,3 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     prop("location", spec.locationPattern),
   ];
 }
-

@@ -56,10 +56,14 @@ Deno.test("after kill -9 of the server, restart recovers every complete segment"
     })
       .start();
     // The restart removed the old run folders: leftover children fail at their next segment.
-    await waitFor(async () => {
-      const alive = await gstProcessesMentioning(first.mediaRoot);
-      return oldChildren.every((p) => !alive.includes(p));
-    }, "orphaned gst-launch children to exit", 15_000);
+    await waitFor(
+      async () => {
+        const alive = await gstProcessesMentioning(first.mediaRoot);
+        return oldChildren.every((p) => !alive.includes(p));
+      },
+      "orphaned gst-launch children to exit",
+      15_000,
+    );
     for (const [dir, names] of before) {
       const playlist = Deno.readTextFileSync(join(dir, "index.m3u8"));
       assert(playlist.includes("#EXT-X-ENDLIST"), "recovered session is closed");

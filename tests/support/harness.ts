@@ -172,6 +172,11 @@ export class Nvr {
       () => fetch(`${this.base}/api/health`).then((r) => r.body?.cancel().then(() => r.ok)),
       "recorder health",
     );
+    await waitFor(
+      async () => (await this.api("GET", "/api/boot/end")).json === 1,
+      "boot to end",
+      30_000,
+    );
     return this;
   }
 

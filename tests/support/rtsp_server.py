@@ -18,7 +18,7 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def video(encoder: str, pay: str, args) -> str:
@@ -72,7 +72,7 @@ def main() -> None:
         token = GstRtspServer.RTSPToken()
         token.set_string("media.factory.role", "user")
         if args.digest:
-            auth.set_supported_methods(GstRtspServer.RTSPAuthMethod.DIGEST)
+            auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
             auth.add_digest(args.user, args.password, token)
         else:
             basic = GstRtspServer.RTSPAuth.make_basic(args.user, args.password)

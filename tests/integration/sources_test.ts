@@ -1,0 +1,119 @@
+/** Cameras unlike our own: H.265, an audio track, digest auth; and a controller at boot. */
+import { assert, assertEquals } from "../support/assert.ts";
+import { freePort, Nvr, playlistSegments, probe, RtspServer, waitFor } from "../support/harness.ts";
+
+async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string> {
+  await waitFor(
+    async () => (await nvr.api("GET", `/api/camera/seq/${seq}/gid/${gid}`)).json.segments >= 2,
+    `camera ${gid}/${seq} to record`,
+    30_000,
+  );
+  const off = await nvr.api("PUT", "/api/camera/record/status", { seq, gid, isRec: 0 });
+  const segments = await waitFor(async () => {
+    const text = await (await fetch(off.json.record_url)).text();
+    return text.includes("#EXT-X-ENDLIST")
+      ? await playlistSegments(off.json.record_url)
+      : undefined;
+  }, "session to close");
+  assert(segments.length >= 1);
+  return (await probe(segments[0])).codec;
+}
+
+Deno.test("H.265, audio and digest-auth cameras record in copy mode; passwords never leak", async () => {
+  const rtsp = await new RtspServer({ gop: 25, user: "admin", password: "s3cr!t pw", digest: true })
+    .start();
+  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  try {
+    const creds = "admin:s3cr!t%20pw";
+    const mounts = ["h264", "h265", "h264aac", "h264pcmu"];
+    for (const [i, mount] of mounts.entries()) {
+      const r = await nvr.api("POST", "/api/camera", {
+        seq: i + 1,
+        gid: 4,
+        name: mount,
+        iaddr: rtsp.url(mount, creds),
+        protocol: "rtsp",
+        isRec: 1,
+      });
+      assertEquals(r.status, 201);
+    }
+    assertEquals(await recordedCodec(nvr, 4, 1), "h264");
+    assertEquals(await recordedCodec(nvr, 4, 2), "hevc");
+    assertEquals(await recordedCodec(nvr, 4, 3), "h264");
+    assertEquals(await recordedCodec(nvr, 4, 4), "h264");
+    const listing = JSON.stringify((await nvr.api("GET", "/api/camera")).json);
+    assert(!listing.includes("s3cr"), "password in API");
+    assert(!nvr.logs.join("\n").includes("s3cr"), "password in logs");
+
+    // Wrong password: the camera fails with a reason, and the reason has no password.
+    await nvr.api("POST", "/api/camera", {
+      seq: 9,
+      gid: 4,
+      name: "wrong",
+      iaddr: rtsp.url("h264", "admin:nope"),
+      protocol: "rtsp",
+      isRec: 0,
+    });
+    const failed = await waitFor(async () => {
+      const c = (await nvr.api("GET", "/api/camera/seq/9/gid/4")).json;
+      return c.state === "failed" && c.last_error ? c : undefined;
+    }, "wrong password to fail");
+    assert(/unauthorized|401|auth/i.test(failed.last_error), failed.last_error);
+    assert(!failed.last_error.includes("nope"));
+  } finally {
+    await nvr.stop();
+    await rtsp.stop();
+  }
+});
+
+Deno.test("boot: cameras come from the controller; garbage from it falls back to the registry", async () => {
+  const rtsp = await new RtspServer({ gop: 25 }).start();
+  let answer: unknown = [
+    {
+      seq: 1,
+      gid: 2,
+      name: "1번 카메라",
+      iaddr: rtsp.url("h264"),
+      protocol: "rtmp",
+      isRec: 0,
+      extra: "x",
+    },
+    { seq: 2, gid: 2, name: "bad", iaddr: "ftp://x", protocol: "rtsp", isRec: 0 },
+  ];
+  const controller = Deno.serve(
+    { hostname: "127.0.0.1", port: freePort(), onListen: () => {} },
+    (req) =>
+      new URL(req.url).pathname === "/api/boot/start"
+        ? new Response(typeof answer === "string" ? answer : JSON.stringify(answer))
+        : new Response("no", { status: 404 }),
+  );
+  const controllerUrl = `http://127.0.0.1:${controller.addr.port}`;
+  let nvr = await new Nvr({ segmentSeconds: 1, controllerUrl }).start();
+  try {
+    const cams = (await nvr.api("GET", "/api/camera")).json;
+    assertEquals(
+      cams.map((c: { gid: number; seq: number }) => [c.gid, c.seq]),
+      [[2, 1]],
+      nvr.logs.join("\n"),
+    );
+    assert(nvr.logs.some((l) => l.includes("extra fields")), "extra field logged");
+    assert(nvr.logs.some((l) => l.includes("invalid; skipped")), "invalid entry logged");
+    await waitFor(async () => (await nvr.api("GET", "/api/boot/end")).json === 1, "boot end");
+
+    await nvr.stop();
+    answer = "<html>oops</html>";
+    nvr = await new Nvr({
+      segmentSeconds: 1,
+      controllerUrl,
+      mediaRoot: nvr.mediaRoot,
+      dataDir: nvr.dataDir,
+    })
+      .start();
+    assert(nvr.logs.some((l) => l.includes("using the local registry")), "fallback logged");
+    assertEquals((await nvr.api("GET", "/api/camera")).json.length, 1, "local registry used");
+  } finally {
+    await nvr.stop();
+    await controller.shutdown();
+    await rtsp.stop();
+  }
+});
