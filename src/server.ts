@@ -1,7 +1,8 @@
 /** Builds the whole recorder from a resolved config: storage, cameras, HTTP app. */
 import { Hono } from "hono";
-import { cameraRoutes } from "./api/camera_routes.ts";
+import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
+import { exportRoutes } from "./api/export_routes.ts";
 import { mediaRoutes } from "./api/media_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
 import { createUrls } from "./api/urls.ts";
@@ -76,8 +77,14 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
   app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
   app.route("/api", cameraRoutes(service, urls));
   app.route("/api/recordings", recordingRoutes(catalog, urls));
+  app.route("/api/export", exportRoutes(config.mediaRoot, catalog));
   app.get("/api/health", (c) => c.json({ status: 1, cameras: service.list().length }));
-  app.route("/", webRoutes());
+  app.route(
+    "/",
+    webRoutes((c) =>
+      Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam)))
+    ),
+  );
   app.route("/", mediaRoutes(config.mediaRoot, catalog));
 
   return {

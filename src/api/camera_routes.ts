@@ -20,6 +20,29 @@ export function parseIds(params: { gid?: string; seq?: string }): { gid: number;
   return { gid: gid.data, seq: seq.data };
 }
 
+/** A camera as GET /api/camera shows it: live state, password masked. */
+export const cameraView = (urls: Urls, base: string, c: CameraView) => ({
+  seq: c.seq,
+  gid: c.gid,
+  name: c.name,
+  iaddr: maskUrl(c.iaddr),
+  protocol: c.protocol,
+  isRec: c.isRec,
+  inserted: c.inserted,
+  updated: c.updated,
+  stream_url: urls.stream(base, c.gid, c.seq),
+  state: c.status.state,
+  since: new Date(c.status.since).toISOString(),
+  last_error: c.status.lastError ?? null,
+  reconnects: c.status.reconnects,
+  segments: c.status.segments,
+  last_segment_at: c.status.lastSegmentAt ? new Date(c.status.lastSegmentAt).toISOString() : null,
+  codec: c.status.codec ?? null,
+  recording: c.status.recordingSession
+    ? urls.session(base, { gid: c.gid, seq: c.seq, ...c.status.recordingSession })
+    : null,
+});
+
 export function cameraRoutes(service: CameraService, urls: Urls) {
   const app = new Hono();
 
@@ -32,37 +55,18 @@ export function cameraRoutes(service: CameraService, urls: Urls) {
   });
   const recordUrl = (base: string, closed?: SessionSummary) =>
     closed && closed.segments > 0 ? urls.session(base, closed) : null;
-  const view = (base: string, c: CameraView) => ({
-    seq: c.seq,
-    gid: c.gid,
-    name: c.name,
-    iaddr: maskUrl(c.iaddr),
-    protocol: c.protocol,
-    isRec: c.isRec,
-    inserted: c.inserted,
-    updated: c.updated,
-    stream_url: urls.stream(base, c.gid, c.seq),
-    state: c.status.state,
-    since: new Date(c.status.since).toISOString(),
-    last_error: c.status.lastError ?? null,
-    reconnects: c.status.reconnects,
-    segments: c.status.segments,
-    last_segment_at: c.status.lastSegmentAt ? new Date(c.status.lastSegmentAt).toISOString() : null,
-    codec: c.status.codec ?? null,
-    recording: c.status.recordingSession
-      ? urls.session(base, { gid: c.gid, seq: c.seq, ...c.status.recordingSession })
-      : null,
-  });
-
   app.get("/boot/end", (c) => c.json(service.bootEnded() ? 1 : 0));
 
-  app.get("/camera", (c) => c.json(service.list().map((cam) => view(urls.base(c), cam))));
+  app.get(
+    "/camera",
+    (c) => c.json(service.list().map((cam) => cameraView(urls, urls.base(c), cam))),
+  );
 
   app.get("/camera/seq/:seq/gid/:gid", (c) => {
     const { gid, seq } = parseIds(c.req.param());
     const cam = service.get(gid, seq);
     if (!cam) throw new HttpError(404, `camera gid=${gid} seq=${seq} not found`);
-    return c.json(view(urls.base(c), cam));
+    return c.json(cameraView(urls, urls.base(c), cam));
   });
 
   app.post("/camera", async (c) => {

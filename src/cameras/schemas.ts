@@ -12,6 +12,7 @@ const isRec = z.union([z.literal(0), z.literal(1)], { error: "must be 0 or 1" })
 const name = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(
   100,
   "must be at most 100 characters",
+  // deno-lint-ignore no-control-regex -- control characters are what is refused
 ).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
 const iaddr = z.string({ error: "must be a string" }).superRefine((value, ctx) => {
   try {

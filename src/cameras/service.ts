@@ -18,6 +18,7 @@ import type { SessionSummary } from "../storage/session.ts";
 import { contractTimestamp } from "../time.ts";
 import { type CameraRecorder, type CameraStatus } from "../recorder/camera_recorder.ts";
 import { type Camera, cameraKey } from "./camera.ts";
+import { restoreMaskedPassword } from "./source_url.ts";
 import { KeyedMutex } from "./keyed_mutex.ts";
 import type { Registry } from "./registry.ts";
 import type { CameraEdit, CameraInput } from "./schemas.ts";
@@ -124,7 +125,7 @@ export class CameraService {
         gid: input.gid,
         seq: input.seq,
         name: input.name,
-        iaddr: input.iaddr,
+        iaddr: restoreMaskedPassword(input.iaddr, old.iaddr),
         protocol: input.protocol,
         isRec: input.isRec,
         inserted: old.inserted,

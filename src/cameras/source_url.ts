@@ -28,8 +28,10 @@ export const TEST_PATTERNS = [
   "pinwheel",
 ];
 
+// deno-lint-ignore no-control-regex -- control characters are what is refused
 const FORBIDDEN = /[\s"\\\u0000-\u001f\u007f]/;
 /** Credentials are quoted property values of their own: spaces are fine there. */
+// deno-lint-ignore no-control-regex -- control characters are what is refused
 const FORBIDDEN_IN_CREDENTIALS = /["\\\u0000-\u001f\u007f]/;
 
 export class SourceError extends Error {}
@@ -98,4 +100,15 @@ const PW_PROPERTY = /\b(user-pw=)("[^"]*"|\S+)/g;
 /** Masks passwords in any text: URLs with user:password@ and rtspsrc `user-pw=` values. */
 export function maskSecrets(text: string): string {
   return text.replace(URL_PASSWORD, "$1:***@").replace(PW_PROPERTY, "$1***");
+}
+
+/**
+ * An edit that sends back the masked iaddr (`user:***@`, as every response shows it)
+ * keeps the stored password.
+ */
+export function restoreMaskedPassword(iaddr: string, stored: string): string {
+  const masked = /^([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):\*\*\*@/i.exec(iaddr);
+  const old = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:([^\s@/]*)@/i.exec(stored);
+  if (!masked || !old) return iaddr;
+  return `${masked[1]}:${old[1]}@${iaddr.slice(masked[0].length)}`;
 }

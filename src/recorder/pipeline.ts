@@ -32,6 +32,7 @@ export interface PipelineSpec {
 export const GST_LAUNCH = "gst-launch-1.0";
 
 const quote = (value: string) => {
+  // deno-lint-ignore no-control-regex -- control characters are what is refused
   if (/["\\\u0000-\u001f]/.test(value)) throw new Error("value cannot be quoted safely");
   return `"${value}"`;
 };

@@ -1,11 +1,74 @@
-/** The browser UI (placeholder until the UI lands): serves static files. */
+/**
+ * The browser UI: server-rendered pages (Live, Recordings, Cameras), each with one
+ * hydrated island, and the client bundle built by `deno task build`.
+ */
 import { Hono } from "hono";
-import { serveFile } from "../api/serve_file.ts";
+import type { Context } from "hono";
+import { assetResponse, gzip, loadAsset } from "./assets.ts";
+import type { CameraJson } from "./client/types.ts";
+import { renderPage, type Tab } from "./page.tsx";
 
 const STATIC_DIR = new URL("../../static/", import.meta.url);
+const BUNDLE = new URL("build/app.js", STATIC_DIR).pathname;
+const CSS = new URL("app.css", STATIC_DIR).pathname;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CAM = /^\d{1,9}-\d{1,9}$/;
 
-export function webRoutes() {
+/** Where a page gets the camera list (the same JSON as GET /api/camera). */
+export type CameraSource = (c: Context) => Promise<CameraJson[]>;
+
+const today = () => {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
+
+export function webRoutes(cameras: CameraSource) {
   const app = new Hono();
-  app.get("/", (c) => serveFile(c.req.raw, new URL("index.html", STATIC_DIR).pathname, "no-cache"));
+
+  const page = async (c: Context, tab: Tab, title: string, extra: Record<string, unknown>) => {
+    const [list, css, js] = await Promise.all([
+      cameras(c).catch(() => []),
+      loadAsset(CSS),
+      loadAsset(BUNDLE),
+    ]);
+    if (!js) {
+      return c.text("UI bundle missing: run `deno task build`.", 503);
+    }
+    const html = renderPage({
+      tab,
+      title,
+      css: css ? new TextDecoder().decode(css.body) : "",
+      script: `/assets/app.js?v=${js.etag.slice(1, 9)}`,
+      props: { cameras: list, ...extra },
+    });
+    const bytes = new TextEncoder().encode(html);
+    const gz = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    return new Response(gz ? await gzip(bytes) as BodyInit : bytes as BodyInit, {
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-cache",
+        vary: "accept-encoding",
+        ...(gz ? { "content-encoding": "gzip" } : {}),
+      },
+    });
+  };
+
+  app.get("/", (c) => page(c, "live", "Live", {}));
+  app.get("/recordings", (c) => {
+    const date = c.req.query("date") ?? "";
+    const cam = c.req.query("cam") ?? "";
+    return page(c, "recordings", "Recordings", {
+      date: DATE.test(date) ? date : today(),
+      ...(CAM.test(cam) ? { cam } : {}),
+    });
+  });
+  app.get("/cameras", (c) => page(c, "cameras", "Cameras", {}));
+  app.get("/assets/app.js", async (c) => {
+    const js = await loadAsset(BUNDLE);
+    if (!js) return c.json({ status: 0, error: "not built" }, 404);
+    const cache = c.req.query("v") ? "public, max-age=31536000, immutable" : "no-cache";
+    return assetResponse(c.req.raw, js, "text/javascript; charset=utf-8", cache);
+  });
   return app;
 }

@@ -191,6 +191,7 @@ export class Nvr {
     return status;
   }
 
+  // deno-lint-ignore no-explicit-any -- tests read whatever JSON the API answers
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const res = await fetch(`${this.base}${path}`, {
       method,

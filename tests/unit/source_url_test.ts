@@ -1,4 +1,9 @@
-import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
+import {
+  maskSecrets,
+  maskUrl,
+  parseSource,
+  restoreMaskedPassword,
+} from "../../src/cameras/source_url.ts";
 import { assertEquals } from "../support/assert.ts";
 
 Deno.test("passwords are masked in URLs and rtspsrc properties", () => {
@@ -21,4 +26,17 @@ Deno.test("credentials are percent-decoded and removed from the location", () =>
     user: "ad@min",
     password: "p:ss",
   });
+});
+
+Deno.test("an edit that sends the masked password back keeps the stored one", () => {
+  const stored = "rtsp://admin:p%40ss@10.0.0.1/video1";
+  assertEquals(
+    restoreMaskedPassword("rtsp://admin:***@10.0.0.2/video2", stored),
+    "rtsp://admin:p%40ss@10.0.0.2/video2",
+  );
+  assertEquals(
+    restoreMaskedPassword("rtsp://admin:new@10.0.0.2/v", stored),
+    "rtsp://admin:new@10.0.0.2/v",
+  );
+  assertEquals(restoreMaskedPassword("rtsp://admin:***@h/v", "rtsp://h/v"), "rtsp://admin:***@h/v");
 });

@@ -1,0 +1,212 @@
+/**
+ * A span of recordings, exported:
+ *   GET /api/export/gid/{gid}/seq/{seq}/span.m3u8?from=&to=   HLS playlist of just that span
+ *   GET /api/export/gid/{gid}/seq/{seq}/span.mp4?from=&to=&name=  one MP4, remuxed (no re-encode)
+ * `from`/`to` are epoch ms or ISO 8601. The playlist lets a player start anywhere in a
+ * day of tens of thousands of segments without loading the whole day's list.
+ * The MP4 is made by a `gst-launch-1.0` child (argv array, no shell) fed the
+ * span's MPEG-TS segments on stdin.
+ */
+import { Hono } from "hono";
+import { join } from "node:path";
+import { z } from "zod";
+import type { Catalog } from "../storage/catalog.ts";
+import { PLAYLIST } from "../storage/layout.ts";
+import { parsePlaylist, renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
+import { localDate } from "../time.ts";
+import { fieldErrors } from "../cameras/schemas.ts";
+import { HttpError } from "./http_errors.ts";
+
+const HOUR = 3_600_000;
+const MAX_PLAYLIST_MS = 24 * HOUR;
+const MAX_MP4_MS = 2 * HOUR;
+const GAP_MS = 1500;
+
+const instant = z.union([
+  z.string().regex(/^\d{1,15}$/).transform(Number),
+  z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/).transform(Date.parse),
+], { error: "must be epoch ms or an ISO 8601 time" }).pipe(z.number().finite().min(0));
+
+const Ids = z.object({
+  gid: z.string().regex(/^\d{1,9}$/, "must be a non-negative integer").transform(Number),
+  seq: z.string().regex(/^\d{1,9}$/, "must be a non-negative integer").transform(Number),
+});
+const Span = z.strictObject({
+  from: instant,
+  to: instant,
+  name: z.string().max(100).optional(),
+}).refine((s) => s.to > s.from, { message: "must be after from", path: ["to"] });
+
+export interface SpanSegment {
+  /** Path under the media root, with `/` separators. */
+  rel: string;
+  startMs: number;
+  durationMs: number;
+  discontinuity: boolean;
+}
+
+/** Every recorded segment that overlaps [fromMs, toMs), in time order. */
+export async function segmentsBetween(
+  mediaRoot: string,
+  catalog: Catalog,
+  gid: number,
+  seq: number,
+  fromMs: number,
+  toMs: number,
+): Promise<SpanSegment[]> {
+  const dates = new Set<string>();
+  for (let t = fromMs - 24 * HOUR; t < toMs + 24 * HOUR; t += 12 * HOUR) dates.add(localDate(t));
+  const out: SpanSegment[] = [];
+  for (const date of [...dates].sort()) {
+    for (const s of catalog.sessions(gid, seq, date)) {
+      if (s.startMs >= toMs || (!s.open && s.endMs <= fromMs)) continue;
+      let text: string;
+      try {
+        text = await Deno.readTextFile(
+          join(mediaRoot, String(gid), String(seq), date, s.time, PLAYLIST),
+        );
+      } catch {
+        continue;
+      }
+      let first = true;
+      for (const seg of parsePlaylist(text).segments) {
+        if (seg.startMs + seg.durationMs <= fromMs || seg.startMs >= toMs) continue;
+        const prev = out[out.length - 1];
+        const gap = !prev || Math.abs(seg.startMs - (prev.startMs + prev.durationMs)) > GAP_MS;
+        out.push({
+          rel: `${gid}/${seq}/${date}/${s.time}/${seg.uri}`,
+          startMs: seg.startMs,
+          durationMs: seg.durationMs,
+          discontinuity: out.length > 0 && (gap || first || !!seg.discontinuity),
+        });
+        first = false;
+      }
+    }
+  }
+  return out.sort((a, b) => a.startMs - b.startMs);
+}
+
+function parse(c: { req: { param(): Record<string, string>; query(): Record<string, string> } }) {
+  const ids = Ids.safeParse(c.req.param());
+  const span = Span.safeParse(c.req.query());
+  const fields = [
+    ...(ids.success ? [] : fieldErrors(ids.error)),
+    ...(span.success ? [] : fieldErrors(span.error)),
+  ];
+  if (!ids.success || !span.success) throw new HttpError(400, "invalid request", fields);
+  return { ...ids.data, ...span.data };
+}
+
+/** A file name safe in Content-Disposition: camera name and local start/end times. */
+export function exportFileName(
+  name: string | undefined,
+  gid: number,
+  seq: number,
+  from: number,
+  to: number,
+) {
+  const safe = (name ?? "").normalize("NFKD").replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[-.]+|-+$/g, "").slice(0, 60) || `camera-${gid}-${seq}`;
+  const t = (ms: number) => {
+    const d = new Date(ms);
+    const p = (n: number) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${
+      p(d.getMinutes())
+    }${p(d.getSeconds())}`;
+  };
+  return `${safe}_${t(from)}_${t(to).slice(9)}.mp4`;
+}
+
+export function exportRoutes(mediaRoot: string, catalog: Catalog) {
+  const app = new Hono();
+
+  app.get("/gid/:gid/seq/:seq/span.m3u8", async (c) => {
+    const q = parse(c);
+    if (q.to - q.from > MAX_PLAYLIST_MS) {
+      throw new HttpError(400, "invalid request", [{ field: "to", message: "span over 24 h" }]);
+    }
+    const segs = await segmentsBetween(mediaRoot, catalog, q.gid, q.seq, q.from, q.to);
+    if (segs.length === 0) throw new HttpError(404, "no recording in this span");
+    const text = renderPlaylist(
+      { targetDuration: targetDurationFor(segs, 1), type: "VOD", ended: true },
+      segs.map((s) => ({ ...s, uri: `/${s.rel}` })),
+    );
+    return c.body(text, 200, {
+      "content-type": "application/vnd.apple.mpegurl",
+      "cache-control": "no-cache",
+    });
+  });
+
+  app.get("/gid/:gid/seq/:seq/span.mp4", async (c) => {
+    const q = parse(c);
+    if (q.to - q.from > MAX_MP4_MS) {
+      throw new HttpError(400, "invalid request", [{ field: "to", message: "span over 2 h" }]);
+    }
+    const segs = await segmentsBetween(mediaRoot, catalog, q.gid, q.seq, q.from, q.to);
+    if (segs.length === 0) throw new HttpError(404, "no recording in this span");
+    const out = await Deno.makeTempFile({ prefix: "nvr-export-", suffix: ".mp4" });
+    try {
+      await remux(segs.map((s) => join(mediaRoot, ...s.rel.split("/"))), out);
+      const file = await Deno.open(out);
+      const size = (await file.stat()).size;
+      await Deno.remove(out); // the open handle keeps the data until the body is sent
+      return new Response(file.readable, {
+        headers: {
+          "content-type": "video/mp4",
+          "content-length": String(size),
+          "content-disposition": `attachment; filename="${
+            exportFileName(q.name, q.gid, q.seq, q.from, q.to)
+          }"`,
+          "cache-control": "no-store",
+        },
+      });
+    } catch (err) {
+      await Deno.remove(out).catch(() => {});
+      throw err;
+    }
+  });
+
+  return app;
+}
+
+/** Concatenated MPEG-TS on stdin → tsdemux → h264parse → mp4mux → `out`; no re-encoding. */
+async function remux(paths: string[], out: string): Promise<void> {
+  const child = new Deno.Command("gst-launch-1.0", {
+    args: [
+      "-q",
+      "fdsrc",
+      "fd=0",
+      "!",
+      "tsdemux",
+      "!",
+      "h264parse",
+      "!",
+      "mp4mux",
+      "!",
+      "filesink",
+      `location=${out}`,
+    ],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+    signal: AbortSignal.timeout(120_000),
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const writer = child.stdin.getWriter();
+  try {
+    for (const p of paths) {
+      try {
+        await writer.write(await Deno.readFile(p));
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) continue; // pruned meanwhile
+        throw err;
+      }
+    }
+  } finally {
+    await writer.close().catch(() => {});
+  }
+  const status = await child.status;
+  if (!status.success) {
+    throw new Error(`remux failed (${status.code}): ${(await stderr).slice(0, 300)}`);
+  }
+}

@@ -1,0 +1,11 @@
+/** The hydrated islands by name: the server renders them, the browser hydrates them. */
+import { Cameras } from "./cameras.tsx";
+import { LiveWall } from "./live_wall.tsx";
+import { Recordings } from "./recordings.tsx";
+
+// deno-lint-ignore no-explicit-any
+export const ISLANDS: Record<string, (props: any) => preact.JSX.Element> = {
+  live: LiveWall,
+  recordings: Recordings,
+  cameras: Cameras,
+};

@@ -1,0 +1,9 @@
+/** Browser entry: hydrates every server-rendered island of the page. */
+import { h, hydrate } from "preact";
+import { ISLANDS } from "./islands.ts";
+
+for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
+  const island = ISLANDS[el.dataset.island ?? ""];
+  if (!island) continue;
+  hydrate(h(island, JSON.parse(el.dataset.props ?? "{}")), el);
+}

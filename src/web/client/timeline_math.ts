@@ -1,0 +1,139 @@
+/**
+ * Pure math of the 24-hour timeline: where spans and gaps sit on a day, what a
+ * click means, and which session comes next. Times are epoch ms; a day is the
+ * local day [dayStart, dayEnd) (23 or 25 hours on daylight-saving days).
+ */
+import type { SessionJson } from "./types.ts";
+
+export interface Span {
+  start: number;
+  end: number;
+  /** Index of the session that holds the span. */
+  session: number;
+}
+
+export interface Gap {
+  start: number;
+  end: number;
+  reason: string;
+}
+
+export interface Bar {
+  /** Percent of the day from the left edge, and width in percent. */
+  left: number;
+  width: number;
+}
+
+/** Local midnight of a `YYYY-MM-DD` date, and of the next day. */
+export function dayBounds(date: string): { start: number; end: number } {
+  const [y, m, d] = date.split("-").map(Number);
+  return { start: new Date(y, m - 1, d).getTime(), end: new Date(y, m - 1, d + 1).getTime() };
+}
+
+/** `YYYY-MM-DD` of an instant in local time. */
+export function localDateOf(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export function spansOf(sessions: SessionJson[]): Span[] {
+  const out: Span[] = [];
+  sessions.forEach((s, i) => {
+    for (const [a, b] of s.spans) {
+      out.push({ start: Date.parse(a), end: Date.parse(b), session: i });
+    }
+  });
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Why nothing was recorded after a session ended, from its close reason. */
+export function gapReason(closeReason: string | null | undefined): string {
+  switch (closeReason) {
+    case "recording stopped":
+      return "recording off";
+    case "recovered":
+      return "server down";
+    case "camera stopped":
+      return "camera stopped";
+    default:
+      return "no recording";
+  }
+}
+
+/** The holes between spans (from the day's first to last recording) with reasons. */
+export function gapsOf(sessions: SessionJson[], minMs = 1500): Gap[] {
+  const spans = spansOf(sessions);
+  const gaps: Gap[] = [];
+  for (let i = 1; i < spans.length; i++) {
+    const prev = spans[i - 1], next = spans[i];
+    if (next.start - prev.end < minMs) continue;
+    const reason = prev.session === next.session
+      ? "camera offline"
+      : gapReason(sessions[prev.session].close_reason);
+    gaps.push({ start: prev.end, end: next.start, reason });
+  }
+  return gaps;
+}
+
+/** Position of [start, end) on the day, in percent, clipped to the day. */
+export function barOf(start: number, end: number, dayStart: number, dayEnd: number): Bar {
+  const len = dayEnd - dayStart;
+  const a = Math.max(start, dayStart), b = Math.min(end, dayEnd);
+  return { left: ((a - dayStart) / len) * 100, width: (Math.max(0, b - a) / len) * 100 };
+}
+
+/** The instant at a fraction (0..1) of the day. */
+export function timeAtFraction(f: number, dayStart: number, dayEnd: number): number {
+  return dayStart + Math.min(1, Math.max(0, f)) * (dayEnd - dayStart);
+}
+
+export function fractionOf(ms: number, dayStart: number, dayEnd: number): number {
+  return Math.min(1, Math.max(0, (ms - dayStart) / (dayEnd - dayStart)));
+}
+
+/**
+ * Where playback should start for a wanted instant: inside a span as is; in a gap
+ * or before the first span, the next span's start; after the last, its last
+ * `tailMs` (so "click at the end" still shows something). Undefined with no spans.
+ */
+export function snapToRecorded(ms: number, spans: Span[], tailMs = 10_000): number | undefined {
+  if (spans.length === 0) return undefined;
+  for (const s of spans) {
+    if (ms < s.start) return s.start;
+    if (ms < s.end) return ms;
+  }
+  const last = spans[spans.length - 1];
+  return Math.max(last.start, last.end - tailMs);
+}
+
+/** Index of the session playing at `ms` (or the last one that started before it). */
+export function sessionAt(ms: number, sessions: SessionJson[]): number {
+  let found = -1;
+  sessions.forEach((s, i) => {
+    if (Date.parse(s.start) <= ms) found = i;
+  });
+  return found;
+}
+
+/** Start of the next (step = 1) or previous (step = -1) session from `ms`. */
+export function stepSession(ms: number, sessions: SessionJson[], step: 1 | -1): number | undefined {
+  const i = sessionAt(ms, sessions);
+  const starts = sessions.map((s) => Date.parse(s.start));
+  if (step === 1) return i + 1 < sessions.length ? starts[i + 1] : undefined;
+  // Back: to the start of the current session when well into it, else the previous one.
+  if (i >= 0 && ms - starts[i] > 5000) return starts[i];
+  return i > 0 ? starts[i - 1] : undefined;
+}
+
+/** Hour labels for the axis: every `every` hours from local midnight. */
+export function hourTicks(dayStart: number, dayEnd: number, every: number) {
+  const ticks: { label: string; left: number }[] = [];
+  const d = new Date(dayStart);
+  for (let h = 0; h <= 24; h += every) {
+    const t = new Date(d.getFullYear(), d.getMonth(), d.getDate(), h).getTime();
+    if (t > dayEnd) break;
+    ticks.push({ label: String(h).padStart(2, "0"), left: fractionOf(t, dayStart, dayEnd) * 100 });
+  }
+  return ticks;
+}

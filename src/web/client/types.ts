@@ -1,0 +1,49 @@
+/** Shapes of the REST API answers the UI reads (see src/api/). */
+
+export type CameraState =
+  | "connecting"
+  | "streaming"
+  | "recording"
+  | "reconnecting"
+  | "failed"
+  | "stopped";
+
+export interface CameraJson {
+  seq: number;
+  gid: number;
+  name: string;
+  iaddr: string;
+  protocol: string;
+  isRec: 0 | 1;
+  inserted: string;
+  updated: string;
+  stream_url: string;
+  state: CameraState;
+  since: string;
+  last_error: string | null;
+  reconnects: number;
+  segments: number;
+  last_segment_at: string | null;
+  codec: string | null;
+  recording: string | null;
+}
+
+export interface SessionJson {
+  time: string;
+  start: string;
+  end: string;
+  spans: [string, string][];
+  segments: number;
+  bytes: number;
+  open: boolean;
+  close_reason: string | null;
+  record_url: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A camera's identity in URLs and forms. */
+export const camKey = (c: { gid: number; seq: number }) => `${c.gid}-${c.seq}`;

@@ -1,0 +1,88 @@
+/**
+ * Plays recordings from any instant: loads a window of at most three hours from
+ * that instant (a short playlist, so starting is quick on a day of 40,000
+ * segments), seeks inside it while it can, and moves on to the next window at its end.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { attach, type Player } from "./player.ts";
+import { snapToRecorded, type Span } from "./timeline_math.ts";
+
+const WINDOW_MS = 3 * 3_600_000;
+
+export interface RecPlayer {
+  video: { current: HTMLVideoElement | null };
+  /** Epoch ms of the frame shown. */
+  frame?: number;
+  error?: string;
+  playAt(ms: number): void;
+}
+
+export function useRecPlayer(
+  gid: number,
+  seq: number,
+  spans: Span[],
+  dayEnd: number,
+  speed: number,
+): RecPlayer {
+  const video = useRef<HTMLVideoElement>(null);
+  const cur = useRef<{ player: Player; from: number; to: number } | undefined>(undefined);
+  const [frame, setFrame] = useState<number | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const spansRef = useRef(spans);
+  spansRef.current = spans;
+
+  const load = (ms: number) => {
+    const v = video.current;
+    if (!v) return;
+    cur.current?.player.destroy();
+    const to = Math.min(dayEnd, ms + WINDOW_MS);
+    const url = `/api/export/gid/${gid}/seq/${seq}/span.m3u8?from=${Math.floor(ms)}&to=${
+      Math.ceil(to)
+    }`;
+    setError(undefined);
+    const player = attach(v, url, { live: false, startAt: ms, onFatal: (d) => setError(d) });
+    cur.current = { player, from: ms, to };
+    v.playbackRate = speed;
+  };
+
+  const playAt = (want: number) => {
+    const ms = snapToRecorded(want, spansRef.current);
+    if (ms === undefined) return;
+    const c = cur.current, v = video.current;
+    const pos = c && ms >= c.from && ms < c.to ? c.player.positionOf(ms) : undefined;
+    if (pos !== undefined && v) {
+      v.currentTime = pos;
+      v.play().catch(() => {});
+    } else load(ms);
+    setFrame(ms);
+  };
+
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    const tick = setInterval(() => {
+      const t = cur.current?.player.frameTime();
+      if (t !== undefined && !v.seeking) setFrame(t);
+    }, 250);
+    const onEnded = () => {
+      // End of the window: continue with the next recording, if the day has more.
+      const c = cur.current;
+      const next = c && spansRef.current.find((s) => s.end > c.to);
+      if (c && next) load(Math.max(c.to, next.start));
+    };
+    v.addEventListener("ended", onEnded);
+    return () => {
+      clearInterval(tick);
+      v.removeEventListener("ended", onEnded);
+      cur.current?.player.destroy();
+      cur.current = undefined;
+      setFrame(undefined);
+    };
+  }, [gid, seq, dayEnd]);
+
+  useEffect(() => {
+    if (video.current) video.current.playbackRate = speed;
+  }, [speed]);
+
+  return { video, frame, error, playAt };
+}

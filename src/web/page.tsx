@@ -1,0 +1,58 @@
+/** The HTML document around a page: head, header with tabs, one island. */
+import { h } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { ISLANDS } from "./client/islands.ts";
+
+export type Tab = "live" | "recordings" | "cameras";
+
+const TABS: { id: Tab; href: string; label: string }[] = [
+  { id: "live", href: "/", label: "Live" },
+  { id: "recordings", href: "/recordings", label: "Recordings" },
+  { id: "cameras", href: "/cameras", label: "Cameras" },
+];
+
+export interface PageInput {
+  tab: Tab;
+  title: string;
+  css: string;
+  script: string;
+  props: Record<string, unknown>;
+}
+
+/** Server-renders a page; the island's props travel in an attribute (escaped by the renderer). */
+export function renderPage({ tab, title, css, script, props }: PageInput): string {
+  const island = ISLANDS[tab];
+  const body = (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <meta name="color-scheme" content="dark" />
+        <meta name="theme-color" content="#0b0f14" />
+        <title>{`${title} · NVR`}</title>
+        <link rel="icon" href="data:," />
+        <style dangerouslySetInnerHTML={{ __html: css }} />
+        <script type="module" src={script} />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="app-header">
+          <span class="brand" aria-hidden="true">
+            <span class="dot" />NVR
+          </span>
+          <nav aria-label="Sections">
+            {TABS.map((t) => (
+              <a key={t.id} href={t.href} aria-current={t.id === tab ? "page" : undefined}>
+                {t.label}
+              </a>
+            ))}
+          </nav>
+        </header>
+        <main id="main" data-tab={tab}>
+          <div data-island={tab} data-props={JSON.stringify(props)}>{h(island, props)}</div>
+        </main>
+      </body>
+    </html>
+  );
+  return "<!doctype html>" + renderToString(body);
+}

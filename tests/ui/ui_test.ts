@@ -1,0 +1,271 @@
+/**
+ * The UI in real headless Chromium against a real recorder fed by a real RTSP
+ * server: live wall plays, calendar marks the right days, the timeline seeks where
+ * clicked, nothing overflows at phone and desktop widths, names render as text.
+ * Screenshots go to tests/artifacts/.
+ */
+import type { Page } from "playwright-core";
+import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
+import { Nvr, probe, RtspServer, waitFor } from "../support/harness.ts";
+import { horizontalOverflow, launch, openPage, pageErrors, screenshot } from "./browser.ts";
+import { at, dayFromToday, makeSegments, plantSession, SEG_MS } from "./fixtures.ts";
+
+const XSS = `<img src=x onerror=alert(1)>`;
+const YESTERDAY = dayFromToday(-1);
+const OLD_DAY = dayFromToday(-40);
+const BIG_DAY = dayFromToday(-2);
+const BIG_SEGMENTS = 43_200; // a whole day of 2 s segments
+
+/** [frame ms, currentTime] of the first video under `sel`, read twice `gapMs` apart. */
+async function advancing(page: Page, sel: string, attr: string, gapMs = 2500) {
+  const read = () =>
+    page.evaluate(([s, a]) => {
+      const root = document.querySelector(s)!;
+      return [
+        Number(root.querySelector(a)?.getAttribute("data-ms") || 0),
+        root.querySelector("video")!.currentTime,
+      ];
+    }, [sel, attr]);
+  const first = await read();
+  await page.waitForTimeout(gapMs);
+  const second = await read();
+  return { first, second };
+}
+
+Deno.test({
+  name: "UI in headless Chromium",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const segs = await makeSegments(300);
+    const nvr = new Nvr({ segmentSeconds: 1, liveSegments: 6 });
+    await plantSession(nvr.mediaRoot, 1, 1, YESTERDAY, "10:00:00", 300, segs);
+    await plantSession(nvr.mediaRoot, 1, 1, YESTERDAY, "10:15:00", 150, segs);
+    await plantSession(nvr.mediaRoot, 1, 1, OLD_DAY, "08:00:00", 30, segs);
+    await plantSession(nvr.mediaRoot, 1, 1, BIG_DAY, "00:00:00", BIG_SEGMENTS, segs);
+    const rtsp = await new RtspServer({ fps: 15, gop: 15 }).start();
+    await nvr.start();
+    const browser = await launch();
+    const dialogs: string[] = [];
+    try {
+      for (const [gid, name] of [[1, XSS], [2, "Yard"]] as const) {
+        const res = await nvr.api("POST", "/api/camera", {
+          seq: 1,
+          gid,
+          name,
+          iaddr: rtsp.url("h264"),
+          protocol: "rtsp",
+          isRec: 1,
+        });
+        assertEquals(res.status, 201);
+      }
+
+      await t.step("live tab plays with advancing frame time", async () => {
+        const page = await openPage(browser, nvr.base + "/");
+        page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss()));
+        const tile = `.tile[data-cam="1-1"]`;
+        await waitFor(
+          () =>
+            page.evaluate(
+              (s) => document.querySelector<HTMLVideoElement>(`${s} video`)!.currentTime > 1,
+              tile,
+            ),
+          "live video playing",
+          40_000,
+          500,
+        );
+        const { first, second } = await advancing(page, tile, ".frame-time");
+        assert(second[1] > first[1], `currentTime advances: ${first[1]} -> ${second[1]}`);
+        assert(second[0] > first[0], `frame time advances: ${first[0]} -> ${second[0]}`);
+        const latencies: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          latencies.push(Number(await page.locator(`${tile} .latency`).getAttribute("data-s")));
+          await page.waitForTimeout(500);
+        }
+        console.log(`live latency (s): ${latencies.join(", ")}`);
+        assert(Math.max(...latencies) < 10, "live latency under 10 s");
+        // A name that looks like markup is shown as text, never parsed.
+        assertEquals(await page.locator(`${tile} .tile-name`).textContent(), XSS);
+        assertEquals(await page.locator(".tile-name img").count(), 0);
+        await screenshot(page, "live-1440");
+        await page.locator(`${tile} .tile-view`).click();
+        await waitFor(
+          () => page.evaluate(() => document.querySelectorAll(".tile").length === 1),
+          "large view",
+          5000,
+        );
+        await page.waitForTimeout(2500);
+        await screenshot(page, "live-large-1440");
+        assertEquals(pageErrors(page), []);
+        await page.close();
+      });
+
+      await t.step("no horizontal overflow at 390x844 and 1440x900", async () => {
+        for (const vp of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
+          for (
+            const [path, name] of [["/", "live"], [
+              `/recordings?cam=1-1&date=${YESTERDAY}`,
+              "recordings",
+            ], ["/cameras", "cameras"]]
+          ) {
+            const page = await openPage(browser, nvr.base + path, vp);
+            page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss()));
+            await page.waitForTimeout(1500);
+            assertEquals(await horizontalOverflow(page), 0, `${path} at ${vp.width}`);
+            if (name === "cameras") {
+              assertEquals(await page.locator(".cam-name").first().textContent(), XSS);
+            }
+            await screenshot(page, `${name}-${vp.width}`);
+            await page.close();
+          }
+        }
+      });
+
+      await t.step("calendar marks the days with recordings", async () => {
+        const page = await openPage(browser, `${nvr.base}/recordings?cam=1-1&date=${YESTERDAY}`);
+        const expected = [OLD_DAY, BIG_DAY, YESTERDAY, dayFromToday(0)].sort();
+        const seen = new Set<string>();
+        for (let i = 0; i < 3; i++) {
+          await page.waitForSelector(".cal-day.has-rec", { timeout: 10_000 }).catch(() => {});
+          for (
+            const d of await page.locator(".cal-day.has-rec").evaluateAll((els) =>
+              els.map((e) => (e as HTMLElement).dataset.date!)
+            )
+          ) seen.add(d);
+          await page.getByRole("button", { name: "Previous month" }).click();
+        }
+        assertEquals([...seen].sort(), expected);
+        await page.close();
+      });
+
+      await t.step("clicking the timeline plays from the clicked time", async () => {
+        const page = await openPage(browser, `${nvr.base}/recordings?cam=1-1&date=${YESTERDAY}`);
+        await page.waitForSelector(".timeline .span");
+        const clickAt = async (ms: number) => {
+          const box = (await page.locator(".timeline").boundingBox())!;
+          const [s, e] = await page.locator(".timeline").evaluate((
+            el,
+          ) => [
+            Number((el as HTMLElement).dataset.dayStart),
+            Number((el as HTMLElement).dataset.dayEnd),
+          ]);
+          const x = Math.round(box.x + ((ms - s) / (e - s)) * box.width); // whole pixels, as a mouse
+          await page.mouse.click(x, box.y + box.height / 2);
+          return s + ((x - box.x) / box.width) * (e - s); // the instant the click means
+        };
+        const overlay = () => page.locator(".rec-overlay").getAttribute("data-ms").then(Number);
+        /** Waits for real frames (video advancing), then returns the frame time shown. */
+        const frameAfterSeek = async () => {
+          const start = await page.evaluate(() => document.querySelector("video")!.currentTime);
+          await waitFor(
+            () =>
+              page.evaluate((s) => {
+                const v = document.querySelector<HTMLVideoElement>(".player video")!;
+                return !v.seeking && v.readyState >= 3 && v.currentTime !== s && !v.paused;
+              }, start),
+            "frames after the seek",
+            15_000,
+            50,
+          );
+          await page.waitForTimeout(300); // one overlay refresh (250 ms)
+          return await overlay();
+        };
+        const t0 = Date.now();
+        const want = await clickAt(at(YESTERDAY, "10:04:00"));
+        const shown = await frameAfterSeek();
+        console.log(
+          `clicked ${new Date(want).toISOString()}, frame shown ${new Date(shown).toISOString()}, ${
+            Date.now() - t0
+          } ms after the click`,
+        );
+        assertAlmostEquals(shown, want, SEG_MS + 500, "frame shown is the clicked time");
+        const { first, second } = await advancing(page, ".player", ".rec-overlay");
+        assert(second[0] > first[0], "recording time advances while playing");
+        await screenshot(page, "recordings-seek-1440");
+        // A click in the gap (10:10–10:15) plays from the next recording.
+        await clickAt(at(YESTERDAY, "10:12:30"));
+        const next = at(YESTERDAY, "10:15:00");
+        await waitFor(
+          async () => Math.abs((await overlay()) - next) < SEG_MS + 1000,
+          "snap to next session",
+          15_000,
+          100,
+        );
+        assertEquals(pageErrors(page), []);
+        await page.close();
+      });
+
+      await t.step(`a day of ${BIG_SEGMENTS} segments starts quickly`, async () => {
+        const page = await openPage(browser, `${nvr.base}/recordings?cam=1-1&date=${BIG_DAY}`);
+        await page.waitForSelector(".timeline .span");
+        const box = (await page.locator(".timeline").boundingBox())!;
+        const t0 = Date.now();
+        await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
+        await waitFor(
+          () =>
+            page.evaluate(() =>
+              document.querySelector<HTMLVideoElement>(".player video")!.currentTime > 0 &&
+              document.querySelector<HTMLVideoElement>(".player video")!.readyState >= 2
+            ),
+          "first frame",
+          15_000,
+          50,
+        );
+        const ttff = Date.now() - t0;
+        console.log(`time to first frame on a ${BIG_SEGMENTS}-segment day: ${ttff} ms`);
+        assert(ttff < 5000, `first frame after ${ttff} ms`);
+        await page.close();
+      });
+
+      await t.step("MP4 export of a span, and bad input", async () => {
+        const from = at(YESTERDAY, "10:01:00"), to = at(YESTERDAY, "10:02:00");
+        const url =
+          `${nvr.base}/api/export/gid/1/seq/1/span.mp4?from=${from}&to=${to}&name=Yard%20cam`;
+        const res = await fetch(url);
+        assertEquals(res.status, 200);
+        assert(
+          /filename="Yard-cam_\d{8}-100100_100200\.mp4"/.test(
+            res.headers.get("content-disposition")!,
+          ),
+        );
+        const file = await Deno.makeTempFile({ suffix: ".mp4" });
+        await Deno.writeFile(file, new Uint8Array(await res.arrayBuffer()));
+        const info = await probe(file);
+        await Deno.remove(file);
+        assertEquals(info.codec, "h264");
+        assertAlmostEquals(info.duration, 60, 2.5);
+        for (const q of ["from=x&to=1", `from=${to}&to=${from}`, `from=${from}&to=${to}&evil=1`]) {
+          const bad = await nvr.api("GET", `/api/export/gid/1/seq/1/span.mp4?${q}`);
+          assertEquals(bad.status, 400, q);
+          assert(bad.json.fields?.length > 0, `fields for ${q}`);
+        }
+      });
+      await t.step("camera form shows field errors next to fields", async () => {
+        const page = await openPage(browser, `${nvr.base}/cameras`, { width: 390, height: 844 });
+        await page.getByRole("button", { name: "Add camera" }).click();
+        await page.locator("#cam-name").fill("Gate");
+        await page.locator("#cam-gid").fill("x");
+        await page.locator("#cam-seq").fill("3");
+        await page.locator("#cam-iaddr").fill('rtsp://admin:secret@10.0.0.9/s1" ! filesink');
+        await page.locator(".camera-form button[type=submit]").click();
+        await page.waitForSelector("#cam-gid-err", { timeout: 10_000 });
+        assert(await page.locator("#cam-iaddr-err").isVisible(), "iaddr error shown");
+        assertEquals(await page.locator("#cam-name-err").count(), 0);
+        await screenshot(page, "camera-form-errors-390");
+        await page.locator("#cam-gid").fill("3");
+        await page.locator("#cam-iaddr").fill(rtsp.url("h264", "admin:secret"));
+        await page.locator(".camera-form button[type=submit]").click();
+        await page.waitForSelector('.cam-row[data-cam="3-3"]', { timeout: 10_000 });
+        const text = await page.locator("main").textContent();
+        assert(!text!.includes("secret"), "the password is never shown");
+        await page.close();
+      });
+      assertEquals(dialogs, [], "no script ran from a camera name");
+    } finally {
+      await browser.close().catch(() => {});
+      await nvr.stop();
+      await rtsp.stop();
+      await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
+    }
+  },
+});
