@@ -1,0 +1,175 @@
+/**
+ * The three recorders under test, each started for N cameras on the same RTSP source:
+ *   nvr    this project (one Deno server, one gst-launch stream-copy child per camera)
+ *   seed   the seed's pipeline, decode + clockoverlay + x264enc + mpegtsmux ! hlssink
+ *   ffmpeg `ffmpeg -rtsp_transport tcp -i … -c copy -f hls`, one process per camera
+ */
+import { join } from "node:path";
+import { REPO } from "./source.ts";
+import { freePort, spawn, type Spawned, waitFor, waitLine } from "./procs.ts";
+
+export type RecorderKind = "nvr" | "seed" | "ffmpeg";
+
+export interface Recorder {
+  kind: RecorderKind;
+  /** Root PIDs whose process trees make up the recorder. */
+  roots(): number[];
+  /** Playlist file of each camera (the live one for the NVR). */
+  playlists: string[];
+  /** Folder holding everything it writes. */
+  dir: string;
+  /** HTTP base URL (NVR only). */
+  base?: string;
+  stop(): Promise<void>;
+}
+
+export const SEGMENT_SECONDS = 2;
+
+export interface NvrOptions {
+  isRec?: 0 | 1;
+  liveSegments?: number;
+}
+
+export async function startNvr(
+  dir: string,
+  n: number,
+  url: string,
+  opts: NvrOptions = {},
+): Promise<Recorder & { proc: Spawned; base: string }> {
+  const port = freePort();
+  const proc = spawnNvr(dir, port, opts.liveSegments);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitLine(proc, /"msg":"catalog rebuilt from disk"/, 60_000);
+    for (let i = 1; i <= n; i++) {
+      const res = await fetch(`${base}/api/camera`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          seq: i,
+          gid: 1,
+          name: `bench ${i}`,
+          iaddr: url,
+          protocol: "rtsp",
+          isRec: opts.isRec ?? 1,
+        }),
+      });
+      await res.body?.cancel();
+      if (res.status !== 201) throw new Error(`POST /api/camera: ${res.status}`);
+    }
+  } catch (err) {
+    await proc.stop("SIGKILL");
+    throw err;
+  }
+  return {
+    kind: "nvr",
+    proc,
+    base,
+    dir,
+    roots: () => [proc.pid],
+    playlists: Array.from(
+      { length: n },
+      (_, i) => join(dir, "media", "1", String(i + 1), "hls", "index.m3u8"),
+    ),
+    stop: () => proc.stop("SIGTERM", 10_000),
+  };
+}
+
+/** The recorder process alone (no camera added): `deno run -A main.ts …`. */
+export function spawnNvr(dir: string, port: number, liveSegments = 6): Spawned {
+  return spawn(Deno.execPath(), [
+    "run",
+    "-A",
+    join(REPO, "main.ts"),
+    "--host=127.0.0.1",
+    `--port=${port}`,
+    `--media-root=${join(dir, "media")}`,
+    `--data-dir=${join(dir, "data")}`,
+    "--demo=off",
+    `--segment-seconds=${SEGMENT_SECONDS}`,
+    `--live-segments=${liveSegments}`,
+    "--log-format=json",
+  ], { stderr: true });
+}
+
+async function startEach(
+  kind: RecorderKind,
+  dir: string,
+  n: number,
+  argv: (camDir: string) => [string, string[]],
+  playlist: string,
+): Promise<Recorder> {
+  const procs: Spawned[] = [];
+  const playlists: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const camDir = join(dir, `cam${i}`);
+    await Deno.mkdir(camDir, { recursive: true });
+    const [cmd, args] = argv(camDir);
+    procs.push(spawn(cmd, args, { stderr: true }));
+    playlists.push(join(camDir, playlist));
+  }
+  return {
+    kind,
+    dir,
+    playlists,
+    roots: () => procs.map((p) => p.pid),
+    stop: async () => {
+      await Promise.all(procs.map((p) => p.stop("SIGINT", 5000)));
+    },
+  };
+}
+
+/** The seed's pipeline with the mp4 branch removed (it does not negotiate on 1.22). */
+export function startSeed(dir: string, n: number, url: string): Promise<Recorder> {
+  return startEach("seed", dir, n, (camDir) => ["gst-launch-1.0", [
+    "-e",
+    "rtspsrc",
+    `location=${url}`,
+    "protocols=tcp",
+    "!",
+    "application/x-rtp,media=video",
+    "!",
+    "decodebin",
+    "!",
+    "clockoverlay",
+    'time-format="%D %H:%M:%S"',
+    "!",
+    "x264enc",
+    "!",
+    "mpegtsmux",
+    "!",
+    "hlssink",
+    `location=${join(camDir, "file%05d.ts")}`,
+    `playlist-location=${join(camDir, "playlist.m3u8")}`,
+  ]], "playlist.m3u8");
+}
+
+export function startFfmpeg(dir: string, n: number, url: string): Promise<Recorder> {
+  return startEach("ffmpeg", dir, n, (camDir) => ["ffmpeg", [
+    ...["-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url],
+    ...["-c", "copy", "-f", "hls", "-hls_time", String(SEGMENT_SECONDS), "-hls_list_size", "0"],
+    ...["-hls_segment_filename", join(camDir, "seg%05d.ts"), join(camDir, "index.m3u8")],
+  ]], "index.m3u8");
+}
+
+export function startRecorder(kind: RecorderKind, dir: string, n: number, url: string) {
+  if (kind === "nvr") return startNvr(dir, n, url);
+  if (kind === "seed") return startSeed(dir, n, url);
+  return startFfmpeg(dir, n, url);
+}
+
+/** Waits until every camera's playlist lists at least `min` segments. */
+export async function waitSegments(r: Recorder, min: number, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const p of r.playlists) {
+        const text = await Deno.readTextFile(p).catch(() => "");
+        if ((text.match(/#EXTINF/g) ?? []).length < min) return undefined;
+      }
+      return true;
+    },
+    `${min} segment(s) from every ${r.kind} camera`,
+    timeoutMs,
+    250,
+  );
+}
