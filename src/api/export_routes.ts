@@ -11,8 +11,8 @@ import { Hono } from "hono";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Catalog } from "../storage/catalog.ts";
-import { PLAYLIST } from "../storage/layout.ts";
-import { parsePlaylist, renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
+import { renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
+import { readSessionSegments } from "../storage/session_reader.ts";
 import { localDate } from "../time.ts";
 import { fieldErrors } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
@@ -60,16 +60,10 @@ export async function segmentsBetween(
   for (const date of [...dates].sort()) {
     for (const s of catalog.sessions(gid, seq, date)) {
       if (s.startMs >= toMs || (!s.open && s.endMs <= fromMs)) continue;
-      let text: string;
-      try {
-        text = await Deno.readTextFile(
-          join(mediaRoot, String(gid), String(seq), date, s.time, PLAYLIST),
-        );
-      } catch {
-        continue;
-      }
+      const segments = await readSessionSegments(mediaRoot, s);
+      if (!segments) continue;
       let first = true;
-      for (const seg of parsePlaylist(text).segments) {
+      for (const seg of segments) {
         if (seg.startMs + seg.durationMs <= fromMs || seg.startMs >= toMs) continue;
         const prev = out[out.length - 1];
         const gap = !prev || Math.abs(seg.startMs - (prev.startMs + prev.durationMs)) > GAP_MS;

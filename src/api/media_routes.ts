@@ -19,12 +19,8 @@ import {
   TIME_RE,
 } from "../storage/layout.ts";
 import type { Catalog } from "../storage/catalog.ts";
-import {
-  parsePlaylist,
-  type PlaylistSegment,
-  renderPlaylist,
-  targetDurationFor,
-} from "../storage/playlist.ts";
+import { type PlaylistSegment, renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
+import { readSessionSegments } from "../storage/session_reader.ts";
 import { serveFile } from "./serve_file.ts";
 import { HttpError } from "./http_errors.ts";
 
@@ -118,15 +114,8 @@ export async function dayPlaylist(
   if (sessions.length === 0) return undefined;
   const segments: PlaylistSegment[] = [];
   for (const s of sessions) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(
-        join(mediaRoot, String(gid), String(seq), date, s.time, PLAYLIST),
-      );
-    } catch {
-      continue;
-    }
-    parsePlaylist(text).segments.forEach((seg, i) =>
+    const listed = await readSessionSegments(mediaRoot, s);
+    listed?.forEach((seg, i) =>
       segments.push({
         ...seg,
         uri: `${s.time}/${seg.uri}`,

@@ -1,12 +1,8 @@
 /** Shapes of the REST API answers the UI reads (see src/api/). */
 
-export type CameraState =
-  | "connecting"
-  | "streaming"
-  | "recording"
-  | "reconnecting"
-  | "failed"
-  | "stopped";
+/** The recorder's own state type (type-only: nothing of the server is bundled). */
+export type { CameraState } from "../../recorder/camera_recorder.ts";
+import type { CameraState } from "../../recorder/camera_recorder.ts";
 
 export interface CameraJson {
   seq: number;
