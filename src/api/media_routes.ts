@@ -19,8 +19,7 @@ import {
   TIME_RE,
 } from "../storage/layout.ts";
 import type { Catalog } from "../storage/catalog.ts";
-import { type PlaylistSegment, renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
-import { readSessionSegments } from "../storage/session_reader.ts";
+import { DayPlaylists } from "./day_playlist.ts";
 import { serveFile } from "./serve_file.ts";
 import { HttpError } from "./http_errors.ts";
 
@@ -29,6 +28,7 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 
 export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
   const app = new Hono();
+  const days = new DayPlaylists(mediaRoot, catalog);
   let realRoot: string | undefined;
 
   /** The file's real path when it is inside the media root, else undefined. */
@@ -80,11 +80,21 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     const { gid, seq, date } = c.req.param();
     ids(gid, seq);
     if (!DATE_RE.test(date)) throw notFound();
-    const text = await dayPlaylist(mediaRoot, catalog, Number(gid), Number(seq), date);
-    if (text === undefined) throw notFound();
-    return new Response(c.req.method === "HEAD" ? null : text, {
-      headers: { "content-type": "application/vnd.apple.mpegurl", "cache-control": NO_CACHE },
-    });
+    const day = await days.get(Number(gid), Number(seq), date);
+    if (!day) throw notFound();
+    const headers: Record<string, string> = {
+      "content-type": "application/vnd.apple.mpegurl",
+      "cache-control": NO_CACHE,
+      etag: day.etag,
+      vary: "accept-encoding",
+    };
+    if (c.req.header("if-none-match") === day.etag) {
+      return new Response(null, { status: 304, headers });
+    }
+    const zipped = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    if (zipped) headers["content-encoding"] = "gzip";
+    const body: BodyInit = zipped ? day.gzip as Uint8Array<ArrayBuffer> : day.text;
+    return new Response(c.req.method === "HEAD" ? null : body, { headers });
   });
 
   app.on(["GET", "HEAD"], "/:gid/:seq/:date/:time/:file", (c) => {
@@ -97,36 +107,4 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
   });
 
   return app;
-}
-
-/**
- * One playlist for a whole day: every session's segments in order, a
- * discontinuity between sessions. Ends (VOD) unless a session is still recording.
- */
-export async function dayPlaylist(
-  mediaRoot: string,
-  catalog: Catalog,
-  gid: number,
-  seq: number,
-  date: string,
-): Promise<string | undefined> {
-  const sessions = catalog.sessions(gid, seq, date);
-  if (sessions.length === 0) return undefined;
-  const segments: PlaylistSegment[] = [];
-  for (const s of sessions) {
-    const listed = await readSessionSegments(mediaRoot, s);
-    listed?.forEach((seg, i) =>
-      segments.push({
-        ...seg,
-        uri: `${s.time}/${seg.uri}`,
-        discontinuity: seg.discontinuity || (i === 0 && segments.length > 0),
-      })
-    );
-  }
-  const open = sessions.some((s) => s.open);
-  return renderPlaylist({
-    targetDuration: targetDurationFor(segments, 1),
-    type: open ? "EVENT" : "VOD",
-    ended: !open,
-  }, segments);
 }

@@ -43,6 +43,16 @@ Deno.test("media is served with MIME types and byte ranges, and never from outsi
     assertEquals(bad.status, 416);
     await bad.body?.cancel();
 
+    // A whole day: one playlist, gzipped for clients that accept it, revalidated by ETag.
+    const date = (await nvr.api("GET", "/api/recordings/gid/1/seq/1/days")).json.days[0];
+    const dayUrl = `${nvr.base}/1/1/${date}/index.m3u8`;
+    const day = await fetch(dayUrl, { headers: { "accept-encoding": "gzip" } });
+    assertEquals(day.headers.get("content-encoding"), "gzip");
+    assert((await day.text()).includes("#EXT-X-PROGRAM-DATE-TIME"), "fetch decodes gzip");
+    const again = await fetch(dayUrl, { headers: { "if-none-match": day.headers.get("etag")! } });
+    assert(again.status === 304 || again.status === 200, "304 unless a segment arrived meanwhile");
+    await again.body?.cancel();
+
     // A file planted outside the root, and a symlink to it inside the root.
     const secret = join(nvr.dataDir, "cameras.json");
     Deno.symlinkSync(secret, join(nvr.mediaRoot, "1", "1", "hls", "99999.ts"));
