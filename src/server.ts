@@ -1,5 +1,7 @@
 /** Builds the whole recorder from a resolved config: storage, cameras, HTTP app. */
 import { Hono } from "hono";
+import { Auth, authEnabled } from "./api/auth/guard.ts";
+import { authRoutes } from "./api/auth/routes.ts";
 import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { exportRoutes } from "./api/export_routes.ts";
@@ -16,6 +18,7 @@ import type { Logger } from "./log.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
 import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
 import { Catalog } from "./storage/catalog.ts";
+import { Operations } from "./operations.ts";
 
 export interface ServerDeps {
   log: Logger;
@@ -47,6 +50,13 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
   const log = deps.log;
   const registry = new Registry(config.dataDir);
   const catalog = new Catalog(config.mediaRoot);
+  const ops: Operations = new Operations({
+    config,
+    catalog,
+    clock,
+    log,
+    service: () => service,
+  });
   const service = new CameraService({
     mediaRoot: config.mediaRoot,
     registry,
@@ -62,7 +72,11 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
         spawn: deps.spawn ?? denoSpawner,
         catalog,
         log,
+        storageBlocked: ops.storageBlocked,
+        options: () => ops.settings.get(camera.gid, camera.seq).options,
+        fileRoot: config.ops.fileRoot,
       }),
+    settings: ops.settings,
   });
   const urls = createUrls(config.publicUrl);
 
@@ -75,10 +89,15 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
     return c.json({ status: 0, error: "internal error" }, 500);
   });
   app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
-  app.route("/api", cameraRoutes(service, urls));
+  if (authEnabled(config.auth)) {
+    const auth = new Auth(config.auth, log);
+    app.use("*", auth.middleware());
+    app.route("/", authRoutes(auth, config.publicUrl));
+  }
+  app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
   app.route("/api/recordings", recordingRoutes(catalog, urls));
   app.route("/api/export", exportRoutes(config.mediaRoot, catalog));
-  app.get("/api/health", (c) => c.json({ status: 1, cameras: service.list().length }));
+  app.route("/", ops.routes());
   app.route(
     "/",
     webRoutes((c) =>
@@ -96,6 +115,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
       await Deno.mkdir(config.dataDir, { recursive: true });
       const report = await catalog.rebuild();
       log.info("catalog rebuilt from disk", { ...report });
+      await ops.load();
       await loadBootCameras(registry, config.controllerUrl, log, clock.now());
       const noCamera = registry.list().length === 0;
       if (config.demo === "on" || (config.demo === "auto" && noCamera && !config.controllerUrl)) {
@@ -107,7 +127,11 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
         }
       }
       await service.startAll();
+      await ops.start();
     },
-    shutdown: (signalledMs = 0) => service.shutdown(signalledMs),
+    shutdown: async (signalledMs = 0) => {
+      await ops.stop();
+      await service.shutdown(signalledMs);
+    },
   };
 }

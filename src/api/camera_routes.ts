@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Camera } from "../cameras/camera.ts";
 import { CameraEdit, CameraInput, fieldErrors, IdParam, RecordStatus } from "../cameras/schemas.ts";
 import { type CameraService, type CameraView } from "../cameras/service.ts";
-import { maskUrl } from "../cameras/source_url.ts";
+import { maskUrl, parseSource } from "../cameras/source_url.ts";
 import type { SessionSummary } from "../storage/session.ts";
 import { HttpError, readBody } from "./http_errors.ts";
 import type { Urls } from "./urls.ts";
@@ -38,13 +38,28 @@ export const cameraView = (urls: Urls, base: string, c: CameraView) => ({
   segments: c.status.segments,
   last_segment_at: c.status.lastSegmentAt ? new Date(c.status.lastSegmentAt).toISOString() : null,
   codec: c.status.codec ?? null,
+  bitrate: c.status.stats?.bitrate ?? 0,
+  bytes_written: c.status.stats?.bytesWritten ?? 0,
+  outage_since: c.status.outageSince ? new Date(c.status.outageSince).toISOString() : null,
   recording: c.status.recordingSession
     ? urls.session(base, { gid: c.gid, seq: c.seq, ...c.status.recordingSession })
     : null,
 });
 
-export function cameraRoutes(service: CameraService, urls: Urls) {
+export function cameraRoutes(
+  service: CameraService,
+  urls: Urls,
+  opts: { fileRoot?: string } = {},
+) {
   const app = new Hono();
+  /** `file://` sources need a file folder (`--file-root`): refused up front without one. */
+  const checkSource = (iaddr: string) => {
+    if (!opts.fileRoot && parseSource(iaddr).kind === "file") {
+      throw new HttpError(400, "invalid fields", [
+        { field: "iaddr", message: "file:// sources are disabled (no --file-root configured)" },
+      ]);
+    }
+  };
 
   const contract = (base: string, camera: Camera) => ({
     status: 1,
@@ -71,6 +86,7 @@ export function cameraRoutes(service: CameraService, urls: Urls) {
 
   app.post("/camera", async (c) => {
     const body = await readBody(c, CameraInput);
+    checkSource(body.iaddr);
     const camera = await service.add(body);
     return c.json(contract(urls.base(c), camera), 201);
   });
@@ -86,6 +102,7 @@ export function cameraRoutes(service: CameraService, urls: Urls) {
 
   app.put("/camera", async (c) => {
     const body = await readBody(c, CameraEdit);
+    checkSource(body.iaddr);
     const { camera, closed } = await service.edit(body);
     return c.json({
       ...contract(urls.base(c), camera),

@@ -48,7 +48,8 @@ export class DayPlaylists {
     const sessions = this.catalog.sessions(gid, seq, date);
     if (sessions.length === 0) return undefined;
     const key = `${gid}/${seq}/${date}`;
-    const signature = sessions.map((s) => `${s.time}:${s.segments}:${s.open ? 1 : 0}`).join(",");
+    const signature = sessions.map((s) => `${s.time}:${s.startMs}:${s.segments}:${s.open ? 1 : 0}`)
+      .join(",");
     const hit = this.#cache.get(key);
     if (hit?.signature === signature) return hit;
     const text = await renderDayPlaylist(this.mediaRoot, sessions);

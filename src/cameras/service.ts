@@ -21,6 +21,7 @@ import { type Camera, cameraKey } from "./camera.ts";
 import { restoreMaskedPassword } from "./source_url.ts";
 import { KeyedMutex } from "./keyed_mutex.ts";
 import type { Registry } from "./registry.ts";
+import type { CameraSettings } from "./settings.ts";
 import type { CameraEdit, CameraInput } from "./schemas.ts";
 
 export class NotFoundError extends Error {}
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   log: Logger;
   now: () => number;
   createRecorder: (camera: Camera) => CameraRecorder;
+  /** Per-camera settings (schedule, retention, keep locks) follow moves and deletions. */
+  settings?: CameraSettings;
 }
 
 export class CameraService {
@@ -135,7 +138,10 @@ export class CameraService {
       if (moving || camera.iaddr !== old.iaddr || !recorder) {
         const closed = await recorder?.stop();
         this.#recorders.delete(from);
-        if (moving) await this.#moveRecordings(input.b_gid, input.gid, input.seq);
+        if (moving) {
+          await this.#moveRecordings(input.b_gid, input.gid, input.seq);
+          await this.#d.settings?.move(input.b_gid, input.gid, input.seq);
+        }
         await this.#d.registry.put(camera, { gid: old.gid, seq: old.seq });
         await this.#startRecorder(camera);
         this.#d.log.info("camera changed", { camera: to, from, restarted: true });
@@ -170,6 +176,7 @@ export class CameraService {
       await this.#recorders.get(key)?.stop();
       this.#recorders.delete(key);
       await this.#d.registry.remove(gid, seq);
+      await this.#d.settings?.remove(gid, seq);
       const dir = cameraDir(this.#d.mediaRoot, gid, seq);
       await Deno.remove(liveDir(this.#d.mediaRoot, gid, seq), { recursive: true }).catch(() => {});
       if (await exists(dir)) {

@@ -6,11 +6,14 @@
  * whitespace or a control character is refused here.
  */
 
-export type SourceKind = "rtsp" | "test";
+export type SourceKind = "rtsp" | "test" | "file";
 
 export interface Source {
   kind: SourceKind;
-  /** Location without credentials (rtsp), or the test pattern name (test). */
+  /**
+   * Location without credentials (rtsp), the test pattern name (test), or the file's
+   * path relative to the configured file folder (file; resolved and confined at run time).
+   */
   location: string;
   user?: string;
   password?: string;
@@ -58,9 +61,16 @@ export function parseSource(iaddr: string): Source {
     }
     return { kind: "test", location: pattern };
   }
+  if (scheme === "file") {
+    // URL parsing resolves `..`: refuse it (and its encodings) in the text as given.
+    if (/\/\.\.?(\/|$)|%2e|%2f|%5c/i.test(iaddr)) {
+      throw new SourceError("file:// path must not contain . or .. parts or encoded separators");
+    }
+    return { kind: "file", location: fileLocation(url) };
+  }
   if (scheme !== "rtsp" && scheme !== "rtsps") {
     throw new SourceError(
-      `iaddr scheme "${scheme}:" is not supported (use rtsp://, rtsps:// or test://)`,
+      `iaddr scheme "${scheme}:" is not supported (use rtsp://, rtsps://, file:// or test://)`,
     );
   }
   if (!url.hostname) throw new SourceError("iaddr has no host");
@@ -89,12 +99,37 @@ export function parseSource(iaddr: string): Source {
   return { kind: "rtsp", location, user, password };
 }
 
+/** Containers a `file://` source may name (by extension). */
+export const FILE_EXTENSIONS = ["mp4", "mov", "mkv", "ts"];
+
+/**
+ * `file:///clips/door.mp4` → `clips/door.mp4`: a path inside the configured file folder
+ * (`--file-root`). Plain names only: no host, no `.`/`..`, no query.
+ */
+function fileLocation(url: URL): string {
+  if (url.host || url.search || url.hash || url.username) {
+    throw new SourceError("file:// iaddr must be file:///path/inside/the/file/folder");
+  }
+  const parts = url.pathname.split("/").filter((p) => p !== "");
+  if (
+    parts.length === 0 || parts.length > 8 ||
+    !parts.every((p) => /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(p) && !/^\.+$/.test(p))
+  ) {
+    throw new SourceError("file:// path parts may use letters, digits, . _ - (no . or ..)");
+  }
+  const ext = parts.at(-1)!.split(".").pop()!.toLowerCase();
+  if (!FILE_EXTENSIONS.includes(ext)) {
+    throw new SourceError(`file:// source must end in .${FILE_EXTENSIONS.join(", .")}`);
+  }
+  return parts.join("/");
+}
+
 /** The iaddr with its password replaced by `***` (safe to show and log). */
 export function maskUrl(iaddr: string): string {
   return maskSecrets(iaddr);
 }
 
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"']*):([^\s@/"']*)@/gi;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"]*):([^\s@/"]*)@/gi;
 const PW_PROPERTY = /\b(user-pw=)("[^"]*"|\S+)/g;
 
 /** Masks passwords in any text: URLs with user:password@ and rtspsrc `user-pw=` values. */

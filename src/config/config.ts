@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { OPS_INPUT, type OpsConfig, resolveOps } from "./ops_config.ts";
 
 /** The resolved configuration. */
 export interface Config {
@@ -26,6 +27,27 @@ export interface Config {
   demo: "auto" | "on" | "off";
   /** Log format: one JSON object per line, or readable text. */
   logFormat: "json" | "text";
+  /** Health, retention and cleaning (src/config/ops_config.ts). */
+  ops: OpsConfig;
+  /** Access control; off (exactly as without it) when neither a token nor a user is set. */
+  auth: AuthConfig;
+}
+
+export type Role = "admin" | "viewer";
+
+export interface AuthUser {
+  name: string;
+  role: Role;
+  /** A plain password or `pbkdf2$<iterations>$<salt hex>$<sha256 hash hex>`. */
+  password: string;
+}
+
+export interface AuthConfig {
+  /** Bearer token with the admin role (for the controller and scripts). */
+  apiToken?: string;
+  users: AuthUser[];
+  /** Lifetime of a login session. */
+  sessionHours: number;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
@@ -41,7 +63,32 @@ const ConfigInput = z.strictObject({
   "live-segments": z.coerce.number().int().min(3).max(20).default(6),
   demo: z.enum(["auto", "on", "off"]).default("auto"),
   "log-format": z.enum(["json", "text"]).default("json"),
+  ...OPS_INPUT,
+  "api-token": z.string().min(16, "must be at least 16 characters").max(512)
+    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces").optional(),
+  users: z.string().transform((s, ctx) => {
+    const users = parseUsers(s);
+    if (typeof users === "string") {
+      ctx.addIssue({ code: "custom", message: users });
+      return z.NEVER;
+    }
+    return users;
+  }).optional(),
+  "session-hours": z.coerce.number().min(0.05).max(24 * 30).default(12),
 });
+
+/** `name:role:password[,name:role:password…]`; the password may hold `:` but not `,`. */
+export function parseUsers(spec: string): AuthUser[] | string {
+  const users: AuthUser[] = [];
+  for (const entry of spec.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9._@-]{1,64}):(admin|viewer):(.+)$/.exec(entry);
+    if (!m) return `each user must be name:admin|viewer:password (name: letters, digits, ._@-)`;
+    if (m[3].length < 8) return `password of ${m[1]} must be at least 8 characters`;
+    if (users.some((u) => u.name === m[1])) return `user ${m[1]} is listed twice`;
+    users.push({ name: m[1], role: m[2] as Role, password: m[3] });
+  }
+  return users;
+}
 
 /** Names of the settings, as CLI flags (`--media-root`) and env vars (`NVR_MEDIA_ROOT`). */
 export const SETTINGS = Object.keys(ConfigInput.shape) as (keyof typeof ConfigInput.shape)[];
@@ -91,5 +138,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     liveSegments: c["live-segments"],
     demo: c.demo,
     logFormat: c["log-format"],
+    ops: resolveOps(c),
+    auth: { apiToken: c["api-token"], users: c.users ?? [], sessionHours: c["session-hours"] },
   };
 }

@@ -9,17 +9,23 @@
  */
 import { join } from "node:path";
 import type { Camera } from "../cameras/camera.ts";
+import type { SourceOptions } from "../cameras/settings.ts";
 import { parseSource, type Source } from "../cameras/source_url.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
+import { type PruneResult, pruneSession } from "../storage/prune.ts";
 import { RecordingSession, type SessionSummary } from "../storage/session.ts";
 import { localDate } from "../time.ts";
+import { OutageLog } from "../health/outages.ts";
 import { isNotLinked, parseBusLine, summarizeError } from "./bus.ts";
+import { SegmentStats, type SegmentStatsView } from "./camera_stats.ts";
 import type { Spawner } from "./child_process.ts";
 import { buildPipelineArgs, type Codec, GST_LAUNCH } from "./pipeline.ts";
+import type { SnapshotSource } from "./snapshot.ts";
+import { resolveFileSource } from "./file_source.ts";
 import { Supervisor } from "./supervisor.ts";
 
 export type CameraState =
@@ -28,6 +34,8 @@ export type CameraState =
   | "recording"
   | "reconnecting"
   | "failed"
+  /** Recording wanted but suspended: the disk is full (see `lastError`). */
+  | "paused"
   | "stopped";
 
 export interface RecorderDeps {
@@ -40,6 +48,12 @@ export interface RecorderDeps {
   log: Logger;
   /** rtspsrc jitter buffer latency (ms); also subtracted when timing segments. */
   latencyMs?: number;
+  /** Why recording must pause now (e.g. "disk full"), or undefined when it may write. */
+  storageBlocked?: () => string | undefined;
+  /** Per-camera transport and mode, read before every run of the pipeline. */
+  options?: () => SourceOptions | undefined;
+  /** The folder `file://` sources are confined to; none: file sources are refused. */
+  fileRoot?: string;
 }
 
 export interface CameraStatus {
@@ -54,6 +68,11 @@ export interface CameraStatus {
   recordingSession?: { date: string; time: string };
   /** The pipeline reached PLAYING or failed with a recorded reason at least once. */
   started: boolean;
+  /** When this recorder started (health: "nothing produced for long" counts from here). */
+  startedAt?: number;
+  /** Start of the outage in progress, if any (see GET …/outages). */
+  outageSince?: number;
+  stats?: SegmentStatsView;
 }
 
 export class CameraRecorder {
@@ -79,12 +98,17 @@ export class CameraRecorder {
   #newRun = true;
   #stderr: string[] = [];
   #status: CameraStatus;
+  #stats = new SegmentStats();
+  /** Why the current run is being ended on purpose (reported instead of an exit code). */
+  #restartReason?: string;
+  readonly outages: OutageLog;
 
   constructor(camera: Camera, deps: RecorderDeps) {
     this.gid = camera.gid;
     this.seq = camera.seq;
     this.#d = deps;
     this.#wantRecord = camera.isRec === 1;
+    this.outages = new OutageLog(deps.mediaRoot, camera.gid, camera.seq);
     this.#live = new LiveWindow(
       liveDir(deps.mediaRoot, camera.gid, camera.seq),
       deps.liveSegments,
@@ -96,6 +120,7 @@ export class CameraRecorder {
       reconnects: 0,
       segments: 0,
       started: false,
+      startedAt: deps.clock.now(),
     };
     try {
       this.#source = parseSource(camera.iaddr);
@@ -110,7 +135,9 @@ export class CameraRecorder {
     return {
       ...this.#status,
       pid: this.#supervisor?.pid,
-      codec: this.#source?.kind === "rtsp" ? this.#codec : undefined,
+      outageSince: this.outages.open?.startMs,
+      stats: this.#stats.view,
+      codec: this.#source && this.#source.kind !== "test" ? this.#codec : undefined,
       recordingSession: s && this.#closeAt === undefined
         ? { date: s.date, time: s.time }
         : undefined,
@@ -122,7 +149,13 @@ export class CameraRecorder {
   }
 
   async start(): Promise<void> {
-    if (!this.#source || this.#supervisor) return;
+    if (this.#supervisor) return;
+    this.#status.startedAt = this.#d.clock.now();
+    await this.outages.load();
+    if (!this.#source) {
+      this.outages.onState("failed", this.#d.clock.now(), this.#status.lastError ?? "failed");
+      return;
+    }
     await this.#live.reset();
     const latencyMs = this.#d.latencyMs ?? 200;
     const segmentMs = this.#d.segmentSeconds * 1000;
@@ -134,12 +167,13 @@ export class CameraRecorder {
       stopGraceMs: 5000,
       args: () =>
         buildPipelineArgs({
-          source: this.#source!,
+          source: this.#runSource(),
           codec: this.#codec,
           locationPattern: join(this.#live.runDir(this.#newRunId()), "%05d.ts"),
           segmentSeconds: this.#d.segmentSeconds,
           latencyMs,
           watchdogMs: Math.max(5000, segmentMs * 2 + 4000),
+          ...this.#d.options?.(),
         }),
       onStart: () => {
         this.#stderr = [];
@@ -148,23 +182,33 @@ export class CameraRecorder {
       },
       onLine: (stream, line) => this.#onLine(stream, line),
       onExit: (result, delay) => {
-        const error = summarizeError(this.#stderr) ??
+        const error = this.#restartReason ?? summarizeError(this.#stderr) ??
           (result.stalled
             ? "no data from camera (watchdog)"
             : `gst-launch exited (code ${result.code}${
               result.signal ? `, ${result.signal}` : ""
             })`);
+        const onPurpose = this.#restartReason !== undefined;
+        this.#restartReason = undefined;
         this.#queue = this.#queue.then(() => this.#afterRun());
         if (this.#status.state === "stopped") return;
+        // A file source that played to its end: loop it (a new run), no outage.
+        if (this.#source?.kind === "file" && result.code === 0 && result.healthy && !onPurpose) {
+          return 0;
+        }
         this.#status.reconnects++;
         this.#status.started = true;
         // Wrong codec guess: the stream had no matching branch. Try the other one at once.
-        if (isNotLinked(error) && this.#run.segments === 0 && this.#source?.kind === "rtsp") {
+        const guessing = this.#source?.kind === "rtsp" || this.#source?.kind === "file";
+        if (isNotLinked(error) && this.#run.segments === 0 && guessing) {
           this.#codec = this.#codec === "h264" ? "h265" : "h264";
           this.#d.log.info("trying other codec", { camera: this.key, codec: this.#codec });
           return 100;
         }
-        this.#setState(result.healthy ? "reconnecting" : "failed", error);
+        const blocked = this.#d.storageBlocked?.() ??
+          (/no space left/i.test(error) ? "disk full" : undefined);
+        if (blocked) this.#setState("paused", `recording paused: ${blocked}; ${error}`);
+        else this.#setState(result.healthy ? "reconnecting" : "failed", error);
         this.#d.log.warn("camera pipeline ended", {
           camera: this.key,
           error,
@@ -190,7 +234,9 @@ export class CameraRecorder {
     await this.#supervisor?.stop(signalledMs);
     this.#supervisor = undefined;
     await this.#queue;
-    return await this.#closeSession("camera stopped");
+    const closed = await this.#closeSession("camera stopped");
+    await this.outages.flushed();
+    return closed;
   }
 
   /**
@@ -201,17 +247,55 @@ export class CameraRecorder {
     this.#wantRecord = on;
     if (on) {
       this.#closeAt = undefined;
-      if (this.#status.state === "streaming") this.#setState("recording");
+      if (this.#status.state === "streaming") this.#setState(this.#upState());
       return undefined;
     }
     if (!this.#session) return undefined;
     this.#closeAt = this.#d.clock.now();
-    if (this.#status.state === "recording") this.#setState("streaming");
+    if (this.#status.state === "recording" || this.#status.state === "paused") {
+      this.#setState("streaming");
+    }
     // A camera that is down would never close the session: close it now.
     if (!this.#supervisor?.running || this.#run.open === undefined) {
       this.#queue = this.#queue.then(() => this.#closeSession("recording stopped").then(() => {}));
     }
     return this.#session.summary;
+  }
+
+  /**
+   * Retention: removes segments from this camera's session {date}/{time}, in the
+   * recorder's queue so it never races an append. Undefined if that session is unknown.
+   */
+  pruneSession(date: string, time: string, names: Set<string>): Promise<PruneResult | undefined> {
+    const run = this.#queue.then(async () => {
+      const s = this.#session;
+      if (!s || s.summary.date !== date || s.summary.time !== time) return undefined;
+      return await pruneSession(s.dir, s.summary, names);
+    });
+    this.#queue = run.then(() => {}, () => {});
+    return run;
+  }
+
+  /** The source of the next run: a file source is confined and resolved (throws if not allowed). */
+  #runSource(): Source {
+    const s = this.#source!;
+    if (s.kind !== "file") return s;
+    return { ...s, location: resolveFileSource(this.#d.fileRoot, s.location) };
+  }
+
+  /** The newest closed live segment and the codec it holds (for snapshots). */
+  snapshotSource(): SnapshotSource | undefined {
+    const last = this.#live.segments.at(-1);
+    if (!last || !this.#source) return undefined;
+    const overlay = this.#d.options?.()?.mode === "overlay";
+    const codec = this.#source.kind !== "test" && !overlay ? this.#codec : "h264";
+    return { path: join(this.#live.dir, last.uri), codec };
+  }
+
+  /** Ends the current run at once; the next run reads the options again. */
+  async restartPipeline(reason: string): Promise<void> {
+    this.#restartReason = reason;
+    await this.#supervisor?.restartNow();
   }
 
   /** Resolves once every segment event received so far has been written. */
@@ -235,8 +319,19 @@ export class CameraRecorder {
     if (state !== this.#status.state) {
       this.#status.state = state;
       this.#status.since = this.#d.clock.now();
+      this.outages.onState(state, this.#status.since, error ?? this.#stateReason(state));
     }
     if (error !== undefined) this.#status.lastError = error;
+  }
+
+  #stateReason(state: CameraState): string {
+    return state === "stopped" ? "recorder stopped" : this.#status.lastError ?? state;
+  }
+
+  /** The state of a camera that delivers segments. */
+  #upState(): CameraState {
+    if (!this.#wantRecord) return "streaming";
+    return this.#d.storageBlocked?.() ? "paused" : "recording";
   }
 
   #onLine(stream: "stdout" | "stderr", line: string): void {
@@ -259,7 +354,8 @@ export class CameraRecorder {
         this.#run.open = { rt: rtMs };
         this.#status.started = true;
         this.#supervisor?.kick(false);
-        this.#setState(this.#wantRecord ? "recording" : "streaming");
+        const blocked = this.#wantRecord ? this.#d.storageBlocked?.() : undefined;
+        this.#setState(this.#upState(), blocked ? `recording paused: ${blocked}` : undefined);
         break;
       }
       case "fragment-closed": {
@@ -274,18 +370,28 @@ export class CameraRecorder {
         const newRun = this.#newRun;
         this.#newRun = false;
         this.#queue = this.#queue.then(() =>
-          this.#onSegment(event.location, startMs, durationMs, newRun)
+          this.#onSegment(event.location, startMs, durationMs, newRun, now)
         );
         break;
       }
     }
   }
 
-  async #onSegment(path: string, startMs: number, durationMs: number, newRun: boolean) {
+  async #onSegment(
+    path: string,
+    startMs: number,
+    durationMs: number,
+    newRun: boolean,
+    closedAt: number,
+  ) {
     try {
+      const bytes = (await Deno.stat(path)).size;
       await this.#live.push(path, startMs, durationMs, newRun);
       const keep = this.#wantRecord || (this.#closeAt !== undefined && startMs <= this.#closeAt);
-      if (keep) {
+      const blocked = keep ? this.#d.storageBlocked?.() : undefined;
+      if (blocked) {
+        this.#setState("paused", `recording paused: ${blocked}`);
+      } else if (keep) {
         if (this.#session && localDate(startMs) !== this.#session.summary.date) {
           await this.#closeSession("midnight", false);
         }
@@ -310,8 +416,13 @@ export class CameraRecorder {
       }
       this.#status.segments++;
       this.#status.lastSegmentAt = startMs + durationMs;
+      this.#stats.record(bytes, durationMs, this.#d.clock.now() - closedAt);
     } catch (err) {
-      this.#setState("failed", `storage: ${(err as Error).message}`);
+      const full = /no space left|ENOSPC|quota/i.test((err as Error).message);
+      this.#setState(
+        full ? "paused" : "failed",
+        full ? "recording paused: disk full" : `storage: ${(err as Error).message}`,
+      );
       this.#d.log.error("cannot store segment", {
         camera: this.key,
         error: (err as Error).message,

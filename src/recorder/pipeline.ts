@@ -27,6 +27,43 @@ export interface PipelineSpec {
   watchdogMs: number;
   /** RTSP transport; TCP by default (UDP is lossy through NAT and firewalls). */
   transport?: "tcp" | "udp";
+  /**
+   * `copy` (default): the camera's stream as is. `overlay`: decode, burn in the wall
+   * time (clockoverlay) and encode H.264 with x264 settings that keep up on a small box.
+   */
+  mode?: "copy" | "overlay";
+  /** strftime format of the burned-in time (overlay mode). */
+  timeFormat?: string;
+}
+
+/** Default strftime format of the burned-in time. */
+export const DEFAULT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S";
+/** Frame rate assumed for the overlay encoder's keyframe interval (cameras run at 25–30). */
+const OVERLAY_FPS = 25;
+
+/**
+ * Overlay mode after the parser: decode, burn in the time, encode. The encoder makes a
+ * keyframe at least every segment (key-int-max = segment duration in frames), and
+ * splitmuxsink's keyframe requests align them with segment boundaries.
+ */
+function overlayArgs(spec: PipelineSpec, codec: Codec): string[] {
+  return [
+    "!",
+    `avdec_h${codec === "h265" ? "265" : "264"}`,
+    "!",
+    "videoconvert",
+    "!",
+    "clockoverlay",
+    prop("time-format", spec.timeFormat ?? DEFAULT_TIME_FORMAT),
+    "shaded-background=true",
+    "!",
+    "x264enc",
+    "tune=zerolatency",
+    "speed-preset=ultrafast",
+    prop("key-int-max", Math.max(1, Math.round(OVERLAY_FPS * spec.segmentSeconds))),
+    "!",
+    "h264parse",
+  ];
 }
 
 export const GST_LAUNCH = "gst-launch-1.0";
@@ -62,6 +99,7 @@ function sourceArgs(spec: PipelineSpec): string[] {
     ];
   }
   const c = spec.codec === "h265" ? "265" : "264";
+  if (source.kind === "file") return fileArgs(spec, c);
   const args = [
     "rtspsrc",
     "name=src",
@@ -82,6 +120,39 @@ function sourceArgs(spec: PipelineSpec): string[] {
     "!",
     `h${c}parse`,
     "config-interval=-1",
+    ...(spec.mode === "overlay" ? overlayArgs(spec, spec.codec) : []),
+  ];
+}
+
+const DEMUXERS: Record<string, string> = {
+  mp4: "qtdemux",
+  mov: "qtdemux",
+  mkv: "matroskademux",
+  ts: "tsdemux",
+};
+
+/**
+ * A local file (its absolute, confined path in `source.location`), played once in
+ * real time (`clocksync` paces buffers by their timestamps); at its end gst-launch
+ * exits and the supervisor starts it again: the file loops.
+ */
+function fileArgs(spec: PipelineSpec, c: string): string[] {
+  const ext = spec.source.location.split(".").pop()!.toLowerCase();
+  return [
+    "filesrc",
+    prop("location", spec.source.location),
+    "!",
+    DEMUXERS[ext] ?? "parsebin",
+    "name=demux",
+    "demux.",
+    "!",
+    "queue",
+    "!",
+    `h${c}parse`,
+    "config-interval=-1",
+    "!",
+    "clocksync",
+    ...(spec.mode === "overlay" ? overlayArgs(spec, spec.codec) : []),
   ];
 }
 

@@ -92,6 +92,22 @@ export class Catalog {
     return (this.#cams.get(key(gid, seq))?.get(date) ?? []).filter((x) => x.segments > 0);
   }
 
+  /** Every session of every camera (including open and empty ones), oldest first. */
+  allSessions(): SessionSummary[] {
+    const all: SessionSummary[] = [];
+    for (const days of this.#cams.values()) for (const l of days.values()) all.push(...l);
+    return all.sort((a, b) => a.startMs - b.startMs);
+  }
+
+  /** Drops one session (retention removed its folder); a day left empty disappears. */
+  drop(gid: number, seq: number, date: string, time: string): void {
+    const days = this.#cams.get(key(gid, seq));
+    const list = days?.get(date)?.filter((x) => x.time !== time);
+    if (!days || !list) return;
+    if (list.length) days.set(date, list);
+    else days.delete(date);
+  }
+
   /** Forgets a camera's recordings (after its folder moved away). */
   forget(gid: number, seq: number): void {
     this.#cams.delete(key(gid, seq));

@@ -8,6 +8,7 @@
  *       index.m3u8                                   its playlist (append-only, ENDLIST when closed)
  *       {startEpochMs}_{durationMs}.ts               its segments (hard links of live segments)
  *       session.json                                 summary, written when the session closes
+ *   {root}/{gid}/{seq}/outages.jsonl                 outages (append-only JSON lines)
  *   {root}/deleted/{gid}_{seq}_{YYYYMMDD-HHMMSS}/    recordings of deleted cameras
  *
  * See docs/storage.md for the invariants.

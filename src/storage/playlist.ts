@@ -50,6 +50,7 @@ export function renderPlaylist(o: PlaylistOptions, segments: PlaylistSegment[]):
 
 export interface ParsedPlaylist {
   targetDuration: number;
+  mediaSequence: number;
   ended: boolean;
   segments: PlaylistSegment[];
 }
@@ -58,12 +59,14 @@ export interface ParsedPlaylist {
 export function parsePlaylist(text: string): ParsedPlaylist {
   const segments: PlaylistSegment[] = [];
   let targetDuration = 0;
+  let mediaSequence = 0;
   let ended = false;
   let pending: Partial<PlaylistSegment> = {};
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (line === "") continue;
     if (line.startsWith("#EXT-X-TARGETDURATION:")) targetDuration = Number(line.slice(22));
+    else if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) mediaSequence = Number(line.slice(22));
     else if (line === "#EXT-X-ENDLIST") ended = true;
     else if (line === "#EXT-X-DISCONTINUITY") pending.discontinuity = true;
     else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
@@ -82,5 +85,5 @@ export function parsePlaylist(text: string): ParsedPlaylist {
       pending = {};
     }
   }
-  return { targetDuration, ended, segments };
+  return { targetDuration, mediaSequence, ended, segments };
 }

@@ -3,6 +3,9 @@
  * disk, kept gzipped in memory and served with a content hash as ETag.
  */
 
+/** The stylesheet every page inlines. */
+export const CSS_PATH = new URL("../../static/app.css", import.meta.url).pathname;
+
 export interface Asset {
   body: Uint8Array;
   gzip: Uint8Array;

@@ -78,6 +78,12 @@ export interface RtspServerOptions {
   user?: string;
   password?: string;
   digest?: boolean;
+  /** Picture size, `WxH` (default 320x240). */
+  size?: string;
+  /** videotestsrc pattern of the picture (default ball). */
+  pattern?: string;
+  /** What the /h264 mount serves: "h265" simulates a camera that changed codec. */
+  h264As?: "h264" | "h265";
 }
 
 export class RtspServer {
@@ -100,6 +106,9 @@ export class RtspServer {
     if (o.fps) args.push("--fps", String(o.fps));
     if (o.user) args.push("--user", o.user, "--password", o.password ?? "");
     if (o.digest) args.push("--digest");
+    if (o.size) args.push("--size", o.size);
+    if (o.pattern) args.push("--pattern", o.pattern);
+    if (o.h264As) args.push("--h264-as", o.h264As);
     this.#proc = new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "inherit" }).spawn();
     await readLinesUntil(this.#proc.stdout, /^READY/, this.lines);
     return this;
@@ -123,6 +132,10 @@ export interface NvrOptions {
   dataDir?: string;
   port?: number;
   extraArgs?: string[];
+  /** Start even when /api/health answers 503 (e.g. a read-only media root). */
+  allowUnhealthy?: boolean;
+  /** Authorization header for api() (when access control is on). */
+  authorization?: string;
 }
 
 /** The recorder as a real process with its own temporary media root and data dir. */
@@ -169,7 +182,10 @@ export class Nvr {
     const ready = readLinesUntil(this.#proc.stderr, /"msg":"listening"/, this.logs);
     await ready;
     await waitFor(
-      () => fetch(`${this.base}/api/health`).then((r) => r.body?.cancel().then(() => r.ok)),
+      () =>
+        fetch(`${this.base}/api/health`).then((r) =>
+          r.body?.cancel().then(() => r.ok || (!!o.allowUnhealthy && r.status === 503))
+        ),
       "recorder health",
     );
     await waitFor(
@@ -195,7 +211,10 @@ export class Nvr {
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();

@@ -2,6 +2,7 @@
 """A real RTSP server for the tests, built on GStreamer's RTSP server library.
 
 Usage: rtsp_server.py PORT [--gop FRAMES] [--fps N] [--size WxH] [--user U --password P]
+                         [--h264-as h265]
 
 Mounts (all live, shared between clients, encoded once per mount):
   /h264        H.264 video
@@ -44,6 +45,8 @@ def main() -> None:
     p.add_argument("--user")
     p.add_argument("--password")
     p.add_argument("--digest", action="store_true")
+    p.add_argument("--h264-as", choices=["h264", "h265"], default="h264",
+                   help="what /h264 serves (h265: a camera that changed codec)")
     args = p.parse_args()
 
     Gst.init(None)
@@ -53,7 +56,7 @@ def main() -> None:
     mounts = server.get_mount_points()
     h264 = video("x264", "rtph264pay", args)
     launches = {
-        "/h264": f"( {h264} )",
+        "/h264": f"( {h264} )" if args.h264_as == "h264" else f"( {video('x265', 'rtph265pay', args)} )",
         "/h265": f"( {video('x265', 'rtph265pay', args)} )",
         "/h264aac": f"( {h264} audiotestsrc is-live=true ! audioconvert ! avenc_aac ! rtpmp4gpay name=pay1 pt=97 )",
         "/h264pcmu": f"( {h264} audiotestsrc is-live=true ! audioconvert ! mulawenc ! rtppcmupay name=pay1 pt=0 )",

@@ -78,7 +78,7 @@ Deno.test("iaddr with quotes, backslashes, whitespace or control characters is r
   }
   assertThrows(() => parseSource('rtsp://us"er:pw@cam/'), /must not contain/);
   assertThrows(() => parseSource("rtsp://u:%22@cam/"), /credentials/);
-  assertThrows(() => parseSource("file:///etc/passwd"), /not supported/);
+  assertThrows(() => parseSource("file:///etc/passwd"), /must end in/); // not a video file
   assertThrows(() => parseSource("http://cam/"), /not supported/);
   assertThrows(() => parseSource("not a url"), /must not contain|not a valid URL/);
 });
@@ -88,4 +88,30 @@ Deno.test("a test:// source encodes synthetic video with a keyframe every segmen
   assert(args.includes("videotestsrc") && args.includes('pattern="ball"'));
   assert(args.includes("key-int-max=30"));
   assertThrows(() => parseSource("test://evil"), /pattern/);
+});
+
+Deno.test("overlay mode decodes, burns in the time and encodes H.264 with a segment-long GOP", () => {
+  const args = buildPipelineArgs({
+    source: { kind: "rtsp", location: "rtsp://cam/x" },
+    codec: "h265",
+    locationPattern: "/m/%05d.ts",
+    segmentSeconds: 2,
+    latencyMs: 200,
+    watchdogMs: 8000,
+    mode: "overlay",
+    timeFormat: "%d.%m.%Y %H:%M:%S",
+    transport: "udp",
+  });
+  const text = args.join(" ");
+  assert(text.includes('protocols="udp"'), text);
+  assert(
+    text.includes(
+      'h265parse config-interval=-1 ! avdec_h265 ! videoconvert ! clockoverlay time-format="%d.%m.%Y %H:%M:%S"',
+    ),
+    text,
+  );
+  assert(
+    text.includes("x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 ! h264parse"),
+  );
+  assert(text.includes("send-keyframe-requests=true"), "keyframes at segment boundaries");
 });

@@ -35,5 +35,6 @@ export const STATE_LABEL: Record<string, string> = {
   recording: "Recording",
   reconnecting: "Reconnecting",
   failed: "Failed",
+  paused: "Paused (disk full)",
   stopped: "Stopped",
 };

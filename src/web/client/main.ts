@@ -1,6 +1,9 @@
 /** Browser entry: hydrates every server-rendered island of the page. */
 import { h, hydrate } from "preact";
 import { ISLANDS } from "./islands.ts";
+import { installCsrfHeader } from "./csrf.ts";
+
+installCsrfHeader();
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
   const island = ISLANDS[el.dataset.island ?? ""];

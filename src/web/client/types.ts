@@ -20,6 +20,9 @@ export interface CameraJson {
   reconnects: number;
   segments: number;
   last_segment_at: string | null;
+  bitrate?: number;
+  bytes_written?: number;
+  outage_since?: string | null;
   codec: string | null;
   recording: string | null;
 }

@@ -1,0 +1,143 @@
+/**
+ * Sign-in endpoints (only when access control is on):
+ *   GET  /login                  the sign-in page
+ *   POST /login                  form post (user, password, next) → cookies + 303 to next
+ *   POST /api/auth/login         JSON {user, password} → cookies + {status, user, role, csrf}
+ *   POST /api/auth/logout        ends the cookie session (needs its CSRF token)
+ *   GET  /api/auth/me            who the request is authenticated as
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import { CSS_PATH, loadAsset } from "../../web/assets.ts";
+import { renderLogin } from "../../web/login_page.tsx";
+import { HttpError, readBody } from "../http_errors.ts";
+import { type Auth, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from "./guard.ts";
+import { LoginThrottle, type Session } from "./sessions.ts";
+
+const Login = z.strictObject({
+  user: z.string({ error: "must be a string" }).min(1, "must not be empty").max(64),
+  password: z.string({ error: "must be a string" }).min(1, "must not be empty").max(1024),
+});
+
+/** Only local paths (`/x`), never `//host` or `/\host`, so a link cannot send users away. */
+export const safeNext = (next: unknown) =>
+  typeof next === "string" && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length < 2000
+    ? next
+    : "/";
+
+/** A login must come from this site: an Origin, when sent, must match our host. */
+function sameOrigin(c: Context, publicUrl?: string): boolean {
+  const origin = c.req.header("origin");
+  if (!origin) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const ours = [c.req.header("x-forwarded-host"), c.req.header("host")];
+  if (publicUrl) ours.push(new URL(publicUrl).host);
+  return ours.some((h) => h !== undefined && h.split(",")[0].trim() === host);
+}
+
+const secure = (c: Context, publicUrl?: string) =>
+  publicUrl?.startsWith("https:") || c.req.header("x-forwarded-proto") === "https" ||
+  c.req.url.startsWith("https:");
+
+function setSessionCookies(c: Context, s: Session, ttlMs: number, publicUrl?: string) {
+  const common = {
+    path: "/",
+    sameSite: "Lax" as const,
+    secure: secure(c, publicUrl),
+    maxAge: Math.floor(ttlMs / 1000),
+  };
+  setCookie(c, SESSION_COOKIE, s.id, { ...common, httpOnly: true });
+  // Readable by the page's script, which echoes it in X-CSRF-Token (double submit).
+  setCookie(c, CSRF_COOKIE, s.csrf, common);
+}
+
+export function authRoutes(auth: Auth, publicUrl?: string) {
+  const app = new Hono();
+  const throttle = new LoginThrottle();
+
+  /** Checks credentials with a per-name lockout; logs failures without the password. */
+  const attempt = (c: Context, user: string, password: string): Session | number => {
+    if (!sameOrigin(c, publicUrl)) return 403;
+    if (throttle.locked(user)) return 429;
+    const p = auth.checkPassword(user, password);
+    if (!p) {
+      throttle.failed(user);
+      auth.log.warn("login failed", { user: user.slice(0, 64) });
+      return 401;
+    }
+    throttle.succeeded(user);
+    auth.log.info("login", { user: p.user, role: p.role });
+    const s = auth.sessions.create(p.user, p.role);
+    setSessionCookies(c, s, auth.sessions.ttlMs, publicUrl);
+    return s;
+  };
+  const ERRORS: Record<number, string> = {
+    401: "wrong user or password",
+    403: "cross-site sign-in refused",
+    429: "too many failed attempts: wait 30 s",
+  };
+
+  const page = async (
+    c: Context,
+    status: 200 | 401 | 403 | 429,
+    next: string,
+    error?: string,
+    user?: string,
+  ) => {
+    const css = await loadAsset(CSS_PATH);
+    const html = renderLogin({
+      css: css ? new TextDecoder().decode(css.body) : "",
+      next,
+      error,
+      user,
+    });
+    return c.html(html, status, { "cache-control": "no-store" });
+  };
+
+  app.get("/login", (c) => page(c, 200, safeNext(c.req.query("next"))));
+
+  app.post("/login", async (c) => {
+    const len = Number(c.req.header("content-length") ?? "0");
+    if (len > 8192) throw new HttpError(413, "body is larger than 8192 bytes");
+    const form = new URLSearchParams(await c.req.text().catch(() => ""));
+    const next = safeNext(form.get("next"));
+    const user = (form.get("user") ?? "").slice(0, 64);
+    const r = attempt(c, user, (form.get("password") ?? "").slice(0, 1024));
+    if (typeof r === "number") return page(c, r as 401 | 403 | 429, next, ERRORS[r], user);
+    return c.redirect(next, 303);
+  });
+
+  app.post("/api/auth/login", async (c) => {
+    const body = await readBody(c, Login);
+    const r = attempt(c, body.user, body.password);
+    if (typeof r === "number") return c.json({ status: 0, error: ERRORS[r] }, r as 401);
+    return c.json({ status: 1, user: r.user, role: r.role, csrf: r.csrf });
+  });
+
+  app.post("/api/auth/logout", (c) => {
+    const who = auth.identify(c);
+    if (who === "bad" || !who?.session) return c.json({ status: 0, error: "not signed in" }, 401);
+    if (!auth.csrfOk(who.session, c.req.header(CSRF_HEADER))) {
+      return c.json({ status: 0, error: "missing or wrong CSRF token" }, 403);
+    }
+    auth.sessions.delete(who.session.id);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    deleteCookie(c, CSRF_COOKIE, { path: "/" });
+    return c.json({ status: 1 });
+  });
+
+  app.get("/api/auth/me", (c) => {
+    const who = auth.identify(c);
+    if (who === "bad" || !who) return c.json({ status: 0, error: "authentication required" }, 401);
+    return c.json({ status: 1, user: who.user, role: who.role, via: who.via });
+  });
+
+  return app;
+}

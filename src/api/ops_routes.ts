@@ -1,0 +1,88 @@
+/**
+ * Operations: GET /api/health (200 or 503 with reasons), GET /metrics (Prometheus
+ * text), GET /api/camera/seq/{seq}/gid/{gid}/outages (outages kept as data).
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { CameraService } from "../cameras/service.ts";
+import { fieldErrors } from "../cameras/schemas.ts";
+import { evaluateHealth } from "../health/health.ts";
+import { renderMetrics, type StorageMetrics } from "../health/metrics.ts";
+import { outagesBetween } from "../health/outages.ts";
+import { parseIds } from "./camera_routes.ts";
+import { HttpError } from "./http_errors.ts";
+
+export interface OpsDeps {
+  service: CameraService;
+  now: () => number;
+  staleMs: number;
+  /** Why recording is paused for lack of space, if it is. */
+  storageBlocked: () => string | undefined;
+  storageMetrics: () => Promise<StorageMetrics>;
+}
+
+const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
+
+const OutageQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+  to: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+});
+
+export function opsRoutes(d: OpsDeps) {
+  const app = new Hono();
+
+  app.get("/api/health", (c) => {
+    const cameras = d.service.list().map((cam) => ({
+      gid: cam.gid,
+      seq: cam.seq,
+      recording: d.service.recorder(cam.gid, cam.seq)?.recording ?? false,
+      state: cam.status.state,
+      lastError: cam.status.lastError,
+      lastSegmentAt: cam.status.lastSegmentAt,
+      startedAt: cam.status.startedAt,
+    }));
+    const report = evaluateHealth(d.now(), cameras, { blocked: d.storageBlocked() }, d.staleMs);
+    return c.json({
+      status: report.ok ? 1 : 0,
+      cameras: cameras.length,
+      reasons: report.reasons,
+      warnings: report.warnings,
+    }, report.ok ? 200 : 503);
+  });
+
+  app.get("/metrics", async (c) => {
+    const cameras = d.service.list().map((cam) => ({
+      gid: cam.gid,
+      seq: cam.seq,
+      state: cam.status.state,
+      reconnects: cam.status.reconnects,
+      segments: cam.status.segments,
+      lastSegmentAt: cam.status.lastSegmentAt,
+      outages: d.service.recorder(cam.gid, cam.seq)?.outages.count ?? 0,
+      stats: cam.status.stats,
+    }));
+    return c.text(renderMetrics(cameras, await d.storageMetrics()), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    });
+  });
+
+  app.get("/api/camera/seq/:seq/gid/:gid/outages", async (c) => {
+    const { gid, seq } = parseIds(c.req.param());
+    const q = OutageQuery.safeParse(c.req.query());
+    if (!q.success) throw new HttpError(400, "invalid query", fieldErrors(q.error));
+    const recorder = d.service.recorder(gid, seq);
+    if (!d.service.get(gid, seq) || !recorder) {
+      throw new HttpError(404, `camera gid=${gid} seq=${seq} not found`);
+    }
+    const from = q.data.from ? Date.parse(q.data.from) : 0;
+    const to = q.data.to ? Date.parse(q.data.to) : Infinity;
+    const list = outagesBetween(await recorder.outages.list(), from, to);
+    return c.json({
+      gid,
+      seq,
+      outages: list.map((o) => ({ start: iso(o.startMs), end: iso(o.endMs), reason: o.reason })),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * Per-camera source options: GET | PUT /api/camera/seq/{seq}/gid/{gid}/options with
+ * `{transport?: "tcp" | "udp", mode?: "copy" | "overlay", time_format?: strftime}`.
+ * A change restarts the camera's pipeline (a gap of about a second).
+ */
+import { Hono } from "hono";
+import type { CameraService } from "../cameras/service.ts";
+import { type CameraSettings, OptionsInput, type SourceOptions } from "../cameras/settings.ts";
+import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline.ts";
+import { parseIds } from "./camera_routes.ts";
+import { HttpError, readBody } from "./http_errors.ts";
+
+const view = (gid: number, seq: number, o: SourceOptions = {}) => ({
+  gid,
+  seq,
+  transport: o.transport ?? "tcp",
+  mode: o.mode ?? "copy",
+  time_format: o.timeFormat ?? DEFAULT_TIME_FORMAT,
+});
+
+export function optionsRoutes(service: CameraService, settings: CameraSettings) {
+  const app = new Hono();
+  const path = "/api/camera/seq/:seq/gid/:gid/options";
+  const camera = (params: { gid?: string; seq?: string }) => {
+    const ids = parseIds(params);
+    if (!service.get(ids.gid, ids.seq)) {
+      throw new HttpError(404, `camera gid=${ids.gid} seq=${ids.seq} not found`);
+    }
+    return ids;
+  };
+
+  app.get(path, (c) => {
+    const { gid, seq } = camera(c.req.param());
+    return c.json(view(gid, seq, settings.get(gid, seq).options));
+  });
+
+  app.put(path, async (c) => {
+    const { gid, seq } = camera(c.req.param());
+    const body = await readBody(c, OptionsInput);
+    const before = settings.get(gid, seq).options ?? {};
+    const next: SourceOptions = {
+      transport: body.transport ?? before.transport,
+      mode: body.mode ?? before.mode,
+      timeFormat: body.time_format ?? before.timeFormat,
+    };
+    await settings.update(gid, seq, (e) => ({ ...e, options: next }));
+    const changed = next.transport !== before.transport || next.mode !== before.mode ||
+      next.timeFormat !== before.timeFormat;
+    if (changed) {
+      await service.recorder(gid, seq)?.restartPipeline("restarting: options changed");
+    }
+    return c.json({ status: 1, ...view(gid, seq, next) });
+  });
+
+  return app;
+}

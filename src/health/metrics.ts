@@ -1,0 +1,138 @@
+/** Prometheus text exposition (format 0.0.4) of the recorder's state. Pure. */
+import { LATENCY_BUCKETS, type SegmentStatsView } from "../recorder/camera_stats.ts";
+
+export const CAMERA_STATES = [
+  "connecting",
+  "streaming",
+  "recording",
+  "reconnecting",
+  "failed",
+  "paused",
+  "stopped",
+];
+
+export interface CameraMetrics {
+  gid: number;
+  seq: number;
+  state: string;
+  reconnects: number;
+  segments: number;
+  lastSegmentAt?: number;
+  outages: number;
+  stats?: SegmentStatsView;
+}
+
+export interface StorageMetrics {
+  usedBytes?: number;
+  freeBytes?: number;
+  deletedSegments: number;
+  deletedBytes: number;
+}
+
+type Sample = [labels: Record<string, string | number>, value: number];
+
+function family(name: string, type: string, help: string, samples: Sample[]): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [labels, value] of samples) {
+    const l = Object.entries(labels).map(([k, v]) => `${k}="${String(v).replace(/["\\\n]/g, "")}"`);
+    lines.push(`${name}${l.length ? `{${l.join(",")}}` : ""} ${value}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function renderMetrics(cameras: CameraMetrics[], storage: StorageMetrics): string {
+  const id = (c: CameraMetrics) => ({ gid: c.gid, seq: c.seq });
+  const per = (f: (c: CameraMetrics) => number | undefined): Sample[] =>
+    cameras.flatMap((c) => {
+      const v = f(c);
+      return v === undefined ? [] : [[id(c), v] as Sample];
+    });
+  const latency: Sample[] = cameras.flatMap((c) => {
+    const s = c.stats;
+    if (!s) return [];
+    return [
+      ...LATENCY_BUCKETS.map((le, i) => [{ ...id(c), le }, s.latencyBuckets[i]] as Sample),
+      [{ ...id(c), le: "+Inf" }, s.latencyCount] as Sample,
+    ];
+  });
+  let text = family(
+    "nvr_cameras",
+    "gauge",
+    "Cameras by state.",
+    CAMERA_STATES.map((state) => [{ state }, cameras.filter((c) => c.state === state).length]),
+  );
+  text += family(
+    "nvr_camera_up",
+    "gauge",
+    "1 when the camera delivers segments (streaming or recording).",
+    per((c) => (c.state === "streaming" || c.state === "recording" ? 1 : 0)),
+  );
+  text += family(
+    "nvr_camera_restarts_total",
+    "counter",
+    "Restarts of the camera's GStreamer pipeline.",
+    per((c) => c.reconnects),
+  );
+  text += family("nvr_camera_outages_total", "counter", "Outages started.", per((c) => c.outages));
+  text += family(
+    "nvr_segments_written_total",
+    "counter",
+    "Segments closed by GStreamer and stored.",
+    per((c) => c.segments),
+  );
+  text += family(
+    "nvr_bytes_written_total",
+    "counter",
+    "Bytes of the segments stored.",
+    per((c) => c.stats?.bytesWritten),
+  );
+  text += family(
+    "nvr_camera_bitrate_bits_per_second",
+    "gauge",
+    "Bitrate over the last few segments.",
+    per((c) => c.stats?.bitrate),
+  );
+  text += family(
+    "nvr_last_segment_timestamp_seconds",
+    "gauge",
+    "End (wall clock) of the last stored segment.",
+    per((c) => (c.lastSegmentAt ? c.lastSegmentAt / 1000 : undefined)),
+  );
+  text += family(
+    "nvr_segment_latency_seconds",
+    "histogram",
+    "From GStreamer closing a segment to the segment being listed.",
+    [],
+  ).trimEnd() + "\n";
+  for (const [labels, v] of latency) {
+    const l = Object.entries(labels).map(([k, x]) => `${k}="${x}"`).join(",");
+    text += `nvr_segment_latency_seconds_bucket{${l}} ${v}\n`;
+  }
+  for (const c of cameras) {
+    if (!c.stats) continue;
+    const l = `gid="${c.gid}",seq="${c.seq}"`;
+    text += `nvr_segment_latency_seconds_sum{${l}} ${c.stats.latencySumSeconds}\n`;
+    text += `nvr_segment_latency_seconds_count{${l}} ${c.stats.latencyCount}\n`;
+  }
+  const opt = (v?: number): Sample[] => (v === undefined ? [] : [[{}, v]]);
+  text += family("nvr_storage_used_bytes", "gauge", "Bytes of recordings.", opt(storage.usedBytes));
+  text += family(
+    "nvr_storage_free_bytes",
+    "gauge",
+    "Free bytes on the media filesystem.",
+    opt(storage.freeBytes),
+  );
+  text += family(
+    "nvr_retention_deleted_segments_total",
+    "counter",
+    "Segments deleted by retention.",
+    [[{}, storage.deletedSegments]],
+  );
+  text += family(
+    "nvr_retention_deleted_bytes_total",
+    "counter",
+    "Bytes deleted by retention.",
+    [[{}, storage.deletedBytes]],
+  );
+  return text;
+}

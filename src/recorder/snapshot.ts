@@ -1,0 +1,87 @@
+/**
+ * Snapshots without a permanent decode: on request, one short `gst-launch-1.0` run
+ * decodes the first frame (a keyframe) of the camera's newest closed live segment
+ * into a JPEG. The picture is at most one segment old. Results are cached per
+ * segment, and concurrent requests share one run.
+ */
+import { join } from "node:path";
+import type { Codec } from "./pipeline.ts";
+import { GST_LAUNCH } from "./pipeline.ts";
+
+export interface SnapshotSource {
+  /** A closed MPEG-TS segment. */
+  path: string;
+  codec: Codec;
+}
+
+/** argv decoding the first video frame of `src` into a JPEG (camera's size) at `out`. Pure. */
+export function snapshotArgs(src: SnapshotSource, out: string): string[] {
+  const c = src.codec === "h265" ? "265" : "264";
+  const q = (v: string) => {
+    // deno-lint-ignore no-control-regex -- control characters are what is refused
+    if (/["\\\u0000-\u001f]/.test(v)) throw new Error("path cannot be quoted safely");
+    return `"${v}"`;
+  };
+  return [
+    "-q",
+    "filesrc",
+    `location=${q(src.path)}`,
+    "!",
+    "tsdemux",
+    "!",
+    `h${c}parse`,
+    "!",
+    `avdec_h${c}`,
+    "!",
+    "videoconvert",
+    "!",
+    "jpegenc",
+    "snapshot=true",
+    "quality=80",
+    "!",
+    "filesink",
+    `location=${q(out)}`,
+  ];
+}
+
+export class Snapshots {
+  #cache = new Map<string, { path: string; jpeg: Promise<Uint8Array | undefined> }>();
+
+  constructor(readonly tmpDir: string, readonly timeoutMs = 10_000) {}
+
+  /** The JPEG of the camera's newest segment, or undefined when none can be made. */
+  get(key: string, src: SnapshotSource | undefined): Promise<Uint8Array | undefined> {
+    if (!src) return Promise.resolve(undefined);
+    const hit = this.#cache.get(key);
+    if (hit?.path === src.path) return hit.jpeg;
+    const jpeg = this.#make(key, src);
+    this.#cache.set(key, { path: src.path, jpeg });
+    jpeg.then((j) => {
+      if (!j && this.#cache.get(key)?.jpeg === jpeg) this.#cache.delete(key);
+    });
+    return jpeg;
+  }
+
+  async #make(key: string, src: SnapshotSource): Promise<Uint8Array | undefined> {
+    await Deno.mkdir(this.tmpDir, { recursive: true });
+    const out = join(
+      this.tmpDir,
+      `${key.replace("/", "_")}-${crypto.randomUUID().slice(0, 8)}.jpg`,
+    );
+    try {
+      const res = await new Deno.Command(GST_LAUNCH, {
+        args: snapshotArgs(src, out),
+        stdout: "null",
+        stderr: "null",
+        signal: AbortSignal.timeout(this.timeoutMs),
+      }).output();
+      if (!res.success) return undefined;
+      const jpeg = await Deno.readFile(out);
+      return jpeg.length > 0 ? jpeg : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await Deno.remove(out).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Removes some segments from one session folder and keeps the folder consistent:
+ * its playlist is rewritten once (atomically) without them, and its summary
+ * (start, end, segments, bytes, spans) is recomputed. A session left empty is removed.
+ */
+import { join } from "node:path";
+import { writeFileAtomic } from "./files.ts";
+import { PLAYLIST, SESSION_SUMMARY } from "./layout.ts";
+import {
+  parsePlaylist,
+  type PlaylistSegment,
+  renderPlaylist,
+  targetDurationFor,
+} from "./playlist.ts";
+import { GAP_TOLERANCE_MS, type SessionSummary, writeSummary } from "./session.ts";
+
+export interface PruneResult {
+  deleted: number;
+  freedBytes: number;
+  /** The session has no segment left: its folder is gone. */
+  empty: boolean;
+}
+
+/** Continuous spans of listed segments (a discontinuity or a gap starts a new one). Pure. */
+export function spansOf(segments: PlaylistSegment[]): [number, number][] {
+  const spans: [number, number][] = [];
+  let lastEnd = NaN;
+  for (const s of segments) {
+    const gap = s.discontinuity || Math.abs(s.startMs - lastEnd) > GAP_TOLERANCE_MS;
+    if (spans.length === 0 || gap) spans.push([s.startMs, s.startMs + s.durationMs]);
+    else spans[spans.length - 1][1] = s.startMs + s.durationMs;
+    lastEnd = s.startMs + s.durationMs;
+  }
+  return spans;
+}
+
+/**
+ * Deletes `names` from the session in `dir` and updates `summary` in place.
+ * For an open session (still appended to by its recorder: call this from the
+ * recorder's queue) the playlist stays open and its media sequence advances.
+ */
+export async function pruneSession(
+  dir: string,
+  summary: SessionSummary,
+  names: Set<string>,
+): Promise<PruneResult> {
+  const parsed = parsePlaylist(await Deno.readTextFile(join(dir, PLAYLIST)));
+  const keep: PlaylistSegment[] = [];
+  let removed = 0;
+  const gone: string[] = [];
+  let freed = 0;
+  for (const s of parsed.segments) {
+    if (!names.has(s.uri)) {
+      keep.push(s);
+      continue;
+    }
+    const path = join(dir, s.uri);
+    freed += await Deno.stat(path).then((i) => i.size, () => 0);
+    gone.push(path);
+    removed++;
+  }
+  // Requested files the playlist does not list (left by a crash during an earlier
+  // cleaning) are deleted as well; the playlist needs no change for them.
+  const listed = new Set(parsed.segments.map((s) => s.uri));
+  let orphans = 0;
+  for (const name of names) {
+    if (listed.has(name)) continue;
+    const size = await Deno.stat(join(dir, name)).then((i) => i.size, () => -1);
+    if (size < 0) continue;
+    await Deno.remove(join(dir, name)).catch(() => {});
+    orphans += size;
+  }
+  if (removed === 0) return { deleted: 0, freedBytes: orphans, empty: false };
+  if (keep.length === 0 && !summary.open) {
+    for (const f of [PLAYLIST, SESSION_SUMMARY]) await Deno.remove(join(dir, f)).catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    Object.assign(summary, { segments: 0, bytes: 0, spans: [] });
+    return { deleted: removed, freedBytes: freed + orphans, empty: true };
+  }
+  // A hole left by the deletion is a discontinuity, like any other gap.
+  for (let i = 0; i < keep.length; i++) {
+    const prev = keep[i - 1];
+    const gap = prev && Math.abs(keep[i].startMs - (prev.startMs + prev.durationMs)) >
+        GAP_TOLERANCE_MS;
+    keep[i] = { ...keep[i], discontinuity: i > 0 && (keep[i].discontinuity || gap) || undefined };
+  }
+  const text = renderPlaylist(
+    summary.open
+      ? {
+        targetDuration: parsed.targetDuration || targetDurationFor(keep, 1),
+        mediaSequence: parsed.mediaSequence + removed,
+      }
+      : { targetDuration: targetDurationFor(keep, 1), type: "VOD", ended: true },
+    keep,
+  );
+  await writeFileAtomic(join(dir, PLAYLIST), text);
+  summary.segments = keep.length;
+  summary.bytes = Math.max(0, summary.bytes - freed);
+  summary.spans = spansOf(keep);
+  if (keep.length > 0) summary.startMs = keep[0].startMs;
+  if (!summary.open) await writeSummary(dir, summary);
+  // Files go after the playlist and summary stopped naming them (a crash in between
+  // leaves unlisted files, which the next repair or pass handles, never dangling entries).
+  for (const path of gone) await Deno.remove(path).catch(() => {});
+  return { deleted: removed, freedBytes: freed + orphans, empty: keep.length === 0 };
+}

@@ -1,0 +1,57 @@
+/** The sign-in page (only when access control is on): a plain form, no script needed. */
+import { renderToString } from "preact-render-to-string";
+
+export interface LoginInput {
+  css: string;
+  /** Where to go after signing in (a local path, already checked). */
+  next: string;
+  error?: string;
+  user?: string;
+}
+
+export function renderLogin({ css, next, error, user }: LoginInput): string {
+  const body = (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <meta name="color-scheme" content="dark" />
+        <meta name="theme-color" content="#0b0f14" />
+        <title>Sign in · NVR</title>
+        <link rel="icon" href="data:," />
+        <style dangerouslySetInnerHTML={{ __html: css }} />
+      </head>
+      <body>
+        <header class="app-header">
+          <span class="brand" aria-hidden="true">
+            <span class="dot" />NVR
+          </span>
+        </header>
+        <main id="main" data-tab="login">
+          <form class="camera-form login-form" method="post" action="/login">
+            <h2>Sign in</h2>
+            <input type="hidden" name="next" value={next} />
+            <div class={`field${error ? " invalid" : ""}`}>
+              <label for="login-user">User</label>
+              <input id="login-user" name="user" autoComplete="username" value={user ?? ""} />
+            </div>
+            <div class={`field${error ? " invalid" : ""}`}>
+              <label for="login-password">Password</label>
+              <input
+                id="login-password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+              />
+            </div>
+            {error && <p class="error" role="alert">{error}</p>}
+            <div class="actions">
+              <button type="submit" class="primary">Sign in</button>
+            </div>
+          </form>
+        </main>
+      </body>
+    </html>
+  );
+  return "<!doctype html>" + renderToString(body);
+}

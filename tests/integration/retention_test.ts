@@ -1,0 +1,83 @@
+/** Retention with a real camera and a budget of a few hundred kB: recording goes on while old segments go. */
+import { assert, assertEquals } from "../support/assert.ts";
+import { decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+
+Deno.test("retention: a small disk budget deletes the oldest segments, never kept ones, recording continues", async () => {
+  const rtsp = await new RtspServer({ gop: 25 }).start();
+  const nvr = new Nvr({
+    segmentSeconds: 1,
+    extraArgs: ["--disk-budget=600K", "--retention-interval-seconds=1"],
+  });
+  try {
+    await nvr.start();
+    await nvr.api("POST", "/api/camera", {
+      seq: 1,
+      gid: 1,
+      name: "yard",
+      iaddr: rtsp.url("h264"),
+      protocol: "rtsp",
+      isRec: 1,
+    });
+    const cam = async () => (await nvr.api("GET", "/api/camera/seq/1/gid/1")).json;
+    await waitFor(async () => (await cam()).segments >= 3, "first segments");
+    const day = (await nvr.api("GET", "/api/recordings/gid/1/seq/1/days")).json.days.at(-1);
+    const first = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json
+      .sessions[0];
+    // Keep the first two seconds of the recording.
+    const keepEnd = new Date(Date.parse(first.start) + 1500).toISOString();
+    const keep = await nvr.api("POST", "/api/camera/seq/1/gid/1/keep", {
+      start: first.start,
+      end: keepEnd,
+      note: "incident",
+    });
+    assertEquals(keep.status, 201);
+    const bad = await nvr.api("POST", "/api/camera/seq/1/gid/1/keep", {
+      start: keepEnd,
+      end: first.start,
+    });
+    assertEquals([bad.status, bad.json.fields[0].field], [400, "end"]);
+
+    const storage = await waitFor(
+      async () => {
+        const s = (await nvr.api("GET", "/api/storage")).json;
+        return s.deleted_total.segments >= 3 ? s : undefined;
+      },
+      "retention to delete segments",
+      60_000,
+      500,
+    );
+    assertEquals(storage.budget_bytes, 600 * 1024);
+    assert(storage.used_bytes <= 600 * 1024 * 1.3, `used ${storage.used_bytes} near the budget`);
+    assertEquals(storage.paused, null);
+    assert(storage.cameras[0].used_bytes > 0 && storage.oldest_recording);
+
+    const before = (await cam()).segments;
+    await waitFor(async () => (await cam()).segments >= before + 2, "recording continues");
+    assertEquals((await cam()).state, "recording");
+
+    const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
+    const url = off.json.record_url as string;
+    const text = await waitFor(async () => {
+      const t = await (await fetch(url)).text();
+      return t.includes("#EXT-X-ENDLIST") ? t : undefined;
+    }, "session to close");
+    const uris = text.split("\n").filter((l) => l.endsWith(".ts"));
+    const kept = uris.filter((u) => Number(u.split("_")[0]) < Date.parse(keepEnd));
+    assert(kept.length >= 1, "the kept span is still listed");
+    assert(text.includes("#EXT-X-DISCONTINUITY"), "a hole after the kept span");
+    assert(uris.length < (await cam()).segments, "older segments were removed from the playlist");
+    assert((await decodeFrames(url)) > 0, "the cleaned session still decodes");
+    const session = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json
+      .sessions[0];
+    assertEquals(session.segments, uris.length, "summary matches the playlist");
+    const dayUrl = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json.day_url;
+    const dayText = await (await fetch(dayUrl)).text();
+    assertEquals(dayText.split("\n").filter((l) => l.endsWith(".ts")).length, uris.length);
+    assert((await decodeFrames(dayUrl)) > 0, "the day playlist still plays");
+    const metrics = await (await fetch(`${nvr.base}/metrics`)).text();
+    assert(/nvr_retention_deleted_segments_total [1-9]/.test(metrics));
+  } finally {
+    await nvr.stop();
+    await rtsp.stop();
+  }
+});

@@ -1,0 +1,102 @@
+/** A scripted gst-launch child (fake spawner) and a CameraRecorder around it, for unit tests. */
+import { CameraRecorder, type RecorderDeps } from "../../src/recorder/camera_recorder.ts";
+import type { ChildExit, ChildHandle } from "../../src/recorder/child_process.ts";
+import { Catalog } from "../../src/storage/catalog.ts";
+import { createLogger } from "../../src/log.ts";
+import { FakeClock, flush } from "./fake_clock.ts";
+
+export class ScriptedGst implements ChildHandle {
+  pid = 4242;
+  #exit!: (e: ChildExit) => void;
+  status = new Promise<ChildExit>((r) => this.#exit = r);
+  #queue: { stream: "stdout" | "stderr"; line: string }[] = [];
+  #wake?: () => void;
+  #done = false;
+  #n = 0;
+  #rt = 0;
+  readonly pattern: string;
+  lines = (async function* (self: ScriptedGst) {
+    while (true) {
+      if (self.#queue.length) yield self.#queue.shift()!;
+      else if (self.#done) return;
+      else await new Promise<void>((r) => self.#wake = r);
+    }
+  })(this);
+
+  constructor(readonly args: string[]) {
+    const loc = args.filter((a) => a.startsWith("location=")).pop()!;
+    this.pattern = loc.slice(10, -1);
+  }
+  #print(line: string, stream: "stdout" | "stderr" = "stdout") {
+    this.#queue.push({ stream, line });
+    this.#wake?.();
+  }
+  #path(n: number) {
+    return this.pattern.replace("%05d", String(n).padStart(5, "0"));
+  }
+  open() {
+    this.#print(
+      `Got message #1 from element "mux" (element): splitmuxsink-fragment-opened, location=(string)${
+        this.#path(this.#n)
+      }, running-time=(guint64)${this.#rt * 1e6}, sink=(GstElement)x;`,
+    );
+  }
+  /** Writes the open segment (duration ms) and closes it, then opens the next. */
+  close(durationMs: number) {
+    Deno.writeFileSync(this.#path(this.#n), new Uint8Array(188 * 10).fill(0x47));
+    this.#rt += durationMs;
+    this.#print(
+      `Got message #2 from element "mux" (element): splitmuxsink-fragment-closed, location=(string)${
+        this.#path(this.#n)
+      }, running-time=(guint64)${this.#rt * 1e6}, sink=(GstElement)x;`,
+    );
+    this.#n++;
+    this.open();
+  }
+  fail(lines: string[], code = 1) {
+    for (const l of lines) this.#print(l, "stderr");
+    this.#done = true;
+    this.#wake?.();
+    this.#exit({ code, signal: null });
+  }
+  kill(signal: Deno.Signal) {
+    if (signal === "SIGINT" || signal === "SIGKILL") this.fail([], 0);
+  }
+}
+
+export function setup(
+  startMs: number,
+  iaddr = "rtsp://cam/x",
+  isRec: 0 | 1 = 0,
+  extra: Partial<RecorderDeps> = {},
+) {
+  const root = Deno.makeTempDirSync();
+  const clock = new FakeClock(startMs);
+  const children: ScriptedGst[] = [];
+  const catalog = new Catalog(root);
+  const rec = new CameraRecorder(
+    { gid: 1, seq: 2, name: "n", iaddr, protocol: "rtsp", isRec, inserted: "", updated: "" },
+    {
+      mediaRoot: root,
+      segmentSeconds: 2,
+      liveSegments: 3,
+      clock,
+      spawn: (_cmd, args) => {
+        const c = new ScriptedGst(args);
+        children.push(c);
+        return c;
+      },
+      catalog,
+      log: createLogger("json", {}, () => {}),
+      latencyMs: 0,
+      ...extra,
+    },
+  );
+  return { root, clock, children, rec, catalog };
+}
+
+export async function settle(rec: CameraRecorder) {
+  await flush();
+  await rec.settled();
+  await flush();
+}
