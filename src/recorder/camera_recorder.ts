@@ -1,11 +1,8 @@
 /**
- * Records one camera: supervises its gst-launch child, turns closed segments into
- * the live playlist and, while recording, into recording sessions.
- *
- * Recording on/off takes effect at a segment boundary: the connection to the
- * camera is never restarted for it. Turning recording on keeps the segment being
- * written (a few seconds of pre-roll); turning it off keeps the segment that holds
- * the moment it was turned off, then closes the session.
+ * Records one camera: supervises its gst-launch child, tracks its state, and turns
+ * closed segments (timed by SegmentTimer) into the live playlist and, while
+ * recording, into recording sessions (RecordingKeeper). Recording on/off never
+ * restarts the connection to the camera.
  */
 import { join } from "node:path";
 import type { Camera } from "../cameras/camera.ts";
@@ -16,9 +13,8 @@ import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
-import { type PruneResult, pruneSession } from "../storage/prune.ts";
-import { RecordingSession, type SessionSummary } from "../storage/session.ts";
-import { localDate } from "../time.ts";
+import type { PruneResult } from "../storage/prune.ts";
+import type { SessionSummary } from "../storage/session.ts";
 import { OutageLog } from "../health/outages.ts";
 import { isNotLinked, parseBusLine, summarizeError } from "./bus.ts";
 import { SegmentStats, type SegmentStatsView } from "./camera_stats.ts";
@@ -26,6 +22,8 @@ import type { Spawner } from "./child_process.ts";
 import { buildPipelineArgs, type Codec, GST_LAUNCH } from "./pipeline.ts";
 import type { SnapshotSource } from "./snapshot.ts";
 import { resolveFileSource } from "./file_source.ts";
+import { RecordingKeeper } from "./recording_keeper.ts";
+import { SegmentTimer, type TimedSegment } from "./segment_timer.ts";
 import { Supervisor } from "./supervisor.ts";
 
 export type CameraState =
@@ -83,19 +81,9 @@ export class CameraRecorder {
   #supervisor?: Supervisor;
   #live: LiveWindow;
   #codec: Codec = "h264";
-  #wantRecord: boolean;
-  #session?: RecordingSession;
-  /** Recording was turned off at this time; the session closes after the segment holding it. */
-  #closeAt?: number;
+  #keeper: RecordingKeeper;
+  #timer: SegmentTimer;
   #queue: Promise<void> = Promise.resolve();
-  #run = {
-    id: "",
-    anchor: NaN,
-    openedAt: NaN,
-    open: undefined as undefined | { rt: number },
-    segments: 0,
-  };
-  #newRun = true;
   #stderr: string[] = [];
   #status: CameraStatus;
   #stats = new SegmentStats();
@@ -107,7 +95,11 @@ export class CameraRecorder {
     this.gid = camera.gid;
     this.seq = camera.seq;
     this.#d = deps;
-    this.#wantRecord = camera.isRec === 1;
+    this.#keeper = new RecordingKeeper(
+      { ...deps, gid: camera.gid, seq: camera.seq },
+      camera.isRec === 1,
+    );
+    this.#timer = new SegmentTimer(deps.latencyMs ?? 200);
     this.outages = new OutageLog(deps.mediaRoot, camera.gid, camera.seq);
     this.#live = new LiveWindow(
       liveDir(deps.mediaRoot, camera.gid, camera.seq),
@@ -131,21 +123,19 @@ export class CameraRecorder {
   }
 
   get status(): CameraStatus {
-    const s = this.#session?.summary;
+    const s = this.#keeper.current;
     return {
       ...this.#status,
       pid: this.#supervisor?.pid,
       outageSince: this.outages.open?.startMs,
       stats: this.#stats.view,
       codec: this.#source && this.#source.kind !== "test" ? this.#codec : undefined,
-      recordingSession: s && this.#closeAt === undefined
-        ? { date: s.date, time: s.time }
-        : undefined,
+      recordingSession: s && { date: s.date, time: s.time },
     };
   }
 
   get recording(): boolean {
-    return this.#wantRecord;
+    return this.#keeper.wanted;
   }
 
   async start(): Promise<void> {
@@ -157,7 +147,7 @@ export class CameraRecorder {
       return;
     }
     await this.#live.reset();
-    const latencyMs = this.#d.latencyMs ?? 200;
+    const latencyMs = this.#timer.latencyMs;
     const segmentMs = this.#d.segmentSeconds * 1000;
     this.#supervisor = new Supervisor({
       spawn: this.#d.spawn,
@@ -177,7 +167,6 @@ export class CameraRecorder {
         }),
       onStart: () => {
         this.#stderr = [];
-        this.#newRun = true;
         this.#setState("connecting");
       },
       onLine: (stream, line) => this.#onLine(stream, line),
@@ -200,7 +189,7 @@ export class CameraRecorder {
         this.#status.started = true;
         // Wrong codec guess: the stream had no matching branch. Try the other one at once.
         const guessing = this.#source?.kind === "rtsp" || this.#source?.kind === "file";
-        if (isNotLinked(error) && this.#run.segments === 0 && guessing) {
+        if (isNotLinked(error) && this.#timer.segments === 0 && guessing) {
           this.#codec = this.#codec === "h264" ? "h265" : "h264";
           this.#d.log.info("trying other codec", { camera: this.key, codec: this.#codec });
           return 100;
@@ -234,7 +223,7 @@ export class CameraRecorder {
     await this.#supervisor?.stop(signalledMs);
     this.#supervisor = undefined;
     await this.#queue;
-    const closed = await this.#closeSession("camera stopped");
+    const closed = await this.#keeper.close("camera stopped");
     await this.outages.flushed();
     return closed;
   }
@@ -244,22 +233,16 @@ export class CameraRecorder {
    * that turning off will close (its folder names the record_url), if any.
    */
   setRecording(on: boolean): SessionSummary | undefined {
-    this.#wantRecord = on;
-    if (on) {
-      this.#closeAt = undefined;
-      if (this.#status.state === "streaming") this.#setState(this.#upState());
-      return undefined;
-    }
-    if (!this.#session) return undefined;
-    this.#closeAt = this.#d.clock.now();
-    if (this.#status.state === "recording" || this.#status.state === "paused") {
+    const closing = this.#keeper.set(on, this.#d.clock.now());
+    if (on && this.#status.state === "streaming") this.#setState(this.#upState());
+    if (!on && (this.#status.state === "recording" || this.#status.state === "paused")) {
       this.#setState("streaming");
     }
     // A camera that is down would never close the session: close it now.
-    if (!this.#supervisor?.running || this.#run.open === undefined) {
-      this.#queue = this.#queue.then(() => this.#closeSession("recording stopped").then(() => {}));
+    if (closing && (!this.#supervisor?.running || !this.#timer.writing)) {
+      this.#queue = this.#queue.then(() => this.#keeper.close("recording stopped").then(() => {}));
     }
-    return this.#session.summary;
+    return closing;
   }
 
   /**
@@ -267,11 +250,7 @@ export class CameraRecorder {
    * recorder's queue so it never races an append. Undefined if that session is unknown.
    */
   pruneSession(date: string, time: string, names: Set<string>): Promise<PruneResult | undefined> {
-    const run = this.#queue.then(async () => {
-      const s = this.#session;
-      if (!s || s.summary.date !== date || s.summary.time !== time) return undefined;
-      return await pruneSession(s.dir, s.summary, names);
-    });
+    const run = this.#queue.then(() => this.#keeper.prune(date, time, names));
     this.#queue = run.then(() => {}, () => {});
     return run;
   }
@@ -304,14 +283,8 @@ export class CameraRecorder {
   }
 
   #newRunId(): string {
-    this.#run = {
-      id: this.#d.clock.now().toString(36),
-      anchor: NaN,
-      openedAt: NaN,
-      open: undefined,
-      segments: 0,
-    };
-    return this.#run.id;
+    this.#timer.newRun();
+    return this.#d.clock.now().toString(36);
   }
 
   #setState(state: CameraState, error?: string): void {
@@ -330,7 +303,7 @@ export class CameraRecorder {
 
   /** The state of a camera that delivers segments. */
   #upState(): CameraState {
-    if (!this.#wantRecord) return "streaming";
+    if (!this.#keeper.wanted) return "streaming";
     return this.#d.storageBlocked?.() ? "paused" : "recording";
   }
 
@@ -343,76 +316,39 @@ export class CameraRecorder {
     const event = parseBusLine(line);
     if (!event) return;
     const now = this.#d.clock.now();
-    const latency = this.#d.latencyMs ?? 200;
     switch (event.type) {
       case "playing":
         this.#status.started = true;
         break;
       case "fragment-opened": {
-        const rtMs = event.runningTimeNs / 1e6;
-        if (Number.isNaN(this.#run.anchor)) this.#run.anchor = now - latency - rtMs;
-        this.#run.open = { rt: rtMs };
+        this.#timer.opened(event.runningTimeNs, now);
         this.#status.started = true;
         this.#supervisor?.kick(false);
-        const blocked = this.#wantRecord ? this.#d.storageBlocked?.() : undefined;
+        const blocked = this.#keeper.wanted ? this.#d.storageBlocked?.() : undefined;
         this.#setState(this.#upState(), blocked ? `recording paused: ${blocked}` : undefined);
         break;
       }
       case "fragment-closed": {
-        const open = this.#run.open;
-        if (!open) break;
-        const rtMs = event.runningTimeNs / 1e6;
-        const startMs = Math.round(this.#run.anchor + open.rt);
-        const durationMs = Math.max(1, Math.round(rtMs - open.rt));
-        this.#run.open = undefined;
-        this.#run.segments++;
+        const segment = this.#timer.closed(event.location, event.runningTimeNs);
+        if (!segment) break;
         this.#supervisor?.kick(true);
-        const newRun = this.#newRun;
-        this.#newRun = false;
-        this.#queue = this.#queue.then(() =>
-          this.#onSegment(event.location, startMs, durationMs, newRun, now)
-        );
+        this.#queue = this.#queue.then(() => this.#onSegment(segment, now));
         break;
       }
     }
   }
 
-  async #onSegment(
-    path: string,
-    startMs: number,
-    durationMs: number,
-    newRun: boolean,
-    closedAt: number,
-  ) {
+  async #onSegment(segment: TimedSegment, closedAt: number) {
+    const { location, startMs, durationMs, newRun } = segment;
     try {
-      const bytes = (await Deno.stat(path)).size;
-      await this.#live.push(path, startMs, durationMs, newRun);
-      const keep = this.#wantRecord || (this.#closeAt !== undefined && startMs <= this.#closeAt);
+      const bytes = (await Deno.stat(location)).size;
+      await this.#live.push(location, startMs, durationMs, newRun);
+      const keep = this.#keeper.keeps(startMs);
       const blocked = keep ? this.#d.storageBlocked?.() : undefined;
-      if (blocked) {
-        this.#setState("paused", `recording paused: ${blocked}`);
-      } else if (keep) {
-        if (this.#session && localDate(startMs) !== this.#session.summary.date) {
-          await this.#closeSession("midnight", false);
-        }
-        if (!this.#session) {
-          this.#session = await RecordingSession.open(
-            this.#d.mediaRoot,
-            this.gid,
-            this.seq,
-            startMs,
-            this.#d.segmentSeconds,
-          );
-          this.#d.catalog.put(this.#session.summary);
-          this.#d.log.info("recording session opened", {
-            camera: this.key,
-            dir: this.#session.dir,
-          });
-        }
-        await this.#session.append(path, startMs, durationMs, newRun);
-      }
-      if (this.#closeAt !== undefined && !this.#wantRecord) {
-        await this.#closeSession("recording stopped");
+      if (blocked) this.#setState("paused", `recording paused: ${blocked}`);
+      else if (keep) await this.#keeper.add(segment);
+      if (this.#keeper.closing && !this.#keeper.wanted) {
+        await this.#keeper.close("recording stopped");
       }
       this.#status.segments++;
       this.#status.lastSegmentAt = startMs + durationMs;
@@ -432,25 +368,6 @@ export class CameraRecorder {
 
   async #afterRun(): Promise<void> {
     // A session waiting to close gets no more segments from this run.
-    if (this.#closeAt !== undefined) await this.#closeSession("recording stopped");
-  }
-
-  async #closeSession(reason: string, clearCloseAt = true): Promise<SessionSummary | undefined> {
-    const session = this.#session;
-    if (clearCloseAt) this.#closeAt = undefined;
-    if (!session) return undefined;
-    this.#session = undefined;
-    try {
-      const summary = await session.close(reason);
-      this.#d.catalog.put(summary);
-      this.#d.log.info("recording session closed", { camera: this.key, dir: session.dir, reason });
-      return summary;
-    } catch (err) {
-      this.#d.log.error("cannot close session", {
-        camera: this.key,
-        error: (err as Error).message,
-      });
-      return session.summary;
-    }
+    if (this.#keeper.closing) await this.#keeper.close("recording stopped");
   }
 }

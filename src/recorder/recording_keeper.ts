@@ -1,0 +1,113 @@
+/**
+ * The recording side of one camera: which closed segments are kept, the session they
+ * go into, and when that session closes.
+ *
+ * Recording on/off takes effect at a segment boundary. Turning recording on keeps
+ * the segment being written (a few seconds of pre-roll); turning it off keeps the
+ * segment that holds the moment it was turned off, then closes the session. A
+ * session that reaches local midnight closes; the next segment opens a new one.
+ */
+import type { Logger } from "../log.ts";
+import type { Catalog } from "../storage/catalog.ts";
+import { type PruneResult, pruneSession } from "../storage/prune.ts";
+import { RecordingSession, type SessionSummary } from "../storage/session.ts";
+import { localDate } from "../time.ts";
+import type { TimedSegment } from "./segment_timer.ts";
+
+export interface KeeperDeps {
+  mediaRoot: string;
+  gid: number;
+  seq: number;
+  segmentSeconds: number;
+  catalog: Catalog;
+  log: Logger;
+}
+
+export class RecordingKeeper {
+  #d: KeeperDeps;
+  #session?: RecordingSession;
+  /** Recording was turned off at this time; the session closes after the segment holding it. */
+  #closeAt?: number;
+  wanted: boolean;
+
+  constructor(deps: KeeperDeps, wanted: boolean) {
+    this.#d = deps;
+    this.wanted = wanted;
+  }
+
+  /** The session being recorded (not one that is closing). */
+  get current(): SessionSummary | undefined {
+    return this.#closeAt === undefined ? this.#session?.summary : undefined;
+  }
+
+  /** A session waits for its last segment (recording was turned off). */
+  get closing(): boolean {
+    return this.#closeAt !== undefined && this.#session !== undefined;
+  }
+
+  /** Turns recording on or off; returns the session that turning off will close. */
+  set(on: boolean, now: number): SessionSummary | undefined {
+    this.wanted = on;
+    if (on) {
+      this.#closeAt = undefined;
+      return undefined;
+    }
+    if (!this.#session) return undefined;
+    this.#closeAt = now;
+    return this.#session.summary;
+  }
+
+  /** Whether a closed segment starting at `startMs` belongs to a recording. */
+  keeps(startMs: number): boolean {
+    return this.wanted || (this.#closeAt !== undefined && startMs <= this.#closeAt);
+  }
+
+  /** Links the segment into the current session (opening one, or the next day's). */
+  async add(segment: TimedSegment): Promise<void> {
+    const { startMs, durationMs, location, newRun } = segment;
+    if (this.#session && localDate(startMs) !== this.#session.summary.date) {
+      await this.close("midnight", false);
+    }
+    if (!this.#session) {
+      const d = this.#d;
+      this.#session = await RecordingSession.open(
+        d.mediaRoot,
+        d.gid,
+        d.seq,
+        startMs,
+        d.segmentSeconds,
+      );
+      d.catalog.put(this.#session.summary);
+      d.log.info("recording session opened", {
+        camera: `${d.gid}/${d.seq}`,
+        dir: this.#session.dir,
+      });
+    }
+    await this.#session.append(location, startMs, durationMs, newRun);
+  }
+
+  /** Closes the session, if any; `clearCloseAt` false keeps a pending stop for the next one. */
+  async close(reason: string, clearCloseAt = true): Promise<SessionSummary | undefined> {
+    const session = this.#session;
+    if (clearCloseAt) this.#closeAt = undefined;
+    if (!session) return undefined;
+    this.#session = undefined;
+    const camera = `${this.#d.gid}/${this.#d.seq}`;
+    try {
+      const summary = await session.close(reason);
+      this.#d.catalog.put(summary);
+      this.#d.log.info("recording session closed", { camera, dir: session.dir, reason });
+      return summary;
+    } catch (err) {
+      this.#d.log.error("cannot close session", { camera, error: (err as Error).message });
+      return session.summary;
+    }
+  }
+
+  /** Retention: removes segments from the open session {date}/{time}, if it is that one. */
+  async prune(date: string, time: string, names: Set<string>): Promise<PruneResult | undefined> {
+    const s = this.#session;
+    if (!s || s.summary.date !== date || s.summary.time !== time) return undefined;
+    return await pruneSession(s.dir, s.summary, names);
+  }
+}
