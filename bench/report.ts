@@ -455,6 +455,7 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
   if (r.errors.length) {
     out.push("## Errors", "", ...r.errors.map((e) => "- " + e.split("\n")[0]), "");
   }
+  await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(join(dir, "RESULTS.md"), out.join("\n"));
 }
 
