@@ -9,18 +9,8 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { CHROMIUM_FLAGS as FLAGS } from "../tests/ui/browser.ts";
 import { REPO } from "./source.ts";
-
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--autoplay-policy=no-user-gesture-required",
-];
 
 const PAGE = `<!doctype html><html><body>
 <video id="v" muted playsinline width="640" height="360"></video>

@@ -116,12 +116,7 @@ function descendants(root: number): number[] {
   return out;
 }
 
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+export { freePort } from "../tests/support/harness.ts";
 
 export async function waitFor<T>(
   fn: () => Promise<T | undefined> | T | undefined,

@@ -4,21 +4,20 @@ import { type Browser, chromium, type Page } from "playwright-core";
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
 
+/** Flags for headless Chromium on a machine with no GPU and a closed network. */
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
 export async function launch(): Promise<Browser> {
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  return await chromium.launch({ executablePath: CHROMIUM, timeout: 30_000, args: CHROMIUM_FLAGS });
 }
 
 export async function openPage(
