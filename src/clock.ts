@@ -1,12 +1,16 @@
 /** Time as a dependency, so supervision and scheduling can be tested with a fake clock. */
 export interface Clock {
+  /** Wall-clock time (epoch ms): what recordings are labelled with. It can step. */
   now(): number;
+  /** Monotonic ms for measuring intervals (watchdogs, run durations): never steps. */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): number;
   clearTimeout(id: number): void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number,
   clearTimeout: (id) => clearTimeout(id),
 };

@@ -10,7 +10,7 @@
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { type PruneResult, pruneSession } from "../storage/prune.ts";
-import { RecordingSession, type SessionSummary } from "../storage/session.ts";
+import { GAP_TOLERANCE_MS, RecordingSession, type SessionSummary } from "../storage/session.ts";
 import { localDate } from "../time.ts";
 import type { TimedSegment } from "./segment_timer.ts";
 
@@ -65,8 +65,12 @@ export class RecordingKeeper {
   /** Links the segment into the current session (opening one, or the next day's). */
   async add(segment: TimedSegment): Promise<void> {
     const { startMs, durationMs, location, newRun } = segment;
-    if (this.#session && localDate(startMs) !== this.#session.summary.date) {
-      await this.close("midnight", false);
+    const open = this.#session?.summary;
+    if (open && localDate(startMs) !== open.date) await this.close("midnight", false);
+    // The wall clock stepped back (NTP): times would overlap inside one session, so the
+    // session ends and the segment starts a new one.
+    else if (open && open.segments > 0 && startMs < open.endMs - GAP_TOLERANCE_MS) {
+      await this.close("clock stepped back", false);
     }
     if (!this.#session) {
       const d = this.#d;

@@ -64,7 +64,7 @@ export class Supervisor {
 
   /** Resets the watchdog; `healthy` marks the current run as a success. */
   kick(healthy = true): void {
-    this.#lastKick = this.#o.clock.now();
+    this.#lastKick = this.#o.clock.monotonic();
     if (healthy) this.#healthy = true;
   }
 
@@ -115,14 +115,14 @@ export class Supervisor {
     const { clock, stallMs } = this.#o;
     const check = () => {
       if (this.#child !== child) return;
-      if (clock.now() - this.#lastKick >= stallMs) {
+      if (clock.monotonic() - this.#lastKick >= stallMs) {
         this.#stalled = true;
         this.#terminate(child);
         return;
       }
       this.#watchdog = clock.setTimeout(
         check,
-        Math.max(50, this.#lastKick + stallMs - clock.now()),
+        Math.max(50, this.#lastKick + stallMs - clock.monotonic()),
       );
     };
     this.#watchdog = clock.setTimeout(check, stallMs);
@@ -131,7 +131,7 @@ export class Supervisor {
   async #run(): Promise<void> {
     const o = this.#o;
     while (!this.#stop.signal.aborted) {
-      const startedAt = o.clock.now();
+      const startedAt = o.clock.monotonic();
       this.#lastKick = startedAt;
       this.#healthy = false;
       this.#stalled = false;
@@ -159,7 +159,7 @@ export class Supervisor {
       this.#child = undefined;
       const result: RunResult = {
         ...exit,
-        durationMs: o.clock.now() - startedAt,
+        durationMs: o.clock.monotonic() - startedAt,
         stalled: this.#stalled,
         healthy: this.#healthy,
       };

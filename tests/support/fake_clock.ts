@@ -2,21 +2,33 @@
 import type { Clock } from "../../src/clock.ts";
 
 export class FakeClock implements Clock {
-  #now: number;
+  /** Monotonic time; the wall clock is this plus every step(). */
+  #mono: number;
+  #stepped = 0;
   #timers = new Map<number, { at: number; fn: () => void }>();
   #next = 1;
 
   constructor(start = 1_700_000_000_000) {
-    this.#now = start;
+    this.#mono = start;
   }
 
   now(): number {
-    return this.#now;
+    return this.#mono + this.#stepped;
+  }
+
+  /** Moves with advance() only: a step() of the wall clock does not change it. */
+  monotonic(): number {
+    return this.#mono;
+  }
+
+  /** Steps the wall clock (NTP-style, back or forward); timers are not affected. */
+  step(ms: number): void {
+    this.#stepped += ms;
   }
 
   setTimeout(fn: () => void, ms: number): number {
     const id = this.#next++;
-    this.#timers.set(id, { at: this.#now + Math.max(0, ms), fn });
+    this.#timers.set(id, { at: this.#mono + Math.max(0, ms), fn });
     return id;
   }
 
@@ -30,20 +42,18 @@ export class FakeClock implements Clock {
 
   /** Moves time forward, firing due timers in order (and letting promises settle). */
   async advance(ms: number): Promise<void> {
-    const end = this.#now + ms;
+    const end = this.#mono + ms;
     while (true) {
       await flush();
-      const due = [...this.#timers.entries()].filter(([, t]) =>
-        t.at <= end
-      ).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) {
-        break;
-      }
+      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) =>
+        a[1].at - b[1].at
+      )[0];
+      if (!due) break;
       this.#timers.delete(due[0]);
-      this.#now = Math.max(this.#now, due[1].at);
+      this.#mono = Math.max(this.#mono, due[1].at);
       due[1].fn();
     }
-    this.#now = end;
+    this.#mono = end;
     await flush();
   }
 }

@@ -108,3 +108,43 @@ Deno.test("a failing camera shows the GStreamer reason and is retried with backo
   assertEquals(children.length, 2, "retried after 1 s");
   await rec.stop();
 });
+
+Deno.test("clock steps: forward is a marked gap, back starts a new session; nothing lost", async () => {
+  const { root, clock, children, rec, catalog } = setup(
+    new Date(2026, 2, 3, 12, 0, 0).getTime(),
+    "rtsp://cam/x",
+    1,
+  );
+  await rec.start();
+  await clock.advance(0);
+  const gst = children[0];
+  gst.open();
+  const step = async () => {
+    await clock.advance(2000);
+    gst.close(2000);
+    await settle(rec);
+  };
+  await step();
+  await step();
+  clock.step(30_000); // NTP steps forward 30 s
+  await step();
+  await step();
+  clock.step(-3_600_000); // and back one hour
+  await step();
+  await step();
+  await rec.stop();
+  const sessions = catalog.sessions(1, 2, "2026-03-03");
+  assertEquals(sessions.length, 2, JSON.stringify(sessions));
+  const [early, late] = sessions; // sorted by start time
+  assertEquals(late.closeReason, "clock stepped back");
+  // A segment is timed when it opens: the one open during a step keeps the old clock.
+  assertEquals(late.segments, 5);
+  assertEquals(late.spans.length, 2, "the forward step is a gap");
+  assertEquals(early.segments, 1);
+  assert(early.startMs < late.startMs);
+  for (const s of sessions) {
+    const text = Deno.readTextFileSync(join(root, "1", "2", s.date, s.time, "index.m3u8"));
+    const starts = parsePlaylist(text).segments.map((x) => x.startMs);
+    assertEquals(starts, [...starts].sort((a, b) => a - b), "times only go forward in a session");
+  }
+});
