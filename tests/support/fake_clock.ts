@@ -45,10 +45,12 @@ export class FakeClock implements Clock {
     const end = this.#mono + ms;
     while (true) {
       await flush();
-      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) =>
-        a[1].at - b[1].at
-      )[0];
-      if (!due) break;
+      const due = [...this.#timers.entries()].filter(([, t]) =>
+        t.at <= end
+      ).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) {
+        break;
+      }
       this.#timers.delete(due[0]);
       this.#mono = Math.max(this.#mono, due[1].at);
       due[1].fn();
