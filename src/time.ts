@@ -30,15 +30,3 @@ export function isoWithOffset(ms: number): string {
     pad(d.getMilliseconds(), 3)
   }${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
-
-/** Local midnight (start of the day) for a `YYYY-MM-DD` date, in epoch ms. */
-export function startOfLocalDay(date: string): number {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(y, m - 1, d).getTime();
-}
-
-/** Epoch ms of a session folder (`YYYY-MM-DD` + `HHMMSS`, local time). */
-export function sessionFolderTime(date: string, time: string): number {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(y, m - 1, d, +time.slice(0, 2), +time.slice(2, 4), +time.slice(4, 6)).getTime();
-}

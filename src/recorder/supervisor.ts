@@ -44,7 +44,6 @@ export class Supervisor {
   #stalled = false;
   #failures = 0;
   #watchdog?: number;
-  restarts = 0;
 
   constructor(options: SupervisorOptions) {
     this.#o = options;
@@ -167,7 +166,6 @@ export class Supervisor {
         o.onExit?.(result, 0);
         break;
       }
-      this.restarts++;
       await this.#pause(result);
     }
   }

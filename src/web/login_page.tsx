@@ -1,5 +1,6 @@
 /** The sign-in page (only when access control is on): a plain form, no script needed. */
 import { renderToString } from "preact-render-to-string";
+import { HeadCommon } from "./page.tsx";
 
 export interface LoginInput {
   css: string;
@@ -13,13 +14,7 @@ export function renderLogin({ css, next, error, user }: LoginInput): string {
   const body = (
     <html lang="en">
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <meta name="color-scheme" content="dark" />
-        <meta name="theme-color" content="#0b0f14" />
-        <title>Sign in · NVR</title>
-        <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: css }} />
+        <HeadCommon title="Sign in" css={css} />
       </head>
       <body>
         <header class="app-header">

@@ -19,19 +19,28 @@ export interface PageInput {
   props: Record<string, unknown>;
 }
 
+/** What every page's <head> holds: charset, viewport, dark theme, title, inlined CSS. */
+export function HeadCommon({ title, css }: { title: string; css: string }) {
+  return (
+    <>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width,initial-scale=1" />
+      <meta name="color-scheme" content="dark" />
+      <meta name="theme-color" content="#0b0f14" />
+      <title>{`${title} · NVR`}</title>
+      <link rel="icon" href="data:," />
+      <style dangerouslySetInnerHTML={{ __html: css }} />
+    </>
+  );
+}
+
 /** Server-renders a page; the island's props travel in an attribute (escaped by the renderer). */
 export function renderPage({ tab, title, css, script, props }: PageInput): string {
   const island = ISLANDS[tab];
   const body = (
     <html lang="en">
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <meta name="color-scheme" content="dark" />
-        <meta name="theme-color" content="#0b0f14" />
-        <title>{`${title} · NVR`}</title>
-        <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: css }} />
+        <HeadCommon title={title} css={css} />
         <script type="module" src={script} />
       </head>
       <body>

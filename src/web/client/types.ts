@@ -3,16 +3,10 @@
 /** The recorder's own state type (type-only: nothing of the server is bundled). */
 export type { CameraState } from "../../recorder/camera_recorder.ts";
 import type { CameraState } from "../../recorder/camera_recorder.ts";
+import type { Camera } from "../../cameras/camera.ts";
 
-export interface CameraJson {
-  seq: number;
-  gid: number;
-  name: string;
-  iaddr: string;
-  protocol: string;
-  isRec: 0 | 1;
-  inserted: string;
-  updated: string;
+/** A camera as GET /api/camera shows it (iaddr masked), with its live state. */
+export interface CameraJson extends Camera {
   stream_url: string;
   state: CameraState;
   since: string;
