@@ -1,6 +1,6 @@
 /** The seed's REST contract, call by call, against the real recorder (test:// cameras). */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { Nvr, waitFor } from "../support/harness.ts";
+import { closedPlaylist, Nvr, waitFor } from "../support/harness.ts";
 
 const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const cam = (over: Record<string, unknown> = {}) => ({
@@ -126,10 +126,7 @@ Deno.test("camera API follows the seed's contract", async (t) => {
         /^http:\/\/127\.0\.0\.1:\d+\/2\/1\/\d{4}-\d{2}-\d{2}\/\d{6}\/index\.m3u8$/,
       );
       const url = r.json.record_url;
-      const text = await waitFor(async () => {
-        const t = await (await fetch(url)).text();
-        return t.includes("#EXT-X-ENDLIST") ? t : undefined;
-      }, "session playlist to end");
+      const text = await closedPlaylist(url);
       assert((text.match(/#EXTINF/g) ?? []).length >= 2, text);
       assertEquals(
         (await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 9, isRec: 1 })).status,

@@ -1,7 +1,7 @@
 /** file:// sources: confined to --file-root (symlinks followed), played in real time, looped. */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { decodeFrames, Nvr, waitFor } from "../support/harness.ts";
+import { closedPlaylist, decodeFrames, Nvr, waitFor } from "../support/harness.ts";
 
 async function makeClip(path: string, seconds: number): Promise<void> {
   const out = await new Deno.Command("gst-launch-1.0", {
@@ -74,10 +74,7 @@ Deno.test("file source: records a clip from the file folder in real time and loo
 
     const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
     const url = off.json.record_url as string;
-    await waitFor(
-      async () => (await (await fetch(url)).text()).includes("#EXT-X-ENDLIST"),
-      "close",
-    );
+    await closedPlaylist(url);
     assert((await decodeFrames(url)) >= 100, "the recorded loops decode");
   } finally {
     await nvr.stop();

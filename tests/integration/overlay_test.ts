@@ -1,6 +1,13 @@
 /** Overlay mode (decode, clockoverlay, x264) and the UDP transport option, with a real camera. */
 import { assert, assertEquals } from "../support/assert.ts";
-import { decodeFrames, Nvr, probe, RtspServer, waitFor } from "../support/harness.ts";
+import {
+  closedPlaylist,
+  decodeFrames,
+  Nvr,
+  probe,
+  RtspServer,
+  waitFor,
+} from "../support/harness.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +59,7 @@ async function recordFor(nvr: Nvr, ms: number): Promise<string> {
   await sleep(ms);
   const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
   const url = off.json.record_url as string;
-  await waitFor(async () => (await (await fetch(url)).text()).includes("#EXT-X-ENDLIST"), "close");
+  await closedPlaylist(url);
   return url;
 }
 

@@ -1,6 +1,6 @@
 /** Live and recording from a real RTSP server: durations, toggles, outages. */
 import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
-import { decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { closedPlaylist, decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const durations = (text: string) =>
@@ -44,10 +44,7 @@ Deno.test("recording: duration matches wall time, toggles never interrupt live",
     const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
     const wall = (Date.now() - t0) / 1000;
     const first = off.json.record_url as string;
-    const text = await waitFor(async () => {
-      const t = await (await fetch(first)).text();
-      return t.includes("#EXT-X-ENDLIST") ? t : undefined;
-    }, "first session to close");
+    const text = await closedPlaylist(first);
     const listed = durations(text);
     assertAlmostEquals(listed, wall, wall * 0.1, "session duration vs wall time");
     const frames = await decodeFrames(first);
@@ -59,10 +56,7 @@ Deno.test("recording: duration matches wall time, toggles never interrupt live",
     const second = (await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 }))
       .json.record_url as string;
     assert(second && second !== first, "a second session");
-    await waitFor(
-      async () => (await (await fetch(second)).text()).includes("#EXT-X-ENDLIST"),
-      "close",
-    );
+    await closedPlaylist(second);
 
     const date = /\/(\d{4}-\d{2}-\d{2})\//.exec(first)![1];
     const day = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${date}`)).json;
@@ -115,10 +109,7 @@ Deno.test("recording resumes by itself after the camera is gone for 10 s; the ga
       45_000,
     );
     const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 3, gid: 1, isRec: 0 });
-    const text = await waitFor(async () => {
-      const t = await (await fetch(off.json.record_url)).text();
-      return t.includes("#EXT-X-ENDLIST") ? t : undefined;
-    }, "session to close");
+    const text = await closedPlaylist(off.json.record_url);
     // The outage is one gap, marked. (A run that ends again right after the camera came
     // back would add a short one: allowed, but the outage itself must be there.)
     const marks = (text.match(/#EXT-X-DISCONTINUITY/g) ?? []).length;

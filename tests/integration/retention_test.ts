@@ -1,6 +1,6 @@
 /** Retention with a real camera and a budget of a few hundred kB: recording goes on while old segments go. */
 import { assert, assertEquals } from "../support/assert.ts";
-import { decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { closedPlaylist, decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
 
 Deno.test("retention: a small disk budget deletes the oldest segments, never kept ones, recording continues", async () => {
   const rtsp = await new RtspServer({ gop: 25 }).start();
@@ -57,10 +57,7 @@ Deno.test("retention: a small disk budget deletes the oldest segments, never kep
 
     const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
     const url = off.json.record_url as string;
-    const text = await waitFor(async () => {
-      const t = await (await fetch(url)).text();
-      return t.includes("#EXT-X-ENDLIST") ? t : undefined;
-    }, "session to close");
+    const text = await closedPlaylist(url);
     const uris = text.split("\n").filter((l) => l.endsWith(".ts"));
     const kept = uris.filter((u) => Number(u.split("_")[0]) < Date.parse(keepEnd));
     assert(kept.length >= 1, "the kept span is still listed");

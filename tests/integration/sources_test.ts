@@ -1,6 +1,14 @@
 /** Cameras unlike our own: H.265, an audio track, digest auth; and a controller at boot. */
 import { assert, assertEquals } from "../support/assert.ts";
-import { freePort, Nvr, playlistSegments, probe, RtspServer, waitFor } from "../support/harness.ts";
+import {
+  closedPlaylist,
+  freePort,
+  Nvr,
+  playlistSegments,
+  probe,
+  RtspServer,
+  waitFor,
+} from "../support/harness.ts";
 
 async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string> {
   await waitFor(
@@ -9,12 +17,8 @@ async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string
     30_000,
   );
   const off = await nvr.api("PUT", "/api/camera/record/status", { seq, gid, isRec: 0 });
-  const segments = await waitFor(async () => {
-    const text = await (await fetch(off.json.record_url)).text();
-    return text.includes("#EXT-X-ENDLIST")
-      ? await playlistSegments(off.json.record_url)
-      : undefined;
-  }, "session to close");
+  await closedPlaylist(off.json.record_url);
+  const segments = await playlistSegments(off.json.record_url);
   assert(segments.length >= 1);
   return (await probe(segments[0])).codec;
 }

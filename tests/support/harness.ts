@@ -295,3 +295,15 @@ export async function playlistSegments(url: string): Promise<string[]> {
   const text = await (await fetch(url)).text();
   return text.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => new URL(l, url).href);
 }
+
+/** Waits until a recording's playlist is closed (`#EXT-X-ENDLIST`); returns its text. */
+export function closedPlaylist(url: string, timeoutMs = 20_000): Promise<string> {
+  return waitFor(
+    async () => {
+      const text = await (await fetch(url)).text();
+      return text.includes("#EXT-X-ENDLIST") ? text : undefined;
+    },
+    `${url} to close`,
+    timeoutMs,
+  );
+}
