@@ -346,7 +346,7 @@ export class CameraRecorder {
       const keep = this.#keeper.keeps(startMs);
       const blocked = keep ? this.#d.storageBlocked?.() : undefined;
       if (blocked) this.#setState("paused", `recording paused: ${blocked}`);
-      else if (keep) await this.#keeper.add(segment);
+      else if (keep) await this.#keeper.add(segment, bytes);
       if (this.#keeper.closing && !this.#keeper.wanted) {
         await this.#keeper.close("recording stopped");
       }

@@ -63,7 +63,7 @@ export class RecordingKeeper {
   }
 
   /** Links the segment into the current session (opening one, or the next day's). */
-  async add(segment: TimedSegment): Promise<void> {
+  async add(segment: TimedSegment, bytes?: number): Promise<void> {
     const { startMs, durationMs, location, newRun } = segment;
     const open = this.#session?.summary;
     if (open && localDate(startMs) !== open.date) await this.close("midnight", false);
@@ -87,7 +87,7 @@ export class RecordingKeeper {
         dir: this.#session.dir,
       });
     }
-    await this.#session.append(location, startMs, durationMs, newRun);
+    await this.#session.append(location, startMs, durationMs, newRun, bytes);
   }
 
   /** Closes the session, if any; `clearCloseAt` false keeps a pending stop for the next one. */

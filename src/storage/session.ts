@@ -88,7 +88,14 @@ export class RecordingSession {
   }
 
   /** Links a closed live segment into the folder and appends it to the playlist. */
-  async append(livePath: string, startMs: number, durationMs: number, newRun: boolean) {
+  async append(
+    livePath: string,
+    startMs: number,
+    durationMs: number,
+    newRun: boolean,
+    /** The segment's size when the caller already knows it (saves a stat). */
+    bytes?: number,
+  ) {
     const name = segmentFileName({ startMs, durationMs });
     await linkOrCopy(livePath, join(this.dir, name));
     const s = this.summary;
@@ -104,7 +111,7 @@ export class RecordingSession {
     if (s.segments === 0) s.startMs = startMs;
     s.segments++;
     s.endMs = endMs;
-    s.bytes += (await Deno.stat(join(this.dir, name))).size;
+    s.bytes += bytes ?? (await Deno.stat(join(this.dir, name))).size;
     this.#lastEnd = endMs;
     this.#maxDurationMs = Math.max(this.#maxDurationMs, durationMs);
   }
