@@ -38,6 +38,7 @@ export const cameraView = (urls: Urls, base: string, c: CameraView) => ({
   segments: c.status.segments,
   last_segment_at: c.status.lastSegmentAt ? new Date(c.status.lastSegmentAt).toISOString() : null,
   codec: c.status.codec ?? null,
+  audio: c.status.audio ?? null,
   bitrate: c.status.stats?.bitrate ?? 0,
   bytes_written: c.status.stats?.bytesWritten ?? 0,
   outage_since: c.status.outageSince ? new Date(c.status.outageSince).toISOString() : null,

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { Catalog } from "../storage/catalog.ts";
 import { renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
 import { readSessionSegments } from "../storage/session_reader.ts";
+import { tsStreams } from "../storage/ts_streams.ts";
 import { localDate } from "../time.ts";
 import { fieldErrors } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
@@ -163,23 +164,68 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
   return app;
 }
 
-/** Concatenated MPEG-TS on stdin → tsdemux → h264parse → mp4mux → `out`; no re-encoding. */
+/** The first KB of a segment (where its PAT/PMT are); empty if it is gone (pruned). */
+async function head(path: string): Promise<Uint8Array> {
+  try {
+    using file = await Deno.open(path);
+    const buf = new Uint8Array(4 * 188);
+    const n = await file.read(buf);
+    return buf.subarray(0, n ?? 0);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return new Uint8Array();
+    throw err;
+  }
+}
+
+/**
+ * The MP4's tracks: the span's video codec, and its AAC audio when every segment has
+ * some (a span that starts before the camera's audio was found is exported silent).
+ * A span whose video changes codec cannot be one MP4: 409.
+ */
+async function spanStreams(paths: string[]): Promise<{ video: "h264" | "h265"; audio: boolean }> {
+  const all = (await Promise.all(paths.map(async (p) => tsStreams(await head(p)))))
+    .filter((s) => s.length > 0);
+  const videos = new Set(all.map((s) => s.find((x) => x === "h264" || x === "h265")));
+  if (videos.size > 1) {
+    throw new HttpError(409, "the camera changed codec within this span: export shorter spans");
+  }
+  const video = [...videos][0] ?? "h264";
+  return { video, audio: all.length > 0 && all.every((s) => s.includes("aac")) };
+}
+
+/**
+ * Concatenated MPEG-TS on stdin → tsdemux → parsers → mp4mux → `out`; no re-encoding.
+ * Pure argv (paths are never part of the pipeline text except `out`, a temp file).
+ */
+export function remuxArgs(streams: { video: "h264" | "h265"; audio: boolean }, out: string) {
+  return [
+    "-q",
+    "fdsrc",
+    "fd=0",
+    "!",
+    "tsdemux",
+    "name=demux",
+    "demux.",
+    "!",
+    "queue",
+    "!",
+    `${streams.video}parse`,
+    "!",
+    // Recordings made before frames were muxed whole have PES packets without PTS.
+    `${streams.video}timestamper`,
+    "!",
+    "mp4mux",
+    "name=mux",
+    "!",
+    "filesink",
+    `location=${out}`,
+    ...(streams.audio ? ["demux.", "!", "queue", "!", "aacparse", "!", "mux."] : []),
+  ];
+}
+
 async function remux(paths: string[], out: string): Promise<void> {
   const child = new Deno.Command("gst-launch-1.0", {
-    args: [
-      "-q",
-      "fdsrc",
-      "fd=0",
-      "!",
-      "tsdemux",
-      "!",
-      "h264parse",
-      "!",
-      "mp4mux",
-      "!",
-      "filesink",
-      `location=${out}`,
-    ],
+    args: remuxArgs(await spanStreams(paths), out),
     stdin: "piped",
     stdout: "null",
     stderr: "piped",

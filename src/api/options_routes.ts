@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import type { CameraService } from "../cameras/service.ts";
 import { type CameraSettings, OptionsInput, type SourceOptions } from "../cameras/settings.ts";
-import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline.ts";
+import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline/encode.ts";
 import { parseIds } from "./camera_routes.ts";
 import { HttpError, readBody } from "./http_errors.ts";
 

@@ -39,12 +39,13 @@ export function parseBusLine(line: string): BusEvent | undefined {
 }
 
 /**
- * Summarises the last GStreamer error in some stderr lines, e.g.
+ * Summarises the first GStreamer error in some stderr lines (the cause: later ones are
+ * its consequences, e.g. "Internal data stream error" after "Unauthorized"), e.g.
  * `ERROR: from element /GstPipeline:pipeline0/GstRTSPSrc:src: Not found` followed by
  * `Additional debug info:`, a source location and a detail line → `src: Not found (Not Found (404))`.
  */
 export function summarizeError(lines: string[]): string | undefined {
-  for (let i = lines.length - 1; i >= 0; i--) {
+  for (let i = 0; i < lines.length; i++) {
     const m = /^ERROR: from element (\S+): (.*)$/.exec(lines[i]);
     if (!m) continue;
     const element = m[1].split(":").pop() ?? m[1];

@@ -6,72 +6,25 @@
  */
 import { join } from "node:path";
 import type { Camera } from "../cameras/camera.ts";
-import type { SourceOptions } from "../cameras/settings.ts";
 import { parseSource, type Source } from "../cameras/source_url.ts";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import type { Catalog } from "../storage/catalog.ts";
 import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
 import type { PruneResult } from "../storage/prune.ts";
 import type { SessionSummary } from "../storage/session.ts";
 import { OutageLog } from "../health/outages.ts";
-import { isNotLinked, parseBusLine, summarizeError } from "./bus.ts";
-import { SegmentStats, type SegmentStatsView } from "./camera_stats.ts";
-import type { Spawner } from "./child_process.ts";
+import { parseBusLine } from "./bus.ts";
+import { runOutcome } from "./run_outcome.ts";
+import { SegmentStats } from "./camera_stats.ts";
 import { buildPipelineArgs, type Codec, GST_LAUNCH } from "./pipeline.ts";
 import type { SnapshotSource } from "./snapshot.ts";
 import { resolveFileSource } from "./file_source.ts";
 import { RecordingKeeper } from "./recording_keeper.ts";
 import { SegmentTimer, type TimedSegment } from "./segment_timer.ts";
-import { Supervisor } from "./supervisor.ts";
+import { StreamLearner } from "./stream_learner.ts";
+import { type RunResult, Supervisor } from "./supervisor.ts";
+import type { CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
-export type CameraState =
-  | "connecting"
-  | "streaming"
-  | "recording"
-  | "reconnecting"
-  | "failed"
-  /** Recording wanted but suspended: the disk is full (see `lastError`). */
-  | "paused"
-  | "stopped";
-
-export interface RecorderDeps {
-  mediaRoot: string;
-  segmentSeconds: number;
-  liveSegments: number;
-  clock: Clock;
-  spawn: Spawner;
-  catalog: Catalog;
-  log: Logger;
-  /** rtspsrc jitter buffer latency (ms); also subtracted when timing segments. */
-  latencyMs?: number;
-  /** Why recording must pause now (e.g. "disk full"), or undefined when it may write. */
-  storageBlocked?: () => string | undefined;
-  /** Per-camera transport and mode, read before every run of the pipeline. */
-  options?: () => SourceOptions | undefined;
-  /** The folder `file://` sources are confined to; none: file sources are refused. */
-  fileRoot?: string;
-}
-
-export interface CameraStatus {
-  state: CameraState;
-  since: number;
-  lastError?: string;
-  reconnects: number;
-  segments: number;
-  lastSegmentAt?: number;
-  codec?: Codec;
-  pid?: number;
-  recordingSession?: { date: string; time: string };
-  /** The pipeline reached PLAYING or failed with a recorded reason at least once. */
-  started: boolean;
-  /** When this recorder started (health: "nothing produced for long" counts from here). */
-  startedAt?: number;
-  /** Start of the outage in progress, if any (see GET …/outages). */
-  outageSince?: number;
-  stats?: SegmentStatsView;
-}
+export type { CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
 export class CameraRecorder {
   readonly gid: number;
@@ -80,7 +33,11 @@ export class CameraRecorder {
   #source?: Source;
   #supervisor?: Supervisor;
   #live: LiveWindow;
-  #codec: Codec = "h264";
+  #stream: StreamLearner;
+  /** What the current run's segments hold, e.g. `h264+aac`. */
+  #tracks = "";
+  /** The current run ends to pick up what was learnt: its segments are not kept. */
+  #discardRun = false;
   #keeper: RecordingKeeper;
   #timer: SegmentTimer;
   #queue: Promise<void> = Promise.resolve();
@@ -99,7 +56,6 @@ export class CameraRecorder {
       { ...deps, gid: camera.gid, seq: camera.seq },
       camera.isRec === 1,
     );
-    this.#timer = new SegmentTimer(deps.latencyMs ?? 200);
     this.outages = new OutageLog(deps.mediaRoot, camera.gid, camera.seq);
     this.#live = new LiveWindow(
       liveDir(deps.mediaRoot, camera.gid, camera.seq),
@@ -120,6 +76,13 @@ export class CameraRecorder {
       this.#setState("failed", (err as Error).message);
       this.#status.started = true;
     }
+    this.#stream = new StreamLearner(this.#source?.kind);
+    // Only rtspsrc holds frames back (its jitter buffer) before they are timed.
+    this.#timer = new SegmentTimer(this.#source?.kind === "rtsp" ? this.latencyMs : 0);
+  }
+
+  get latencyMs(): number {
+    return this.#d.latencyMs ?? 200;
   }
 
   get status(): CameraStatus {
@@ -129,7 +92,8 @@ export class CameraRecorder {
       pid: this.#supervisor?.pid,
       outageSince: this.outages.open?.startMs,
       stats: this.#stats.view,
-      codec: this.#source && this.#source.kind !== "test" ? this.#codec : undefined,
+      codec: this.#source ? this.#codecRecorded() : undefined,
+      audio: this.#stream.audio?.format,
       recordingSession: s && { date: s.date, time: s.time },
     };
   }
@@ -147,7 +111,7 @@ export class CameraRecorder {
       return;
     }
     await this.#live.reset();
-    const latencyMs = this.#timer.latencyMs;
+    const latencyMs = this.latencyMs;
     const segmentMs = this.#d.segmentSeconds * 1000;
     this.#supervisor = new Supervisor({
       spawn: this.#d.spawn,
@@ -158,7 +122,7 @@ export class CameraRecorder {
       args: () =>
         buildPipelineArgs({
           source: this.#runSource(),
-          codec: this.#codec,
+          ...this.#newRunStreams(),
           locationPattern: join(this.#live.runDir(this.#newRunId()), "%05d.ts"),
           segmentSeconds: this.#d.segmentSeconds,
           latencyMs,
@@ -170,44 +134,43 @@ export class CameraRecorder {
         this.#setState("connecting");
       },
       onLine: (stream, line) => this.#onLine(stream, line),
-      onExit: (result, delay) => {
-        const error = this.#restartReason ?? summarizeError(this.#stderr) ??
-          (result.stalled
-            ? "no data from camera (watchdog)"
-            : `gst-launch exited (code ${result.code}${
-              result.signal ? `, ${result.signal}` : ""
-            })`);
-        const onPurpose = this.#restartReason !== undefined;
-        this.#restartReason = undefined;
-        this.#queue = this.#queue.then(() => this.#afterRun());
-        if (this.#status.state === "stopped") return;
-        // A file source that played to its end: loop it (a new run), no outage.
-        if (this.#source?.kind === "file" && result.code === 0 && result.healthy && !onPurpose) {
-          return 0;
-        }
-        this.#status.reconnects++;
-        this.#status.started = true;
-        // Wrong codec guess: the stream had no matching branch. Try the other one at once.
-        const guessing = this.#source?.kind === "rtsp" || this.#source?.kind === "file";
-        if (isNotLinked(error) && this.#timer.segments === 0 && guessing) {
-          this.#codec = this.#codec === "h264" ? "h265" : "h264";
-          this.#d.log.info("trying other codec", { camera: this.key, codec: this.#codec });
-          return 100;
-        }
-        const blocked = this.#d.storageBlocked?.() ??
-          (/no space left/i.test(error) ? "disk full" : undefined);
-        if (blocked) this.#setState("paused", `recording paused: ${blocked}; ${error}`);
-        else this.#setState(result.healthy ? "reconnecting" : "failed", error);
-        this.#d.log.warn("camera pipeline ended", {
-          camera: this.key,
-          error,
-          code: result.code,
-          restartInMs: delay,
-        });
-        return delay;
-      },
+      onExit: (result, delay) => this.#onExit(result, delay),
     });
     this.#supervisor.start();
+  }
+
+  /** Applies the end of a run; returns the delay before the next one (none: no restart). */
+  #onExit(result: RunResult, delay: number): number | undefined {
+    const outcome = runOutcome({
+      result,
+      restartReason: this.#restartReason,
+      stderr: this.#stderr,
+      stopped: this.#status.state === "stopped",
+      sourceKind: this.#source?.kind,
+      learn: (error) => this.#stream.afterRun(error, this.#timer.segments),
+      storageBlocked: this.#d.storageBlocked?.(),
+    });
+    this.#restartReason = undefined;
+    this.#queue = this.#queue.then(() => this.#afterRun());
+    switch (outcome.kind) {
+      case "stopped":
+        return undefined;
+      case "loop":
+        return 0;
+      case "learnt":
+        this.#d.log.info("camera stream learnt", { camera: this.key, detail: outcome.detail });
+        return 100;
+    }
+    this.#status.reconnects++;
+    this.#status.started = true;
+    this.#setState(outcome.state, outcome.error);
+    this.#d.log.warn("camera pipeline ended", {
+      camera: this.key,
+      error: outcome.error,
+      code: result.code,
+      restartInMs: delay,
+    });
+    return delay;
   }
 
   get key(): string {
@@ -266,20 +229,36 @@ export class CameraRecorder {
   snapshotSource(): SnapshotSource | undefined {
     const last = this.#live.segments.at(-1);
     if (!last || !this.#source) return undefined;
-    const overlay = this.#d.options?.()?.mode === "overlay";
-    const codec = this.#source.kind !== "test" && !overlay ? this.#codec : "h264";
-    return { path: join(this.#live.dir, last.uri), codec };
+    return { path: join(this.#live.dir, last.uri), codec: this.#codecRecorded() };
   }
 
   /** Ends the current run at once; the next run reads the options again. */
-  async restartPipeline(reason: string): Promise<void> {
+  async restartPipeline(reason: string, discard = false): Promise<void> {
     this.#restartReason = reason;
-    await this.#supervisor?.restartNow();
+    await this.#supervisor?.restartNow(discard);
   }
 
   /** Resolves once every segment event received so far has been written. */
   settled(): Promise<void> {
     return this.#queue;
+  }
+
+  /**
+   * The streams the next run records (what the camera was learnt to send). A run that
+   * restarts to pick up a newly learnt stream is discarded: its first, partial segment
+   * would otherwise start a session with other tracks than the rest.
+   */
+  #newRunStreams() {
+    const run = this.#stream.newRun();
+    this.#tracks = `${this.#codecRecorded()}${run.audio ? "+aac" : ""}`;
+    this.#discardRun = false;
+    return run;
+  }
+
+  /** The codec of the recorded video: the camera's, or H.264 where we encode (overlay, test, MJPEG). */
+  #codecRecorded(): Codec {
+    const encoded = this.#d.options?.()?.mode === "overlay" || !this.#stream.learns;
+    return encoded ? "h264" : this.#stream.codec;
   }
 
   #newRunId(): string {
@@ -313,6 +292,12 @@ export class CameraRecorder {
       if (this.#stderr.length > 40) this.#stderr.shift();
       return;
     }
+    const learnt = this.#stream.onLine(line);
+    if (learnt) {
+      this.#discardRun = true;
+      void this.restartPipeline(learnt, true);
+    }
+    if (this.#discardRun) return;
     const event = parseBusLine(line);
     if (!event) return;
     const now = this.#d.clock.now();
@@ -332,13 +317,14 @@ export class CameraRecorder {
         const segment = this.#timer.closed(event.location, event.runningTimeNs);
         if (!segment) break;
         this.#supervisor?.kick(true);
-        this.#queue = this.#queue.then(() => this.#onSegment(segment, now));
+        const tracks = this.#tracks;
+        this.#queue = this.#queue.then(() => this.#onSegment(segment, now, tracks));
         break;
       }
     }
   }
 
-  async #onSegment(segment: TimedSegment, closedAt: number) {
+  async #onSegment(segment: TimedSegment, closedAt: number, tracks: string) {
     const { location, startMs, durationMs, newRun } = segment;
     try {
       const bytes = (await Deno.stat(location)).size;
@@ -346,7 +332,7 @@ export class CameraRecorder {
       const keep = this.#keeper.keeps(startMs);
       const blocked = keep ? this.#d.storageBlocked?.() : undefined;
       if (blocked) this.#setState("paused", `recording paused: ${blocked}`);
-      else if (keep) await this.#keeper.add(segment, bytes);
+      else if (keep) await this.#keeper.add(segment, bytes, tracks);
       if (this.#keeper.closing && !this.#keeper.wanted) {
         await this.#keeper.close("recording stopped");
       }

@@ -1,23 +1,30 @@
 /**
  * Builds the argv of one camera's `gst-launch-1.0` child. Pure.
  *
- * One RTSP connection per camera, stream copy (no decode, no encode): RTP is
- * depayloaded, parsed and cut into MPEG-TS segments at keyframes by splitmuxsink.
- * `-m` prints bus messages (one per segment opened/closed), `-e` turns SIGINT
- * into EOS so the last segment is finalized.
+ * One connection per camera, stream copy by default (no decode, no encode): the
+ * source's video is parsed and cut into MPEG-TS segments at keyframes by splitmuxsink,
+ * with the camera's audio (as AAC) when it has some. `-m` prints bus messages (one per
+ * segment opened/closed), `-v` the caps of every pad (how audio is discovered), `-e`
+ * turns SIGINT into EOS so the last segment is finalized.
  *
- * Every property value is double-quoted: gst-launch joins argv and parses it
- * again, and inside quotes `!`, spaces and `name=` are plain text. Values that
- * could end the quotes (a quote or backslash) are refused by parseSource.
+ * Every property value is double-quoted (pipeline/argv.ts).
  */
 import type { Source } from "../cameras/source_url.ts";
+import { prop } from "./pipeline/argv.ts";
+import { audioArgs, type AudioInput, DEMUXED_AAC } from "./pipeline/audio.ts";
+import { DEFAULT_TIME_FORMAT, encodeH264Args } from "./pipeline/encode.ts";
+import { type VideoChain, videoChain } from "./pipeline/sources.ts";
+
+export { DEFAULT_TIME_FORMAT };
 
 export type Codec = "h264" | "h265";
 
 export interface PipelineSpec {
   source: Source;
-  /** Codec expected from an RTSP camera (learnt at run time: see CameraRecorder). */
+  /** Codec expected from the camera (learnt at run time: see StreamLearner). */
   codec: Codec;
+  /** The camera's audio, once seen (see StreamLearner); none: video only. */
+  audio?: AudioInput;
   /** splitmuxsink location pattern, with one `%05d`. */
   locationPattern: string;
   segmentSeconds: number;
@@ -36,131 +43,69 @@ export interface PipelineSpec {
   timeFormat?: string;
 }
 
-/** Default strftime format of the burned-in time. */
-export const DEFAULT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S";
+export const GST_LAUNCH = "gst-launch-1.0";
 /** Frame rate assumed for the overlay encoder's keyframe interval (cameras run at 25–30). */
 const OVERLAY_FPS = 25;
-
 /**
- * Overlay mode after the parser: decode, burn in the time, encode. The encoder makes a
- * keyframe at least every segment (key-int-max = segment duration in frames), and
- * splitmuxsink's keyframe requests align them with segment boundaries.
+ * Audio frames end a little after the video of a GOP; without some slack splitmuxsink
+ * counts them in and cuts one GOP early (1 s segments instead of 2).
  */
-function overlayArgs(spec: PipelineSpec, codec: Codec): string[] {
-  return [
-    "!",
-    `avdec_h${codec === "h265" ? "265" : "264"}`,
-    "!",
-    "videoconvert",
-    "!",
-    "clockoverlay",
-    prop("time-format", spec.timeFormat ?? DEFAULT_TIME_FORMAT),
-    "shaded-background=true",
-    "!",
-    "x264enc",
-    "tune=zerolatency",
-    "speed-preset=ultrafast",
-    prop("key-int-max", Math.max(1, Math.round(OVERLAY_FPS * spec.segmentSeconds))),
-    "!",
-    "h264parse",
-  ];
-}
+const AUDIO_SLACK_S = 0.25;
 
-export const GST_LAUNCH = "gst-launch-1.0";
-
-const quote = (value: string) => {
-  // deno-lint-ignore no-control-regex -- control characters are what is refused
-  if (/["\\\u0000-\u001f]/.test(value)) throw new Error("value cannot be quoted safely");
-  return `"${value}"`;
-};
-const prop = (name: string, value: string | number) =>
-  `${name}=${typeof value === "number" ? value : quote(value)}`;
-
-function sourceArgs(spec: PipelineSpec): string[] {
-  const { source } = spec;
-  if (source.kind === "test") {
+function videoArgs(spec: PipelineSpec, chain: VideoChain): string[] {
+  const overlay = spec.mode === "overlay";
+  const timeFormat = spec.timeFormat ?? DEFAULT_TIME_FORMAT;
+  if (chain.raw) {
     return [
-      "videotestsrc",
-      "is-live=true",
-      prop("pattern", source.location),
+      ...chain.args,
       "!",
-      "video/x-raw,width=640,height=360,framerate=15/1",
-      "!",
-      "clockoverlay",
-      'time-format="%Y-%m-%d %H:%M:%S"',
-      "!",
-      "x264enc",
-      "tune=zerolatency",
-      "speed-preset=ultrafast",
-      "bitrate=600",
-      prop("key-int-max", Math.round(15 * spec.segmentSeconds)),
-      "!",
-      "h264parse",
+      ...encodeH264Args({
+        segmentSeconds: spec.segmentSeconds,
+        fps: chain.raw.fps,
+        bitrateKbps: chain.raw.bitrateKbps,
+        timeFormat: overlay || chain.raw.clock ? timeFormat : undefined,
+      }),
     ];
   }
-  const c = spec.codec === "h265" ? "265" : "264";
-  if (source.kind === "file") return fileArgs(spec, c);
-  const args = [
-    "rtspsrc",
-    "name=src",
-    prop("location", source.location),
-    prop("protocols", spec.transport ?? "tcp"),
-    prop("latency", spec.latencyMs),
-    prop("tcp-timeout", 10_000_000),
-  ];
-  if (source.user !== undefined) args.push(prop("user-id", source.user));
-  if (source.password !== undefined) args.push(prop("user-pw", source.password));
+  if (!overlay) return chain.args;
   return [
-    ...args,
-    "src.",
+    ...chain.args,
     "!",
-    `application/x-rtp,media=video,encoding-name=H${c}`,
+    `avdec_h${spec.codec === "h265" ? "265" : "264"}`,
     "!",
-    `rtph${c}depay`,
-    "!",
-    `h${c}parse`,
-    "config-interval=-1",
-    ...(spec.mode === "overlay" ? overlayArgs(spec, spec.codec) : []),
+    ...encodeH264Args({ segmentSeconds: spec.segmentSeconds, fps: OVERLAY_FPS, timeFormat }),
   ];
 }
 
-const DEMUXERS: Record<string, string> = {
-  mp4: "qtdemux",
-  mov: "qtdemux",
-  mkv: "matroskademux",
-  ts: "tsdemux",
-};
-
 /**
- * A local file (its absolute, confined path in `source.location`), played once in
- * real time (`clocksync` paces buffers by their timestamps); at its end gst-launch
- * exits and the supervisor starts it again: the file loops.
+ * A demuxer's pads print no caps: a sink the audio links to (its sink pad does print
+ * them) tells whether the source has audio, and what it is (see stream_caps.ts).
  */
-function fileArgs(spec: PipelineSpec, c: string): string[] {
-  const ext = spec.source.location.split(".").pop()!.toLowerCase();
-  return [
-    "filesrc",
-    prop("location", spec.source.location),
-    "!",
-    DEMUXERS[ext] ?? "parsebin",
-    "name=demux",
-    "demux.",
-    "!",
-    "queue",
-    "!",
-    `h${c}parse`,
-    "config-interval=-1",
-    "!",
-    "clocksync",
-    ...(spec.mode === "overlay" ? overlayArgs(spec, spec.codec) : []),
-  ];
+function audioProbe(pad?: string): string[] {
+  const sink = ["queue", "!", "fakesink", "name=audioprobe", "sync=false", "async=false"];
+  return pad ? [pad, "!", ...sink] : ["demux.", "!", DEMUXED_AAC, "!", ...sink];
 }
 
 export function buildPipelineArgs(spec: PipelineSpec): string[] {
+  const chain = videoChain(spec);
+  const encoded = spec.mode === "overlay" || chain.raw !== undefined;
+  // One buffer (one PES packet, with its timestamps) per frame: a parser may pass single
+  // NAL units on, and NAL-aligned MPEG-TS has packets without PTS that MP4 muxers refuse.
+  const frames = `video/x-${encoded ? "h264" : spec.codec},alignment=au`;
+  const audio = spec.audio
+    ? [...audioArgs(spec.audio), "!", "queue", "!", "mux.audio_0"]
+    : chain.audio === "demux"
+    ? audioProbe(chain.audioPad)
+    : [];
+  const maxSeconds = spec.segmentSeconds + (spec.audio ? AUDIO_SLACK_S : 0);
   return [
     "-m",
     "-e",
-    ...sourceArgs(spec),
+    "-v",
+    "--exclude=stats",
+    ...videoArgs(spec, chain),
+    "!",
+    frames,
     "!",
     "watchdog",
     prop("timeout", spec.watchdogMs),
@@ -168,11 +113,12 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     "queue",
     "!",
     "mux.video",
+    ...audio,
     "splitmuxsink",
     "name=mux",
     "muxer-factory=mpegtsmux",
     "send-keyframe-requests=true",
-    prop("max-size-time", Math.round(spec.segmentSeconds * 1e9)),
+    prop("max-size-time", Math.round(maxSeconds * 1e9)),
     prop("location", spec.locationPattern),
   ];
 }

@@ -5,7 +5,8 @@
  * Recording on/off takes effect at a segment boundary. Turning recording on keeps
  * the segment being written (a few seconds of pre-roll); turning it off keeps the
  * segment that holds the moment it was turned off, then closes the session. A
- * session that reaches local midnight closes; the next segment opens a new one.
+ * session that reaches local midnight closes; the next segment opens a new one. So
+ * does a change of tracks (codec, audio): players cannot switch them inside one playlist.
  */
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
@@ -28,6 +29,8 @@ export class RecordingKeeper {
   #session?: RecordingSession;
   /** Recording was turned off at this time; the session closes after the segment holding it. */
   #closeAt?: number;
+  /** The tracks of the open session's segments, e.g. `h264+aac`. */
+  #tracks?: string;
   wanted: boolean;
 
   constructor(deps: KeeperDeps, wanted: boolean) {
@@ -62,12 +65,17 @@ export class RecordingKeeper {
     return this.wanted || (this.#closeAt !== undefined && startMs <= this.#closeAt);
   }
 
-  /** Links the segment into the current session (opening one, or the next day's). */
-  async add(segment: TimedSegment, bytes?: number): Promise<void> {
+  /**
+   * Links the segment into the current session (opening one, or the next day's).
+   * `tracks` names what the segment holds (e.g. `h264+aac`).
+   */
+  async add(segment: TimedSegment, bytes?: number, tracks = ""): Promise<void> {
     const { startMs, durationMs, location, newRun } = segment;
     const open = this.#session?.summary;
     if (open && localDate(startMs) !== open.date) await this.close("midnight", false);
-    // The wall clock stepped back (NTP): times would overlap inside one session, so the
+    else if (open && this.#tracks !== tracks) {
+      await this.close(`tracks changed (${this.#tracks} → ${tracks})`, false);
+    } // The wall clock stepped back (NTP): times would overlap inside one session, so the
     // session ends and the segment starts a new one.
     else if (open && open.segments > 0 && startMs < open.endMs - GAP_TOLERANCE_MS) {
       await this.close("clock stepped back", false);
@@ -81,6 +89,7 @@ export class RecordingKeeper {
         startMs,
         d.segmentSeconds,
       );
+      this.#tracks = tracks;
       d.catalog.put(this.#session.summary);
       d.log.info("recording session opened", {
         camera: `${d.gid}/${d.seq}`,

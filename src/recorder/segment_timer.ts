@@ -2,10 +2,13 @@
  * Turns splitmuxsink's fragment messages into segments with wall-clock times. Pure.
  *
  * GStreamer reports running times (ns since the pipeline started playing). The first
- * fragment of a run anchors them to the wall clock (minus the jitter-buffer latency);
- * later fragments follow the running time, so their times chain exactly. If the
- * running time drifts from the wall clock by more than `maxDriftMs` (a camera whose
- * timestamps run slow or fast), the anchor moves, so recorded times never wander off.
+ * fragment of a run anchors them to the wall clock (minus the jitter-buffer latency):
+ * its message comes at once. Later fragments follow the running time, so their times
+ * chain exactly; their messages come late by up to a GOP (splitmuxsink opens a fragment
+ * once it holds the GOP that starts it), and that lag is expected, not drift. If the
+ * running time leaves the wall clock by more than that plus `maxDriftMs` (a camera whose
+ * timestamps run slow or fast, a clock step), the anchor moves, so recorded times never
+ * wander off.
  */
 
 export interface TimedSegment {
@@ -20,6 +23,10 @@ export class SegmentTimer {
   #anchor = NaN;
   #openRt?: number;
   #newRun = true;
+  /** Duration of the last closed fragment: the most a later message may lag. */
+  #lastDurationMs = 0;
+  /** How late fragment messages usually come (one GOP), kept when re-anchoring. */
+  #lagMs = 0;
   /** Segments closed in the current run. */
   segments = 0;
   /** Times the anchor moved to follow the wall clock (drift corrections). */
@@ -32,6 +39,8 @@ export class SegmentTimer {
     this.#anchor = NaN;
     this.#openRt = undefined;
     this.#newRun = true;
+    this.#lastDurationMs = 0;
+    this.#lagMs = 0;
     this.segments = 0;
   }
 
@@ -44,9 +53,12 @@ export class SegmentTimer {
     const rtMs = runningTimeNs / 1e6;
     const wall = now - this.latencyMs - rtMs;
     if (Number.isNaN(this.#anchor)) this.#anchor = wall;
-    else if (Math.abs(wall - this.#anchor) > this.maxDriftMs) {
-      this.#anchor = wall;
-      this.reanchors++;
+    else {
+      const lag = wall - this.#anchor;
+      if (lag < -this.maxDriftMs || lag > this.#lastDurationMs + this.maxDriftMs) {
+        this.#anchor = wall - this.#lagMs;
+        this.reanchors++;
+      } else this.#lagMs = Math.max(0, lag);
     }
     this.#openRt = rtMs;
   }
@@ -61,6 +73,7 @@ export class SegmentTimer {
       newRun: this.#newRun,
     };
     this.#openRt = undefined;
+    this.#lastDurationMs = segment.durationMs;
     this.#newRun = false;
     this.segments++;
     return segment;

@@ -89,14 +89,18 @@ export class Supervisor {
     await this.#loop;
   }
 
-  /** Ends the current run (the loop restarts it); used when the config changed. */
-  async restartNow(): Promise<void> {
+  /**
+   * Ends the current run (the loop restarts it); used when the config changed.
+   * `discard`: the run's output is not kept, so it is killed at once instead of being
+   * asked to finish its segment (EOS can take long while a source is still starting).
+   */
+  async restartNow(discard = false): Promise<void> {
     const child = this.#child;
-    if (child) await this.#terminate(child);
+    if (child) await this.#terminate(child, discard ? "SIGKILL" : "SIGINT");
   }
 
-  async #terminate(child: ChildHandle): Promise<void> {
-    child.kill("SIGINT");
+  async #terminate(child: ChildHandle, signal: "SIGINT" | "SIGKILL" = "SIGINT"): Promise<void> {
+    child.kill(signal);
     const { clock, stopGraceMs } = this.#o;
     let timer: number | undefined;
     const killed = new Promise<void>((resolve) => {

@@ -1,8 +1,16 @@
 /** file:// sources: confined to --file-root (symlinks followed), played in real time, looped. */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { closedPlaylist, decodeFrames, Nvr, waitFor } from "../support/harness.ts";
+import {
+  closedPlaylist,
+  decodeFrames,
+  Nvr,
+  playlistSegments,
+  probe,
+  waitFor,
+} from "../support/harness.ts";
 
+/** An MP4 clip: H.264 320x240 25 fps, one keyframe a second, and an AAC track. */
 async function makeClip(path: string, seconds: number): Promise<void> {
   const out = await new Deno.Command("gst-launch-1.0", {
     args: [
@@ -20,9 +28,18 @@ async function makeClip(path: string, seconds: number): Promise<void> {
       "h264parse",
       "!",
       "mp4mux",
+      "name=mux",
       "!",
       "filesink",
       `location=${path}`,
+      "audiotestsrc",
+      `num-buffers=${Math.ceil((seconds * 44100) / 1024)}`,
+      "!",
+      "voaacenc",
+      "!",
+      "aacparse",
+      "!",
+      "mux.",
     ],
     stdout: "null",
     stderr: "piped",
@@ -61,7 +78,7 @@ Deno.test("file source: records a clip from the file folder in real time and loo
     await waitFor(async () => (await get(1)).segments >= 7, "a looping file", 30_000);
     assert(Date.now() - t0 > 5000, "played in real time, not as fast as the disk reads");
     const one = await get(1);
-    assertEquals([one.state, one.codec], ["recording", "h264"]);
+    assertEquals([one.state, one.codec, one.audio], ["recording", "h264", "aac"]);
     const outages = (await nvr.api("GET", "/api/camera/seq/1/gid/1/outages")).json.outages;
     assertEquals(outages.length, 0, "looping is not an outage");
 
@@ -76,6 +93,8 @@ Deno.test("file source: records a clip from the file folder in real time and loo
     const url = off.json.record_url as string;
     await closedPlaylist(url);
     assert((await decodeFrames(url)) >= 100, "the recorded loops decode");
+    const last = (await playlistSegments(url)).at(-1)!;
+    assertEquals((await probe(last)).audio, "aac", "the clip's audio is recorded");
   } finally {
     await nvr.stop();
     await Deno.remove(tmp, { recursive: true });

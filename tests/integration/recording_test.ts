@@ -130,3 +130,36 @@ Deno.test("recording resumes by itself after the camera is gone for 10 s; the ga
     await rtsp.stop();
   }
 });
+
+Deno.test("a 4 s GOP records one contiguous session whose times follow the wall clock", async () => {
+  // splitmuxsink reports a fragment only once it holds the GOP that starts it: its
+  // messages come a GOP late. That lag once moved the times and split sessions.
+  const rtsp = await new RtspServer({ gop: 100, fps: 25 }).start();
+  const nvr = await new Nvr({ segmentSeconds: 2 }).start();
+  try {
+    await nvr.api("POST", "/api/camera", {
+      seq: 4,
+      gid: 1,
+      name: "long gop",
+      iaddr: rtsp.url("h264"),
+      protocol: "rtsp",
+      isRec: 1,
+    });
+    await waitFor(async () => (await camera(nvr, 1, 4)).segments >= 4, "recording", 40_000);
+    const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 4, gid: 1, isRec: 0 });
+    const stoppedAt = Date.now();
+    const text = await closedPlaylist(off.json.record_url);
+    const date = /\/(\d{4}-\d{2}-\d{2})\//.exec(off.json.record_url)![1];
+    const day = (await nvr.api("GET", `/api/recordings/gid/1/seq/4/date/${date}`)).json;
+    assertEquals(day.sessions.length, 1, JSON.stringify(day));
+    assertEquals(day.sessions[0].spans.length, 1, `contiguous: ${text}`);
+    const durations = [...text.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+    assert(durations.slice(0, -1).every((d) => Math.abs(d - 4) < 0.1), `4 s segments: ${text}`);
+    // The session ends within a GOP and the jitter buffer of when recording was turned off.
+    const end = Date.parse(day.sessions[0].spans[0][1]);
+    assert(Math.abs(end - stoppedAt) < 6000, `ends ${(end - stoppedAt) / 1000} s from the stop`);
+  } finally {
+    await nvr.stop();
+    await rtsp.stop();
+  }
+});

@@ -10,6 +10,7 @@ import {
   waitFor,
 } from "../support/harness.ts";
 
+/** Codecs of a recording's first segment, e.g. "h264+aac" (video only: "h264"). */
 async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string> {
   await waitFor(
     async () => (await nvr.api("GET", `/api/camera/seq/${seq}/gid/${gid}`)).json.segments >= 2,
@@ -20,10 +21,29 @@ async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string
   await closedPlaylist(off.json.record_url);
   const segments = await playlistSegments(off.json.record_url);
   assert(segments.length >= 1);
-  return (await probe(segments[0])).codec;
+  const last = segments.at(-1)!;
+  const p = await probe(last);
+  // The MP4 export of the last segment has the same tracks (no re-encoding).
+  const [startMs, durationMs] = last.split("/").pop()!.replace(".ts", "").split("_").map(Number);
+  const mp4 = await fetch(
+    `${nvr.base}/api/export/gid/${gid}/seq/${seq}/span.mp4?from=${startMs}&to=${
+      startMs + durationMs
+    }`,
+  );
+  assertEquals(
+    mp4.status,
+    200,
+    `export of ${gid}/${seq}: ${mp4.status === 200 ? "" : await mp4.text()}`,
+  );
+  const file = await Deno.makeTempFile({ suffix: ".mp4" });
+  await Deno.writeFile(file, new Uint8Array(await mp4.arrayBuffer()));
+  const m = await probe(file);
+  await Deno.remove(file);
+  assertEquals([m.codec, m.audio], [p.codec, p.audio], "MP4 export keeps the tracks");
+  return p.audio ? `${p.codec}+${p.audio}@${p.sampleRate}` : p.codec;
 }
 
-Deno.test("H.265, audio and digest-auth cameras record in copy mode; passwords never leak", async () => {
+Deno.test("H.265, audio (AAC kept, G.711 as AAC) and digest-auth cameras record; passwords never leak", async () => {
   const rtsp = await new RtspServer({ gop: 25, user: "admin", password: "s3cr!t pw", digest: true })
     .start();
   const nvr = await new Nvr({ segmentSeconds: 1 }).start();
@@ -43,8 +63,13 @@ Deno.test("H.265, audio and digest-auth cameras record in copy mode; passwords n
     }
     assertEquals(await recordedCodec(nvr, 4, 1), "h264");
     assertEquals(await recordedCodec(nvr, 4, 2), "hevc");
-    assertEquals(await recordedCodec(nvr, 4, 3), "h264");
-    assertEquals(await recordedCodec(nvr, 4, 4), "h264");
+    assertEquals(await recordedCodec(nvr, 4, 3), "h264+aac@44100");
+    assertEquals(await recordedCodec(nvr, 4, 4), "h264+aac@8000");
+    const audio = (seq: number) => nvr.api("GET", `/api/camera/seq/${seq}/gid/4`);
+    assertEquals(
+      await Promise.all([1, 2, 3, 4].map(async (s) => (await audio(s)).json.audio)),
+      [null, null, "aac", "pcmu"],
+    );
     const listing = JSON.stringify((await nvr.api("GET", "/api/camera")).json);
     assert(!listing.includes("s3cr"), "password in API");
     assert(!nvr.logs.join("\n").includes("s3cr"), "password in logs");

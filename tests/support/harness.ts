@@ -226,16 +226,18 @@ export class Nvr {
   }
 }
 
-/** Duration in seconds and codec name of a media file or playlist, via ffprobe. */
+/** Duration in seconds, video codec and size, audio codec of a media file or playlist (ffprobe). */
 export async function probe(
   pathOrUrl: string,
-): Promise<{ duration: number; codec: string; width: number; frames?: number }> {
+): Promise<
+  { duration: number; codec: string; width: number; audio?: string; sampleRate?: number }
+> {
   const out = await new Deno.Command("ffprobe", {
     args: [
       "-v",
       "error",
       "-show_entries",
-      "format=duration:stream=codec_name,width,codec_type",
+      "format=duration:stream=codec_name,width,codec_type,sample_rate",
       "-of",
       "json",
       pathOrUrl,
@@ -247,7 +249,14 @@ export async function probe(
   if (!out.success) throw new Error(`ffprobe failed: ${new TextDecoder().decode(out.stderr)}`);
   const json = JSON.parse(new TextDecoder().decode(out.stdout));
   const video = json.streams.find((s: { codec_type: string }) => s.codec_type === "video");
-  return { duration: Number(json.format.duration), codec: video?.codec_name, width: video?.width };
+  const audio = json.streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+  return {
+    duration: Number(json.format.duration),
+    codec: video?.codec_name,
+    width: video?.width,
+    audio: audio?.codec_name,
+    sampleRate: audio ? Number(audio.sample_rate) : undefined,
+  };
 }
 
 /** Decodes every frame of a file or finished (VOD) playlist; never a live one (it never ends). returns the number of video frames decoded. */

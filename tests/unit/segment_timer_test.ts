@@ -22,14 +22,37 @@ Deno.test("segments chain on the running time, anchored once to the wall clock",
   assertEquals(t.closed("c", 5 * s), undefined, "no fragment open");
 });
 
+Deno.test("fragment messages that lag by a GOP (4 s) do not move the times", () => {
+  // Measured with a 4 s GOP: the first message comes at once, the others 4 s late.
+  const t = new SegmentTimer(0, 1000);
+  t.opened(0.046 * s, 46);
+  assertEquals(t.closed("a", 4.047 * s)?.startMs, 46);
+  t.opened(4.047 * s, 8044);
+  assertEquals(t.closed("b", 8.049 * s)?.startMs, 4047);
+  t.opened(8.049 * s, 12_045);
+  assertEquals(t.closed("c", 12.05 * s), {
+    location: "c",
+    startMs: 8049,
+    durationMs: 4001,
+    newRun: false,
+  });
+  assertEquals(t.reanchors, 0);
+});
+
 Deno.test("a running time that drifts from the wall clock is re-anchored", () => {
   const t = new SegmentTimer(0, 1000);
   t.opened(0, 0);
   t.closed("a", 1.96 * s);
-  // Ten minutes later the camera's clock is 1.5 s slow: the wall clock wins.
-  t.opened(600 * s, 601_500);
-  assertEquals(t.closed("b", 602 * s)?.startMs, 601_500);
-  assertEquals(t.reanchors, 1);
+  t.opened(1.96 * s, 2960); // one GOP (1 s) late, as usual
+  t.closed("b", 3.92 * s);
+  // Ten minutes later the camera's clock is 3 s slow: the wall clock wins (the usual
+  // one-GOP lag is kept out of the new anchor).
+  t.opened(600 * s, 604_000);
+  assertEquals(t.closed("c", 602 * s)?.startMs, 603_000);
+  // Running ahead of the wall clock (messages cannot come early): re-anchored too.
+  t.opened(700 * s, 701_000);
+  assertEquals(t.closed("d", 702 * s)?.startMs, 700_000);
+  assertEquals(t.reanchors, 2);
 });
 
 Deno.test("a new run starts a new anchor and is marked", () => {
