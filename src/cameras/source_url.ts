@@ -1,18 +1,32 @@
 /**
  * Camera source addresses (`iaddr`): validation, credential handling and masking.
  *
+ * | iaddr                                 | kind    | pulled with                          |
+ * | ------------------------------------- | ------- | ------------------------------------ |
+ * | `rtsp://`, `rtsps://`                 | `rtsp`  | rtspsrc (H.264/H.265, codec learnt)  |
+ * | `rtmp://`                             | `rtmp`  | rtmpsrc, FLV (H.264)                 |
+ * | `http(s)://host/….m3u8`               | `hls`   | souphttpsrc + hlsdemux (H.264/H.265) |
+ * | `http(s)://host/path` (other paths)   | `mjpeg` | souphttpsrc, multipart JPEG, encoded |
+ * | `file:///path/in/the/file/folder.mp4` | `file`  | filesrc, confined to `--file-root`   |
+ * | `test://{pattern}`                    | `test`  | videotestsrc                         |
+ *
+ * `rtmps://` is refused: rtmpsrc (librtmp) does not verify the server's certificate
+ * (it accepted a self-signed one when tried) and its handshake failed over TLS anyway.
+ * `rtmp://` credentials are refused too: rtmpsrc has no property for them.
+ *
  * Everything that reaches a gst-launch argv must be one property value, never
  * pipeline syntax; values are double-quoted in argv, so a quote, a backslash,
  * whitespace or a control character is refused here.
  */
 
-export type SourceKind = "rtsp" | "test" | "file";
+export type SourceKind = "rtsp" | "rtmp" | "hls" | "mjpeg" | "test" | "file";
 
 export interface Source {
   kind: SourceKind;
   /**
-   * Location without credentials (rtsp), the test pattern name (test), or the file's
-   * path relative to the configured file folder (file; resolved and confined at run time).
+   * Location without credentials (rtsp, rtmp, hls, mjpeg), the test pattern name (test),
+   * or the file's path relative to the configured file folder (file; resolved and
+   * confined at run time).
    */
   location: string;
   user?: string;
@@ -68,12 +82,20 @@ export function parseSource(iaddr: string): Source {
     }
     return { kind: "file", location: fileLocation(url) };
   }
-  if (scheme !== "rtsp" && scheme !== "rtsps") {
+  if (scheme === "rtmps") {
     throw new SourceError(
-      `iaddr scheme "${scheme}:" is not supported (use rtsp://, rtsps://, file:// or test://)`,
+      "rtmps:// is not supported (GStreamer's rtmpsrc does not verify the server's certificate): " +
+        "use rtmp:// on a trusted network, or the camera's rtsps:// or https:// HLS stream",
     );
   }
+  const kind = networkKind(scheme, url);
   if (!url.hostname) throw new SourceError("iaddr has no host");
+  if (kind === "rtmp" && (url.username || url.password)) {
+    throw new SourceError(
+      "rtmp:// credentials (user:password@) are not supported (rtmpsrc has no property " +
+        "for them): use the stream key your RTMP server expects",
+    );
+  }
   const decode = (s: string) => {
     try {
       return decodeURIComponent(s);
@@ -96,7 +118,26 @@ export function parseSource(iaddr: string): Source {
   if (FORBIDDEN.test(location)) {
     throw new SourceError("iaddr contains characters that cannot be used");
   }
-  return { kind: "rtsp", location, user, password };
+  return { kind, location, user, password };
+}
+
+/** The kind of a network iaddr: by scheme, and for http(s) by path (`.m3u8`: HLS). */
+function networkKind(scheme: string, url: URL): "rtsp" | "rtmp" | "hls" | "mjpeg" {
+  if (scheme === "rtsp" || scheme === "rtsps") return "rtsp";
+  if (scheme === "rtmp") return "rtmp";
+  if (scheme === "http" || scheme === "https") {
+    if (url.pathname === "/" && !url.search) {
+      throw new SourceError(
+        `${scheme}:// source needs the stream's path: …/name.m3u8 (HLS) or the camera's ` +
+          "MJPEG path, e.g. /video.mjpg (the root path is not supported: it is usually a web page)",
+      );
+    }
+    return url.pathname.toLowerCase().endsWith(".m3u8") ? "hls" : "mjpeg";
+  }
+  throw new SourceError(
+    `iaddr scheme "${scheme}:" is not supported (use rtsp://, rtsps://, rtmp://, ` +
+      "http(s):// for HLS (.m3u8) or MJPEG, file:// or test://)",
+  );
 }
 
 /** Containers a `file://` source may name (by extension). */
@@ -132,7 +173,10 @@ export function maskUrl(iaddr: string): string {
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"]*):([^\s@/"]*)@/gi;
 const PW_PROPERTY = /\b(user-pw=)("[^"]*"|\S+)/g;
 
-/** Masks passwords in any text: URLs with user:password@ and rtspsrc `user-pw=` values. */
+/**
+ * Masks passwords in any text: URLs with user:password@ and the `user-pw=` values of
+ * rtspsrc and souphttpsrc.
+ */
 export function maskSecrets(text: string): string {
   return text.replace(URL_PASSWORD, "$1:***@").replace(PW_PROPERTY, "$1***");
 }

@@ -79,7 +79,7 @@ Deno.test("iaddr with quotes, backslashes, whitespace or control characters is r
   assertThrows(() => parseSource('rtsp://us"er:pw@cam/'), /must not contain/);
   assertThrows(() => parseSource("rtsp://u:%22@cam/"), /credentials/);
   assertThrows(() => parseSource("file:///etc/passwd"), /must end in/); // not a video file
-  assertThrows(() => parseSource("http://cam/"), /not supported/);
+  assertThrows(() => parseSource("ftp://cam/x"), /not supported/);
   assertThrows(() => parseSource("not a url"), /must not contain|not a valid URL/);
 });
 
