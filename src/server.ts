@@ -18,6 +18,8 @@ import type { Logger } from "./log.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
 import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
 import { Catalog } from "./storage/catalog.ts";
+import { recorderFrame, Thumbnailer } from "./recorder/thumbnailer.ts";
+import { thumbnailRoutes } from "./api/thumbnail_routes.ts";
 import { Operations } from "./operations.ts";
 
 export interface ServerDeps {
@@ -79,6 +81,24 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
     settings: ops.settings,
   });
   const urls = createUrls(config.publicUrl);
+  const thumbnailer = new Thumbnailer({
+    mediaRoot: config.mediaRoot,
+    intervalSeconds: config.thumbnailSeconds,
+    clock,
+    log: log.child({ component: "thumbnails" }),
+    cameras: () =>
+      service.list().flatMap((cam) => {
+        const rec = service.recorder(cam.gid, cam.seq);
+        return rec
+          ? [{
+            gid: cam.gid,
+            seq: cam.seq,
+            recording: rec.status.state === "recording",
+            frame: () => recorderFrame(rec, config.mediaRoot, catalog),
+          }]
+          : [];
+      }),
+  });
 
   const app = new Hono();
   app.onError((err, c) => {
@@ -97,6 +117,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
   app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
   app.route("/api/recordings", recordingRoutes(catalog, urls));
   app.route("/api/export", exportRoutes(config.mediaRoot, catalog));
+  app.route("/api", thumbnailRoutes(service, config.mediaRoot));
   app.route("/", ops.routes());
   app.route(
     "/",
@@ -128,8 +149,10 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
       }
       await service.startAll();
       await ops.start();
+      thumbnailer.start();
     },
     shutdown: async (signalledMs = 0) => {
+      await thumbnailer.stop();
       await ops.stop();
       await service.shutdown(signalledMs);
     },

@@ -3,6 +3,7 @@
  *   /{gid}/{seq}/hls/index.m3u8, /{gid}/{seq}/hls/{segment}       live
  *   /{gid}/{seq}/{date}/{time}/index.m3u8, …/{segment}             one recording session
  *   /{gid}/{seq}/{date}/index.m3u8                                 a whole day (composed)
+ *   /{gid}/{seq}/{date}/thumbs/{HHMMSS}.jpg                        a timeline thumbnail
  * Each path part must match a strict pattern, and the resolved file must lie
  * inside the media root (no `..`, no absolute path, no symlink out).
  */
@@ -16,6 +17,8 @@ import {
   LIVE_SEGMENT_RE,
   PLAYLIST,
   SEGMENT_RE,
+  THUMB_RE,
+  THUMBS_DIR,
   TIME_RE,
 } from "../storage/layout.ts";
 import type { Catalog } from "../storage/catalog.ts";
@@ -100,7 +103,12 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
   app.on(["GET", "HEAD"], "/:gid/:seq/:date/:time/:file", (c) => {
     const { gid, seq, date, time, file } = c.req.param();
     ids(gid, seq);
-    if (!DATE_RE.test(date) || !TIME_RE.test(time)) throw notFound();
+    if (!DATE_RE.test(date)) throw notFound();
+    // A thumbnail is written once (temp name, then renamed) and never changes.
+    if (time === THUMBS_DIR && THUMB_RE.test(file)) {
+      return serve(c.req.raw, [gid, seq, date, time, file], IMMUTABLE);
+    }
+    if (!TIME_RE.test(time)) throw notFound();
     if (file === PLAYLIST) return serve(c.req.raw, [gid, seq, date, time, file], NO_CACHE);
     if (SEGMENT_RE.test(file)) return serve(c.req.raw, [gid, seq, date, time, file], IMMUTABLE);
     throw notFound();

@@ -13,8 +13,10 @@ import {
   DELETED_RE,
   deletedFolderName,
   liveDir,
+  THUMBS_DIR,
 } from "../storage/layout.ts";
 import type { SessionSummary } from "../storage/session.ts";
+import { mergeThumbnails } from "../storage/thumbnails.ts";
 import { contractTimestamp } from "../time.ts";
 import { type CameraRecorder, type CameraStatus } from "../recorder/camera_recorder.ts";
 import { type Camera, cameraKey } from "./camera.ts";
@@ -207,6 +209,10 @@ export class CameraService {
       // Leftovers at the target (not a registered camera): merge day by day, session by session.
       for (const date of await listDir(from, "dir")) {
         for (const time of await listDir(join(from, date), "dir")) {
+          if (time === THUMBS_DIR) {
+            await mergeThumbnails(join(from, date), join(to, date));
+            continue;
+          }
           let target = join(to, date, time);
           for (let i = 1; await exists(target); i++) {
             target = join(to, date, String(Number(time) + i).padStart(6, "0"));

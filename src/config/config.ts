@@ -23,6 +23,8 @@ export interface Config {
   segmentSeconds: number;
   /** How many segments the live playlist lists. */
   liveSegments: number;
+  /** Seconds between two timeline thumbnails of a recording camera (0: no thumbnails). */
+  thumbnailSeconds: number;
   /** Register a synthetic camera when no camera is configured ("auto"), always, or never. */
   demo: "auto" | "on" | "off";
   /** Log format: one JSON object per line, or readable text. */
@@ -61,6 +63,7 @@ const ConfigInput = z.strictObject({
   "controller-url": httpUrl.optional(),
   "segment-seconds": z.coerce.number().min(1).max(10).default(2),
   "live-segments": z.coerce.number().int().min(3).max(20).default(6),
+  "thumbnail-seconds": z.coerce.number().int().min(0).max(86_400).default(300),
   demo: z.enum(["auto", "on", "off"]).default("auto"),
   "log-format": z.enum(["json", "text"]).default("json"),
   ...OPS_INPUT,
@@ -136,6 +139,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     controllerUrl: c["controller-url"],
     segmentSeconds: c["segment-seconds"],
     liveSegments: c["live-segments"],
+    thumbnailSeconds: c["thumbnail-seconds"],
     demo: c.demo,
     logFormat: c["log-format"],
     ops: resolveOps(c),

@@ -17,6 +17,7 @@ import {
 } from "./layout.ts";
 import { renderPlaylist, targetDurationFor } from "./playlist.ts";
 import { writeFileAtomic } from "./files.ts";
+import { removeDayWithoutSessions } from "./thumbnails.ts";
 import { GAP_TOLERANCE_MS, type SessionSummary, writeSummary } from "./session.ts";
 
 const key = (gid: number, seq: number) => `${gid}/${seq}`;
@@ -50,6 +51,8 @@ export class Catalog {
   async #loadCamera(gid: number, seq: number, report: RebuildReport): Promise<void> {
     const dir = cameraDir(this.root, gid, seq);
     for (const date of (await listDir(dir, "dir")).filter((n) => DATE_RE.test(n))) {
+      let found = 0;
+      // Session folders only: a day's `thumbs/` folder is not one (TIME_RE).
       for (const time of (await listDir(join(dir, date), "dir")).filter((n) => TIME_RE.test(n))) {
         const folder = join(dir, date, time);
         let summary = await readSummary(folder, gid, seq, date, time);
@@ -62,8 +65,11 @@ export class Catalog {
         if (summary) {
           this.put(summary);
           report.sessions++;
+          found++;
         }
       }
+      // A day left without sessions (retention cut short by a crash) loses its thumbnails.
+      if (found === 0) await removeDayWithoutSessions(this.root, gid, seq, date);
     }
   }
 
@@ -90,6 +96,11 @@ export class Catalog {
 
   sessions(gid: number, seq: number, date: string): SessionSummary[] {
     return (this.#cams.get(key(gid, seq))?.get(date) ?? []).filter((x) => x.segments > 0);
+  }
+
+  /** Whether the catalog still holds any session (open and empty ones included) on `date`. */
+  hasDay(gid: number, seq: number, date: string): boolean {
+    return this.#cams.get(key(gid, seq))?.has(date) ?? false;
   }
 
   /** Every session of every camera (including open and empty ones), oldest first. */

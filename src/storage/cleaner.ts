@@ -1,8 +1,9 @@
 /**
  * Retention and cleaning: every pass measures what the recordings use and what the
  * media filesystem has free, deletes what `planDeletions` chooses (oldest first,
- * expired first, never kept or being written), keeps playlists, summaries and the
- * catalog consistent, and pauses recording while the disk is really full.
+ * expired first, never kept or being written), keeps playlists, summaries, the
+ * catalog and the days' thumbnails consistent, and pauses recording while the disk
+ * is really full.
  */
 import { statfs } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import {
   type SegmentFile,
 } from "./retention.ts";
 import type { SessionSummary } from "./session.ts";
+import { removeDayWithoutSessions, trimThumbnails } from "./thumbnails.ts";
 
 export interface Space {
   freeBytes: number;
@@ -132,6 +134,7 @@ export class Cleaner {
       keeps: d.keeps(),
     });
     let deleted = 0, freed = 0;
+    const touchedDays = new Set<string>();
     const bySession = Map.groupBy(plan.delete, (s) => `${s.gid}/${s.seq}/${s.date}/${s.time}`);
     for (const segs of bySession.values()) {
       const s0 = segs[0];
@@ -145,6 +148,7 @@ export class Cleaner {
           names,
         );
         if (!r) continue;
+        touchedDays.add(`${s0.gid}/${s0.seq}/${s0.date}`);
         deleted += r.deleted;
         freed += r.freedBytes;
         if (r.empty) d.catalog.drop(s0.gid, s0.seq, s0.date, s0.time);
@@ -155,12 +159,15 @@ export class Cleaner {
         });
       }
     }
+    let thumbnails = 0;
+    for (const day of touchedDays) thumbnails += await this.#tidyDay(day);
     if (deleted > 0) {
       this.#space = await d.space(d.mediaRoot);
       d.log.info("retention: segments deleted", {
         deleted,
         freedBytes: freed,
         expired: plan.expired,
+        thumbnails,
       });
     }
     if (plan.shortfallBytes > 0) {
@@ -180,6 +187,33 @@ export class Cleaner {
       shortfallBytes: plan.shortfallBytes,
     };
     return this.#last;
+  }
+
+  /**
+   * After segments of day `gid/seq/date` went: a day without sessions loses its folder
+   * (thumbnails included); otherwise the thumbnails older than its oldest remaining
+   * segment go, except those inside a keep lock. Returns the thumbnails deleted.
+   */
+  async #tidyDay(day: string): Promise<number> {
+    const d = this.#d;
+    const [g, s, date] = day.split("/");
+    const gid = Number(g), seq = Number(s);
+    try {
+      if (!d.catalog.hasDay(gid, seq, date)) {
+        await removeDayWithoutSessions(d.mediaRoot, gid, seq, date);
+        return 0;
+      }
+      const starts = d.catalog.sessions(gid, seq, date).map((x) => x.startMs);
+      if (starts.length === 0) return 0;
+      const keeps = d.keeps().filter((k) => k.gid === gid && k.seq === seq);
+      return await trimThumbnails(d.mediaRoot, gid, seq, date, Math.min(...starts), keeps);
+    } catch (err) {
+      d.log.error("retention: cannot clean thumbnails", {
+        day,
+        error: (err as Error).message,
+      });
+      return 0;
+    }
   }
 
   #setBlocked(space?: Space): void {

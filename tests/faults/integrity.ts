@@ -19,6 +19,7 @@ export async function checkIntegrity(nvr: Nvr, gid: number, seq: number): Promis
     const day = (await nvr.api("GET", `/api/recordings/gid/${gid}/seq/${seq}/date/${d.name}`)).json;
     const indexed = new Set(day.sessions.map((s: { time: string }) => s.time));
     for (const s of Deno.readDirSync(join(cam, d.name))) {
+      if (!/^\d{6}$/.test(s.name)) continue; // session folders only (not thumbs/)
       const dir = join(cam, d.name, s.name);
       assert(indexed.has(s.name), `session ${d.name}/${s.name} on disk is in the index`);
       const text = Deno.readTextFileSync(join(dir, "index.m3u8"));

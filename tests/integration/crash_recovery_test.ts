@@ -39,6 +39,7 @@ Deno.test("after kill -9 of the server, restart recovers every complete segment"
       for (const d of Deno.readDirSync(camDir)) {
         if (!/^\d{4}-/.test(d.name)) continue;
         for (const t of Deno.readDirSync(join(camDir, d.name))) {
+          if (!/^\d{6}$/.test(t.name)) continue; // session folders only (not thumbs/)
           sessionDirs.push(join(camDir, d.name, t.name));
         }
       }

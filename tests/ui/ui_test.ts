@@ -4,6 +4,7 @@
  * clicked, nothing overflows at phone and desktop widths, names render as text.
  * Screenshots go to tests/artifacts/.
  */
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
 import { Nvr, probe, RtspServer, waitFor } from "../support/harness.ts";
@@ -32,6 +33,32 @@ async function advancing(page: Page, sel: string, attr: string, gapMs = 2500) {
   return { first, second };
 }
 
+/** Real 320x180 JPEGs where the thumbnailer puts them: `{date}/thumbs/HHMMSS.jpg`. */
+async function plantThumbnails(mediaRoot: string, date: string, times: string[]) {
+  const dir = join(mediaRoot, "1", "1", date, "thumbs");
+  await Deno.mkdir(dir, { recursive: true });
+  for (const [i, t] of times.entries()) {
+    const out = await new Deno.Command("gst-launch-1.0", {
+      args: [
+        "-q",
+        "videotestsrc",
+        "num-buffers=1",
+        `pattern=${i}`,
+        "!",
+        "video/x-raw,width=320,height=180",
+        "!",
+        "jpegenc",
+        "!",
+        "filesink",
+        `location=${join(dir, t.replaceAll(":", "") + ".jpg")}`,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (!out.success) throw new Error(`cannot make the thumbnail ${t}`);
+  }
+}
+
 Deno.test({
   name: "UI in headless Chromium",
   sanitizeOps: false,
@@ -43,6 +70,7 @@ Deno.test({
     await plantSession(nvr.mediaRoot, 1, 1, YESTERDAY, "10:15:00", 150, segs);
     await plantSession(nvr.mediaRoot, 1, 1, OLD_DAY, "08:00:00", 30, segs);
     await plantSession(nvr.mediaRoot, 1, 1, BIG_DAY, "00:00:00", BIG_SEGMENTS, segs);
+    await plantThumbnails(nvr.mediaRoot, YESTERDAY, ["10:00:00", "10:05:00", "10:15:00"]);
     const rtsp = await new RtspServer({ fps: 15, gop: 15 }).start();
     await nvr.start();
     const browser = await launch();
@@ -191,6 +219,61 @@ Deno.test({
           15_000,
           100,
         );
+        assertEquals(pageErrors(page), []);
+        await page.close();
+      });
+
+      await t.step("thumbnails: a preview on hover, a strip that seeks, at 390 px", async () => {
+        const vp = { width: 390, height: 844 };
+        const page = await openPage(
+          browser,
+          `${nvr.base}/recordings?cam=1-1&date=${YESTERDAY}`,
+          vp,
+        );
+        await page.waitForSelector(".thumbs .thumb img");
+        await waitFor(
+          () =>
+            page.evaluate(() =>
+              [...document.querySelectorAll<HTMLImageElement>(".thumbs .thumb img")]
+                .map((i) => i.complete ? i.naturalWidth : 0).join()
+            ).then((w) => w === "320,320,320"),
+          "three thumbnails loaded",
+          10_000,
+          100,
+        );
+        assertEquals(await page.locator(".thumbs .thumb time").allTextContents(), [
+          "10:00:00",
+          "10:05:00",
+          "10:15:00",
+        ]);
+        // Hovering 10:04 previews the nearest thumbnail (10:05).
+        const box = (await page.locator(".timeline").boundingBox())!;
+        const [s, e] = await page.locator(".timeline").evaluate((el) => [
+          Number((el as HTMLElement).dataset.dayStart),
+          Number((el as HTMLElement).dataset.dayEnd),
+        ]);
+        const x = box.x + ((at(YESTERDAY, "10:04:00") - s) / (e - s)) * box.width;
+        await page.mouse.move(x, box.y + box.height / 2);
+        const preview = page.locator(".thumb-preview img");
+        await preview.waitFor({ timeout: 5000 });
+        assert((await preview.getAttribute("src"))!.endsWith(`/${YESTERDAY}/thumbs/100500.jpg`));
+        await page.mouse.move(x, box.y + box.height + 100);
+        await page.locator(".thumb-preview").waitFor({ state: "detached", timeout: 5000 });
+        // Clicking a thumbnail plays from its time, like a click on the timeline.
+        await page.locator(".thumbs .thumb").nth(1).click();
+        const want = at(YESTERDAY, "10:05:00");
+        await waitFor(
+          async () => {
+            const ms = Number(await page.locator(".rec-overlay").getAttribute("data-ms"));
+            return Math.abs(ms - want) < SEG_MS + 1000;
+          },
+          "playing from the thumbnail's time",
+          15_000,
+          100,
+        );
+        assertEquals(await page.locator(".thumbs .thumb[aria-current]").count(), 1);
+        assertEquals(await horizontalOverflow(page), 0, "no overflow with the strip at 390");
+        await screenshot(page, "recordings-thumbs-390");
         assertEquals(pageErrors(page), []);
         await page.close();
       });

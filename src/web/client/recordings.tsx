@@ -1,12 +1,16 @@
-/** The recordings tab: camera and day pickers, calendar, 24-hour timeline, player, export. */
+/**
+ * The recordings tab: camera and day pickers, calendar, 24-hour timeline with the
+ * day's thumbnails, player, export.
+ */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Calendar } from "./calendar.tsx";
 import { ClipExport } from "./clip_export.tsx";
 import { bytes, duration, stamp } from "./format.ts";
+import { ThumbStrip } from "./thumb_strip.tsx";
 import { Timeline } from "./timeline.tsx";
 import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
 import { type CameraJson, camKey } from "./types.ts";
-import { useDays, useSessions } from "./use_day.ts";
+import { useDays, useSessions, useThumbnails } from "./use_day.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
 
 export interface RecordingsProps {
@@ -25,6 +29,7 @@ export function Recordings(props: RecordingsProps) {
   const gid = camera?.gid ?? 0, seq = camera?.seq ?? 0;
   const days = useDays(gid, seq);
   const sessions = useSessions(gid, seq, date);
+  const thumbs = useThumbnails(gid, seq, date);
   const { start: dayStart, end: dayEnd } = dayBounds(date);
   const spans = useMemo(() => spansOf(sessions ?? []), [sessions]);
   const gaps = useMemo(() => gapsOf(sessions ?? []), [sessions]);
@@ -116,7 +121,9 @@ export function Recordings(props: RecordingsProps) {
           gaps={gaps}
           position={rec.frame}
           onSeek={rec.playAt}
+          thumbs={thumbs}
         />
+        <ThumbStrip thumbs={thumbs} position={rec.frame} onSeek={rec.playAt} />
         <p class="muted day-summary" aria-live="polite">
           {sessions === undefined
             ? "Loading…"

@@ -1,4 +1,8 @@
-/** The 24-hour bar: recorded spans, gaps with reasons, play position; click to seek. */
+/**
+ * The 24-hour bar: recorded spans, gaps with reasons, play position; click to seek.
+ * With a mouse, hovering shows the day's nearest thumbnail above the pointer.
+ */
+import { useMemo, useState } from "preact/hooks";
 import { clock, duration } from "./format.ts";
 import {
   barOf,
@@ -6,6 +10,9 @@ import {
   type Gap,
   hourTicks,
   type Span,
+  type Thumb,
+  thumbNear,
+  thumbReach,
   timeAtFraction,
 } from "./timeline_math.ts";
 
@@ -16,11 +23,24 @@ interface Props {
   gaps: Gap[];
   position?: number;
   onSeek: (ms: number) => void;
+  /** The day's thumbnails, oldest first. */
+  thumbs?: Thumb[];
 }
 
 const pct = (n: number) => `${n.toFixed(4)}%`;
 
-export function Timeline({ dayStart, dayEnd, spans, gaps, position, onSeek }: Props) {
+export function Timeline(
+  { dayStart, dayEnd, spans, gaps, position, onSeek, thumbs = [] }: Props,
+) {
+  const [hover, setHover] = useState<{ x: number; ms: number } | undefined>();
+  const reach = useMemo(() => thumbReach(thumbs), [thumbs]);
+  const move = (e: PointerEvent) => {
+    if (e.pointerType === "touch" || thumbs.length === 0) return setHover(undefined);
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    const x = e.clientX - r.left;
+    setHover({ x, ms: timeAtFraction(x / r.width, dayStart, dayEnd) });
+  };
+  const near = hover ? thumbNear(hover.ms, thumbs, reach) : -1;
   const click = (e: MouseEvent) => {
     const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
     onSeek(timeAtFraction((e.clientX - r.left) / r.width, dayStart, dayEnd));
@@ -49,6 +69,8 @@ export function Timeline({ dayStart, dayEnd, spans, gaps, position, onSeek }: Pr
         data-day-end={dayEnd}
         onClick={click}
         onKeyDown={key}
+        onPointerMove={move}
+        onPointerLeave={() => setHover(undefined)}
       >
         {gaps.map((g) => {
           const b = barOf(g.start, g.end, dayStart, dayEnd);
@@ -76,6 +98,16 @@ export function Timeline({ dayStart, dayEnd, spans, gaps, position, onSeek }: Pr
         })}
         {pos !== undefined && <span class="playhead" style={{ left: pct(pos) }} />}
       </div>
+      {hover && near >= 0 && (
+        <div
+          class="thumb-preview"
+          aria-hidden="true"
+          style={{ left: `clamp(0px, ${hover.x.toFixed(0)}px - 80px, 100% - 160px)` }}
+        >
+          <img src={thumbs[near].url} alt="" width={160} height={90} />
+          <time>{clock(thumbs[near].ms)}</time>
+        </div>
+      )}
       <div class="ticks" aria-hidden="true">
         {hourTicks(dayStart, dayEnd, 3).map((t) => (
           <span key={t.label} style={{ left: pct(t.left) }}>{t.label}</span>

@@ -137,3 +137,37 @@ export function hourTicks(dayStart: number, dayEnd: number, every: number) {
   }
   return ticks;
 }
+
+/** A timeline thumbnail: the instant it shows and its URL. */
+export interface Thumb {
+  ms: number;
+  url: string;
+}
+
+/** Index of the last thumbnail at or before `ms` (thumbs sorted by time), or -1. */
+export function thumbBefore(ms: number, thumbs: Thumb[]): number {
+  let lo = 0, hi = thumbs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (thumbs[mid].ms <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Index of the thumbnail nearest to `ms`, if it is at most `maxMs` away, else -1. */
+export function thumbNear(ms: number, thumbs: Thumb[], maxMs: number): number {
+  const i = thumbBefore(ms, thumbs);
+  const dist = (j: number) => j >= 0 && j < thumbs.length ? Math.abs(thumbs[j].ms - ms) : Infinity;
+  const best = dist(i + 1) < dist(i) ? i + 1 : i;
+  return dist(best) <= maxMs ? best : -1;
+}
+
+/**
+ * How far from a thumbnail the pointer may be and still preview it: the usual
+ * spacing of the day's thumbnails (median), never under 10 minutes.
+ */
+export function thumbReach(thumbs: Thumb[]): number {
+  const gaps = thumbs.slice(1).map((t, i) => t.ms - thumbs[i].ms).sort((a, b) => a - b);
+  return Math.max(600_000, gaps.length ? gaps[gaps.length >> 1] : 0);
+}

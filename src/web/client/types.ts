@@ -33,6 +33,12 @@ export interface SessionJson {
   record_url: string;
 }
 
+/** One entry of GET /api/camera/seq/{seq}/gid/{gid}/thumbnails?date=. */
+export interface ThumbnailJson {
+  time: string;
+  url: string;
+}
+
 export interface FieldError {
   field: string;
   message: string;

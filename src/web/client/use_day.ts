@@ -1,7 +1,10 @@
-/** Days with recordings for a camera, and one day's sessions (refreshed while it is today). */
+/**
+ * Days with recordings for a camera, one day's sessions and its timeline thumbnails
+ * (refreshed while it is today).
+ */
 import { useEffect, useState } from "preact/hooks";
-import { localDateOf } from "./timeline_math.ts";
-import type { SessionJson } from "./types.ts";
+import { localDateOf, type Thumb } from "./timeline_math.ts";
+import type { SessionJson, ThumbnailJson } from "./types.ts";
 
 const get = async <T>(url: string): Promise<T> => {
   const res = await fetch(url, { signal: AbortSignal.timeout(8000) });
@@ -38,4 +41,30 @@ export function useSessions(gid: number, seq: number, date: string) {
     };
   }, [gid, seq, date]);
   return sessions;
+}
+
+/** The day's thumbnails, oldest first (none on error); reloaded every minute while today. */
+export function useThumbnails(gid: number, seq: number, date: string): Thumb[] {
+  const [thumbs, setThumbs] = useState<Thumb[]>([]);
+  useEffect(() => {
+    setThumbs([]);
+    let alive = true;
+    const load = () =>
+      get<{ thumbnails: ThumbnailJson[] }>(
+        `/api/camera/seq/${seq}/gid/${gid}/thumbnails?date=${date}`,
+      ).then((r) => {
+        if (!alive) return;
+        const next = r.thumbnails.map((t) => ({ ms: Date.parse(t.time), url: t.url }));
+        setThumbs((old) =>
+          old.length === next.length && old.at(-1)?.url === next.at(-1)?.url ? old : next
+        );
+      }, () => {});
+    load();
+    const id = date === localDateOf(Date.now()) ? setInterval(load, 60_000) : undefined;
+    return () => {
+      alive = false;
+      clearInterval(id);
+    };
+  }, [gid, seq, date]);
+  return thumbs;
 }
