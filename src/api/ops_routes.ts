@@ -61,7 +61,7 @@ export function opsRoutes(d: OpsDeps) {
       outages: d.service.recorder(cam.gid, cam.seq)?.outages.count ?? 0,
       stats: cam.status.stats,
     }));
-    return c.text(renderMetrics(cameras, await d.storageMetrics()), 200, {
+    return c.text(renderMetrics(cameras, await d.storageMetrics(), Deno.memoryUsage()), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     });
   });

@@ -29,6 +29,14 @@ export interface StorageMetrics {
   deletedBytes: number;
 }
 
+/** The recorder process's own memory (`Deno.memoryUsage()`), for leak hunting. */
+export interface ProcessMetrics {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
 type Sample = [labels: Record<string, string | number>, value: number];
 
 function family(name: string, type: string, help: string, samples: Sample[]): string {
@@ -40,7 +48,11 @@ function family(name: string, type: string, help: string, samples: Sample[]): st
   return lines.join("\n") + "\n";
 }
 
-export function renderMetrics(cameras: CameraMetrics[], storage: StorageMetrics): string {
+export function renderMetrics(
+  cameras: CameraMetrics[],
+  storage: StorageMetrics,
+  process?: ProcessMetrics,
+): string {
   const id = (c: CameraMetrics) => ({ gid: c.gid, seq: c.seq });
   const per = (f: (c: CameraMetrics) => number | undefined): Sample[] =>
     cameras.flatMap((c) => {
@@ -134,5 +146,12 @@ export function renderMetrics(cameras: CameraMetrics[], storage: StorageMetrics)
     "Bytes deleted by retention.",
     [[{}, storage.deletedBytes]],
   );
+  if (process) {
+    const gauge = (name: string, help: string, v: number) => family(name, "gauge", help, [[{}, v]]);
+    text += gauge("process_resident_memory_bytes", "Resident memory of the recorder.", process.rss);
+    text += gauge("nvr_heap_used_bytes", "JavaScript heap in use.", process.heapUsed);
+    text += gauge("nvr_heap_total_bytes", "JavaScript heap reserved.", process.heapTotal);
+    text += gauge("nvr_external_memory_bytes", "Memory held outside the heap.", process.external);
+  }
   return text;
 }

@@ -56,6 +56,10 @@ export function renderPage({ tab, title, css, script, props }: PageInput): strin
               </a>
             ))}
           </nav>
+          <div class="account" data-account hidden>
+            <span class="who" />
+            <button type="button" class="signout">Sign out</button>
+          </div>
         </header>
         <main id="main" data-tab={tab}>
           <div data-island={tab} data-props={JSON.stringify(props)}>{h(island, props)}</div>

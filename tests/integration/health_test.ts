@@ -21,6 +21,8 @@ Deno.test("health: an outage is recorded with its reason, 503 while silent, kept
     assert(metrics.includes('nvr_cameras{state="recording"} 1'), "camera counted as recording");
     assert(/nvr_bytes_written_total\{gid="1",seq="1"\} [1-9]/.test(metrics), "bytes written");
     assert(/nvr_segment_latency_seconds_count\{gid="1",seq="1"\} [1-9]/.test(metrics));
+    const heap = Number(/^nvr_heap_used_bytes (\d+)$/m.exec(metrics)?.[1]);
+    assert(heap > 1e6 && heap < 2e9, `heap in use reported: ${heap}`);
 
     await rtsp.stop(); // the camera goes away
     const down = await waitFor(

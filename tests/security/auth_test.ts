@@ -251,6 +251,13 @@ Deno.test({
             return r.status;
           });
           assertEquals(status, 200, "the page's fetch sends the CSRF token");
+          // The header names the user; Sign out ends the session and goes to the login page.
+          await page.waitForSelector("[data-account]:not([hidden])");
+          assertEquals(await page.textContent("[data-account] .who"), "boss · admin");
+          await page.click("[data-account] button");
+          await page.waitForURL(/\/login$/);
+          const after = await page.evaluate(async () => (await fetch("/api/auth/me")).status);
+          assertEquals(after, 401, "signed out");
         } finally {
           await browser.close();
         }

@@ -2,8 +2,10 @@
 import { h, hydrate } from "preact";
 import { ISLANDS } from "./islands.ts";
 import { installCsrfHeader } from "./csrf.ts";
+import { installAccount } from "./account.ts";
 
 installCsrfHeader();
+void installAccount();
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
   const island = ISLANDS[el.dataset.island ?? ""];
