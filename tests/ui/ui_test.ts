@@ -13,6 +13,7 @@ import { at, dayFromToday, makeSegments, plantSession, SEG_MS } from "./fixtures
 
 const XSS = `<img src=x onerror=alert(1)>`;
 const YESTERDAY = dayFromToday(-1);
+const TODAY = dayFromToday(0);
 const OLD_DAY = dayFromToday(-40);
 const BIG_DAY = dayFromToday(-2);
 const BIG_SEGMENTS = 43_200; // a whole day of 2 s segments
@@ -277,6 +278,60 @@ Deno.test({
         assertEquals(pageErrors(page), []);
         await page.close();
       });
+
+      await t.step(
+        "a camera with audio: recordings play its AAC, sound off until asked",
+        async () => {
+          const add = await nvr.api("POST", "/api/camera", {
+            seq: 1,
+            gid: 3,
+            name: "Door (audio)",
+            iaddr: rtsp.url("h264aac"),
+            protocol: "rtsp",
+            isRec: 1,
+          });
+          assertEquals(add.status, 201);
+          await waitFor(async () => {
+            const c = (await nvr.api("GET", "/api/camera/seq/1/gid/3")).json;
+            return c.audio === "aac" && c.segments >= 4;
+          }, "the audio camera to record");
+          const page = await openPage(browser, `${nvr.base}/recordings?cam=3-1&date=${TODAY}`);
+          await page.waitForSelector(".timeline .span");
+          const sound = page.locator(".controls button", { hasText: /^Sound/ });
+          assertEquals(await sound.getAttribute("aria-pressed"), "false");
+          await page.locator(".controls button", { hasText: "Play / Pause" }).click();
+          const media = () =>
+            page.evaluate(() => {
+              const v = document.querySelector<HTMLVideoElement>(".player video")! as
+                & HTMLVideoElement
+                & { webkitAudioDecodedByteCount: number };
+              return {
+                t: v.currentTime,
+                muted: v.muted,
+                audioBytes: v.webkitAudioDecodedByteCount,
+              };
+            });
+          await waitFor(async () => (await media()).t > 1, "the recording to play", 20_000, 100);
+          assertEquals((await media()).muted, true, "starts muted");
+          await sound.click();
+          assertEquals([await sound.getAttribute("aria-pressed"), (await media()).muted], [
+            "true",
+            false,
+          ]);
+          const decoded = await waitFor(
+            async () => {
+              const m = await media();
+              return m.audioBytes > 0 ? m.audioBytes : undefined;
+            },
+            "audio to be decoded",
+            10_000,
+            100,
+          );
+          console.log(`audio decoded by Chromium: ${decoded} bytes`);
+          assertEquals(pageErrors(page), []);
+          await page.close();
+        },
+      );
 
       await t.step(`a day of ${BIG_SEGMENTS} segments starts quickly`, async () => {
         const page = await openPage(browser, `${nvr.base}/recordings?cam=1-1&date=${BIG_DAY}`);

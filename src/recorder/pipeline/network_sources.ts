@@ -33,21 +33,7 @@ import type { VideoChain } from "./sources.ts";
  */
 export const MJPEG_ASSUMED_FPS = 30;
 
-/** The chain of an `rtmp`, `hls` or `mjpeg` source. */
-export function networkChain(spec: PipelineSpec): VideoChain {
-  switch (spec.source.kind) {
-    case "rtmp":
-      return rtmpChain(spec);
-    case "hls":
-      return hlsChain(spec);
-    case "mjpeg":
-      return mjpegChain(spec);
-    default:
-      throw new Error(`source kind ${spec.source.kind} is not a network source`);
-  }
-}
-
-function rtmpChain(spec: PipelineSpec): VideoChain {
+export function rtmpChain(spec: PipelineSpec): VideoChain {
   return {
     audio: "demux",
     // flvdemux fails the run (`not-linked`) if its audio pad leads nowhere: the
@@ -79,7 +65,7 @@ function httpSource(spec: PipelineSpec, extra: string[] = []): string[] {
   return args;
 }
 
-function hlsChain(spec: PipelineSpec): VideoChain {
+export function hlsChain(spec: PipelineSpec): VideoChain {
   const c = spec.codec === "h265" ? "265" : "264";
   return {
     audio: "demux",
@@ -102,7 +88,7 @@ function hlsChain(spec: PipelineSpec): VideoChain {
   };
 }
 
-function mjpegChain(spec: PipelineSpec): VideoChain {
+export function mjpegChain(spec: PipelineSpec): VideoChain {
   return {
     args: [
       ...httpSource(spec, ["is-live=true", "do-timestamp=true"]),

@@ -7,7 +7,7 @@
  */
 import type { PipelineSpec } from "../pipeline.ts";
 import { prop } from "./argv.ts";
-import { networkChain } from "./network_sources.ts";
+import { hlsChain, mjpegChain, rtmpChain } from "./network_sources.ts";
 
 export interface VideoChain {
   args: string[];
@@ -38,8 +38,12 @@ export function videoChain(spec: PipelineSpec): VideoChain {
       return rtspChain(spec);
     case "file":
       return fileChain(spec);
-    default:
-      return networkChain(spec);
+    case "rtmp":
+      return rtmpChain(spec);
+    case "hls":
+      return hlsChain(spec);
+    case "mjpeg":
+      return mjpegChain(spec);
   }
 }
 

@@ -25,6 +25,8 @@ export function Recordings(props: RecordingsProps) {
   const [cam, setCam] = useState(props.cam ?? (props.cameras[0] && camKey(props.cameras[0])));
   const [date, setDate] = useState(props.date);
   const [speed, setSpeed] = useState(1);
+  /** Recordings start muted (browsers only autoplay muted video); a tap turns sound on. */
+  const [sound, setSound] = useState(false);
   const camera = props.cameras.find((c) => camKey(c) === cam);
   const gid = camera?.gid ?? 0, seq = camera?.seq ?? 0;
   const days = useDays(gid, seq);
@@ -77,7 +79,12 @@ export function Recordings(props: RecordingsProps) {
           </label>
         </div>
         <div class="player">
-          <video ref={rec.video} muted playsInline aria-label={`Recording of ${camera.name}`} />
+          <video
+            ref={rec.video}
+            muted={!sound}
+            playsInline
+            aria-label={`Recording of ${camera.name}`}
+          />
           <time class="rec-overlay" data-ms={rec.frame ?? ""}>
             {rec.frame === undefined ? "Pick a time on the timeline" : stamp(rec.frame)}
           </time>
@@ -101,6 +108,15 @@ export function Recordings(props: RecordingsProps) {
           <button type="button" onClick={() => step(1)} aria-label="Next session">
             Session ›
           </button>
+          {camera.audio && (
+            <button
+              type="button"
+              aria-pressed={sound}
+              onClick={() => setSound(!sound)}
+            >
+              {sound ? "Sound on" : "Sound off"}
+            </button>
+          )}
           <span class="speeds" role="group" aria-label="Speed">
             {SPEEDS.map((s) => (
               <button

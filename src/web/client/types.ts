@@ -18,6 +18,8 @@ export interface CameraJson extends Camera {
   bytes_written?: number;
   outage_since?: string | null;
   codec: string | null;
+  /** The camera's audio as it arrives (recorded as AAC), or null. */
+  audio?: string | null;
   recording: string | null;
 }
 
