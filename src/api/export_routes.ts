@@ -211,7 +211,8 @@ export function remuxArgs(streams: { video: "h264" | "h265"; audio: boolean }, o
     "!",
     `${streams.video}parse`,
     "!",
-    // Recordings made before frames were muxed whole have PES packets without PTS.
+    // The parser passes NAL units on as they were muxed (one PES packet each, only the
+    // first with a PTS: splitmuxsink cuts a GOP sooner that way); MP4 needs every frame's.
     `${streams.video}timestamper`,
     "!",
     "mp4mux",

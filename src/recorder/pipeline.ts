@@ -88,10 +88,6 @@ function audioProbe(pad?: string): string[] {
 
 export function buildPipelineArgs(spec: PipelineSpec): string[] {
   const chain = videoChain(spec);
-  const encoded = spec.mode === "overlay" || chain.raw !== undefined;
-  // One buffer (one PES packet, with its timestamps) per frame: a parser may pass single
-  // NAL units on, and NAL-aligned MPEG-TS has packets without PTS that MP4 muxers refuse.
-  const frames = `video/x-${encoded ? "h264" : spec.codec},alignment=au`;
   const audio = spec.audio
     ? [...audioArgs(spec.audio), "!", "queue", "!", "mux.audio_0"]
     : chain.audio === "demux"
@@ -104,8 +100,6 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     "-v",
     "--exclude=stats",
     ...videoArgs(spec, chain),
-    "!",
-    frames,
     "!",
     "watchdog",
     prop("timeout", spec.watchdogMs),

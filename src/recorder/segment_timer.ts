@@ -4,11 +4,12 @@
  * GStreamer reports running times (ns since the pipeline started playing). The first
  * fragment of a run anchors them to the wall clock (minus the jitter-buffer latency):
  * its message comes at once. Later fragments follow the running time, so their times
- * chain exactly; their messages come late by up to a GOP (splitmuxsink opens a fragment
- * once it holds the GOP that starts it), and that lag is expected, not drift. If the
- * running time leaves the wall clock by more than that plus `maxDriftMs` (a camera whose
- * timestamps run slow or fast, a clock step), the anchor moves, so recorded times never
- * wander off.
+ * chain exactly. Their messages can only come late, never early: by up to a GOP (with
+ * whole-frame buffers splitmuxsink reports a fragment once it holds the GOP that starts
+ * it), or by however long a busy server takes to read them. Up to a segment of such lag
+ * is expected, not drift. Beyond it plus `maxDriftMs`, or earlier than the anchor by
+ * `maxDriftMs` (a camera whose timestamps run slow or fast, a clock step), the anchor
+ * moves, so recorded times never wander off.
  */
 
 export interface TimedSegment {
@@ -25,8 +26,8 @@ export class SegmentTimer {
   #newRun = true;
   /** Duration of the last closed fragment: the most a later message may lag. */
   #lastDurationMs = 0;
-  /** How late fragment messages usually come (one GOP), kept when re-anchoring. */
-  #lagMs = 0;
+  /** How late fragment messages come at least (the run's smallest lag), kept when re-anchoring. */
+  #lagMs?: number;
   /** Segments closed in the current run. */
   segments = 0;
   /** Times the anchor moved to follow the wall clock (drift corrections). */
@@ -40,7 +41,7 @@ export class SegmentTimer {
     this.#openRt = undefined;
     this.#newRun = true;
     this.#lastDurationMs = 0;
-    this.#lagMs = 0;
+    this.#lagMs = undefined;
     this.segments = 0;
   }
 
@@ -56,9 +57,9 @@ export class SegmentTimer {
     else {
       const lag = wall - this.#anchor;
       if (lag < -this.maxDriftMs || lag > this.#lastDurationMs + this.maxDriftMs) {
-        this.#anchor = wall - this.#lagMs;
+        this.#anchor = wall - (this.#lagMs ?? 0);
         this.reanchors++;
-      } else this.#lagMs = Math.max(0, lag);
+      } else this.#lagMs = Math.min(this.#lagMs ?? Infinity, Math.max(0, lag));
     }
     this.#openRt = rtMs;
   }

@@ -10,6 +10,7 @@ Mounts (all live, shared between clients, encoded once per mount):
   /h264aac     H.264 video + AAC audio
   /h264pcmu    H.264 video + G.711 (PCMU) audio
 Prints "READY <port>" on stdout once listening. Stops on SIGTERM/SIGINT.
+bench/source.py builds its server with the helpers below (new_server, shared_factory, serve).
 """
 import argparse
 import signal
@@ -35,6 +36,35 @@ def video(encoder: str, pay: str, args) -> str:
             f"clockoverlay time-format=\"%H:%M:%S\" ! {enc} ! {pay} name=pay0 pt=96 config-interval=1")
 
 
+def new_server(port: int) -> GstRtspServer.RTSPServer:
+    """Initializes GStreamer and returns a server for 127.0.0.1:PORT, not yet listening."""
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(port))
+    return server
+
+
+def shared_factory(launch: str) -> GstRtspServer.RTSPMediaFactory:
+    """A media factory whose pipeline is built once and shared by every client."""
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(launch)
+    factory.set_shared(True)
+    return factory
+
+
+def serve(server: GstRtspServer.RTSPServer, ready: str) -> None:
+    """Listens, prints "READY <ready>" and serves until SIGTERM/SIGINT."""
+    if server.attach(None) == 0:
+        print("cannot listen", file=sys.stderr)
+        sys.exit(1)
+    loop = GLib.MainLoop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
+    print(f"READY {ready}", flush=True)
+    loop.run()
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("port", type=int)
@@ -50,10 +80,7 @@ def main() -> None:
                    help="what /h264 serves (h265: a camera that changed codec)")
     args = p.parse_args()
 
-    Gst.init(None)
-    server = GstRtspServer.RTSPServer()
-    server.set_address("127.0.0.1")
-    server.set_service(str(args.port))
+    server = new_server(args.port)
     mounts = server.get_mount_points()
     h264 = video("x264", "rtph264pay", args)
     launches = {
@@ -63,9 +90,7 @@ def main() -> None:
         "/h264pcmu": f"( {h264} audiotestsrc is-live=true ! audioconvert ! mulawenc ! rtppcmupay name=pay1 pt=0 )",
     }
     for path, launch in launches.items():
-        factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(launch)
-        factory.set_shared(True)
+        factory = shared_factory(launch)
         if args.user:
             factory.add_role_from_structure(Gst.Structure.from_string(
                 "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0])
@@ -83,14 +108,7 @@ def main() -> None:
             auth.add_basic(basic, token)
         server.set_auth(auth)
 
-    if server.attach(None) == 0:
-        print("cannot listen", file=sys.stderr)
-        sys.exit(1)
-    loop = GLib.MainLoop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
-    print(f"READY {args.port}", flush=True)
-    loop.run()
+    serve(server, str(args.port))
 
 
 if __name__ == "__main__":
