@@ -107,6 +107,7 @@ try {
     const plan = [
       ...opts.ns.map((n) => ["nvr", n] as const),
       ...opts.ns.map((n) => ["ffmpeg", n] as const),
+      ...opts.overlayNs.map((n) => ["overlay", n] as const),
       ...opts.seedNs.map((n) => ["seed", n] as const),
     ];
     for (const [kind, n] of plan) {

@@ -7,6 +7,8 @@ export interface Options {
   ns: number[];
   /** Camera counts for the seed's encoding pipeline (~1 core per 1080p camera). */
   seedNs: number[];
+  /** Camera counts for the NVR with its cameras in overlay mode (decode + x264). */
+  overlayNs: number[];
   /** CPU measuring window per run, seconds. */
   windowS: number;
   /** Minimum length of the write-amplification recording, seconds. */
@@ -34,6 +36,7 @@ export function parseOptions(args: string[]): Options {
       quick: { type: "boolean" },
       ns: { type: "string" },
       "seed-ns": { type: "string" },
+      "overlay-ns": { type: "string" },
       window: { type: "string" },
       "write-amp-min": { type: "string" },
       "api-seconds": { type: "string" },
@@ -46,7 +49,7 @@ export function parseOptions(args: string[]): Options {
   });
   if (values.help) {
     console.log(
-      "deno task bench [--quick] [--ns=1,4,16,32] [--seed-ns=1,2] [--window=S]\n" +
+      "deno task bench [--quick] [--ns=1,4,16,32] [--seed-ns=1,2] [--overlay-ns=1] [--window=S]\n" +
         "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,writeamp,api,scale,latency]\n" +
         "  [--report-dir=DIR] [--report-only]   (each also as env BENCH_QUICK=1, BENCH_NS, BENCH_WINDOW, ...)",
     );
@@ -60,6 +63,7 @@ export function parseOptions(args: string[]): Options {
     quick,
     ns: list(get("ns") ?? (quick ? "1,4" : "1,4,16,32")),
     seedNs: list(get("seed-ns") ?? (quick ? "1" : "1,2")),
+    overlayNs: list(get("overlay-ns") ?? "1"),
     windowS: Number(get("window") ?? (quick ? 15 : 40)),
     writeAmpMinS: Number(get("write-amp-min") ?? (quick ? 120 : 600)),
     latencyS: quick ? 12 : 30,

@@ -8,6 +8,8 @@ const CLK_TCK = 100; // sysconf(_SC_CLK_TCK) on Linux x86_64
 interface ProcStat {
   pid: number;
   ppid: number;
+  /** Executable name (truncated to 15 characters by the kernel). */
+  comm: string;
   ticks: number;
   rssKb: number;
 }
@@ -20,7 +22,8 @@ async function readStat(pid: number): Promise<ProcStat | undefined> {
     if (f[0] === "Z") return undefined;
     const ticks = Number(f[11]) + Number(f[12]);
     const rssKb = Number(f[21]) * 4; // pages of 4 KiB
-    return { pid, ppid: Number(f[1]), ticks, rssKb };
+    const comm = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+    return { pid, ppid: Number(f[1]), comm, ticks, rssKb };
   } catch {
     return undefined;
   }
@@ -52,6 +55,11 @@ export async function treeStats(roots: number[]): Promise<ProcStat[]> {
   return out;
 }
 
+/** PIDs of the live children of `parent` whose executable is `comm` (e.g. gst-launch-1.0). */
+export async function childrenNamed(parent: number, comm: string): Promise<number[]> {
+  return (await allStats()).filter((s) => s.ppid === parent && s.comm === comm).map((s) => s.pid);
+}
+
 export interface TreeSample {
   cpuSeconds: number;
   rssMb: number;
@@ -69,39 +77,51 @@ export async function sampleTree(roots: number[]): Promise<TreeSample> {
 
 /**
  * CPU seconds used by a tree between start() and stop(), per process (so processes that
- * appear later count from zero), and the peak of the tree's summed RSS, sampled every second.
+ * appear later count from zero), and the peak and mean of the tree's summed RSS, sampled
+ * every second.
  */
 export class TreeMeter {
   #start = new Map<number, number>();
   #last = new Map<number, number>();
   #timer?: ReturnType<typeof setInterval>;
   #t0 = 0;
+  #rssSum = 0;
+  #samples = 0;
   peakRssMb = 0;
 
-  constructor(readonly roots: () => number[]) {}
+  constructor(readonly roots: () => number[] | Promise<number[]>) {}
 
   async start(): Promise<void> {
-    for (const s of await treeStats(this.roots())) this.#start.set(s.pid, s.ticks);
+    for (const s of await treeStats(await this.roots())) this.#start.set(s.pid, s.ticks);
     this.#t0 = performance.now();
     this.#timer = setInterval(() => this.#sample(), 1000);
     await this.#sample();
   }
 
   async #sample(): Promise<void> {
-    const stats = await treeStats(this.roots());
+    const stats = await treeStats(await this.roots());
     for (const s of stats) this.#last.set(s.pid, s.ticks);
     const rss = stats.reduce((a, s) => a + s.rssKb, 0) / 1024;
     this.peakRssMb = Math.max(this.peakRssMb, rss);
+    this.#rssSum += rss;
+    this.#samples++;
   }
 
-  /** Returns CPU seconds used and wall seconds elapsed. */
-  async stop(): Promise<{ cpuSeconds: number; wallSeconds: number; peakRssMb: number }> {
+  /** Returns CPU seconds used, wall seconds elapsed, and the peak and mean summed RSS. */
+  async stop(): Promise<
+    { cpuSeconds: number; wallSeconds: number; peakRssMb: number; meanRssMb: number }
+  > {
     clearInterval(this.#timer);
     await this.#sample();
     const wallSeconds = (performance.now() - this.#t0) / 1000;
     let ticks = 0;
     for (const [pid, last] of this.#last) ticks += last - (this.#start.get(pid) ?? 0);
-    return { cpuSeconds: ticks / CLK_TCK, wallSeconds, peakRssMb: this.peakRssMb };
+    return {
+      cpuSeconds: ticks / CLK_TCK,
+      wallSeconds,
+      peakRssMb: this.peakRssMb,
+      meanRssMb: this.#rssSum / this.#samples,
+    };
   }
 }
 

@@ -1,19 +1,27 @@
 /**
- * The three recorders under test, each started for N cameras on the same RTSP source:
- *   nvr    this project (one Deno server, one gst-launch stream-copy child per camera)
- *   seed   the seed's pipeline, decode + clockoverlay + x264enc + mpegtsmux ! hlssink
- *   ffmpeg `ffmpeg -rtsp_transport tcp -i … -c copy -f hls`, one process per camera
+ * The recorders under test, each started for N cameras on the same RTSP source:
+ *   nvr     this project (one Deno server, one gst-launch stream-copy child per camera)
+ *   overlay this project with every camera in `overlay` mode (per-camera options API):
+ *           its children decode, burn in the time and encode with x264 (ultrafast)
+ *   seed    the seed's pipeline, decode + clockoverlay + x264enc + mpegtsmux ! hlssink
+ *   ffmpeg  `ffmpeg -rtsp_transport tcp -i … -c copy -f hls`, one process per camera
  */
 import { join } from "node:path";
+import { childrenNamed } from "./procstat.ts";
 import { REPO } from "./source.ts";
 import { freePort, spawn, type Spawned, waitFor, waitLine } from "./procs.ts";
 
-export type RecorderKind = "nvr" | "seed" | "ffmpeg";
+export type RecorderKind = "nvr" | "overlay" | "seed" | "ffmpeg";
 
 export interface Recorder {
   kind: RecorderKind;
   /** Root PIDs whose process trees make up the recorder. */
   roots(): number[];
+  /**
+   * The per-camera media processes alone: the NVR's gst-launch children (not the Deno
+   * server), the seed's gst-launch and ffmpeg processes (their roots).
+   */
+  workers(): Promise<number[]>;
   /** Playlist file of each camera (the live one for the NVR). */
   playlists: string[];
   /** Folder holding everything it writes. */
@@ -28,7 +36,11 @@ export const SEGMENT_SECONDS = 2;
 export interface NvrOptions {
   isRec?: 0 | 1;
   liveSegments?: number;
+  /** Camera mode set through the options API after each camera is added (copy: default). */
+  mode?: "copy" | "overlay";
 }
+
+const GST_LAUNCH = "gst-launch-1.0";
 
 export async function startNvr(
   dir: string,
@@ -56,23 +68,54 @@ export async function startNvr(
       });
       await res.body?.cancel();
       if (res.status !== 201) throw new Error(`POST /api/camera: ${res.status}`);
+      if (opts.mode) await setMode(base, i, opts.mode);
     }
+    if (opts.mode === "overlay") await waitOverlayChildren(proc.pid, n);
   } catch (err) {
     await proc.stop("SIGKILL");
     throw err;
   }
   return {
-    kind: "nvr",
+    kind: opts.mode === "overlay" ? "overlay" : "nvr",
     proc,
     base,
     dir,
     roots: () => [proc.pid],
+    workers: () => childrenNamed(proc.pid, GST_LAUNCH),
     playlists: Array.from(
       { length: n },
       (_, i) => join(dir, "media", "1", String(i + 1), "hls", "index.m3u8"),
     ),
     stop: () => proc.stop("SIGTERM", 10_000),
   };
+}
+
+async function setMode(base: string, seq: number, mode: "copy" | "overlay"): Promise<void> {
+  const res = await fetch(`${base}/api/camera/seq/${seq}/gid/1/options`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode }),
+  });
+  await res.body?.cancel();
+  if (res.status !== 200) throw new Error(`PUT options (mode=${mode}): ${res.status}`);
+}
+
+/** Waits until the NVR runs `n` gst-launch children and all of them encode (x264enc). */
+async function waitOverlayChildren(pid: number, n: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const kids = await childrenNamed(pid, GST_LAUNCH);
+      if (kids.length !== n) return undefined;
+      for (const k of kids) {
+        const argv = await Deno.readTextFile(`/proc/${k}/cmdline`);
+        if (!argv.split("\0").includes("x264enc")) return undefined;
+      }
+      return true;
+    },
+    `${n} overlay-mode gst-launch children`,
+    30_000,
+    250,
+  );
 }
 
 /** The recorder process alone (no camera added): `deno run -A main.ts …`. */
@@ -113,6 +156,7 @@ async function startEach(
     dir,
     playlists,
     roots: () => procs.map((p) => p.pid),
+    workers: () => Promise.resolve(procs.map((p) => p.pid)),
     stop: async () => {
       await Promise.all(procs.map((p) => p.stop("SIGINT", 5000)));
     },
@@ -154,8 +198,31 @@ export function startFfmpeg(dir: string, n: number, url: string): Promise<Record
 
 export function startRecorder(kind: RecorderKind, dir: string, n: number, url: string) {
   if (kind === "nvr") return startNvr(dir, n, url);
+  if (kind === "overlay") return startNvr(dir, n, url, { mode: "overlay" });
   if (kind === "seed") return startSeed(dir, n, url);
   return startFfmpeg(dir, n, url);
+}
+
+/** The segment URIs each camera's playlist lists now. */
+async function listed(r: Recorder): Promise<Set<string>[]> {
+  return await Promise.all(r.playlists.map(async (p) => {
+    const text = await Deno.readTextFile(p).catch(() => "");
+    return new Set(text.split("\n").filter((l) => l && !l.startsWith("#")));
+  }));
+}
+
+/** Waits until every camera's playlist lists `min` segments it did not list at the call. */
+export async function waitNewSegments(r: Recorder, min: number, timeoutMs: number) {
+  const before = await listed(r);
+  await waitFor(
+    async () =>
+      (await listed(r)).every((now, i) => [...now].filter((u) => !before[i].has(u)).length >= min)
+        ? true
+        : undefined,
+    `${min} new segment(s) from every ${r.kind} camera`,
+    timeoutMs,
+    250,
+  );
 }
 
 /** Waits until every camera's playlist lists at least `min` segments. */

@@ -39,6 +39,13 @@ const OUTAGE_S = Number(values["outage-seconds"]);
 interface Sample {
   t: number;
   rssMb: number;
+  /** JavaScript heap in use, from /metrics: a leak in our code grows this, not just RSS. */
+  heapMb: number;
+  /** Heap V8 has reserved (it keeps more after busy stretches: RSS follows this). */
+  heapTotalMb: number;
+  /** Resident memory that is anonymous (heap, allocator) vs mapped files (the binary). */
+  rssAnonMb: number;
+  rssFileMb: number;
   fds: number;
   children: number;
   /** Oldest last_segment_at over all cameras, in seconds (timeliness). */
@@ -52,8 +59,12 @@ interface Sample {
 const t0 = Date.now();
 const log = (m: string) =>
   console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${m}`);
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]) / 1024;
+const statusMb = (pid: number, field: string) =>
+  Number(
+    new RegExp(`${field}:\\s+(\\d+)`).exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1],
+  ) / 1024;
+const rssMb = (pid: number) => statusMb(pid, "VmRSS");
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 const fdCount = (pid: number) => [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
 
 let rtsp = await new RtspServer({ gop: 50, fps: 25 }).start();
@@ -115,10 +126,17 @@ try {
       reconnects: number;
       last_segment_at: string | null;
     }[];
+    const metrics = await (await fetch(`${nvr.base}/metrics`)).text();
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name} (\\d+)$`, "m").exec(metrics)?.[1] ?? NaN);
     const now = Date.now();
     const s: Sample = {
       t: Math.round((now - t0) / 1000),
       rssMb: Math.round(rssMb(pid) * 10) / 10,
+      heapMb: mb(gauge("nvr_heap_used_bytes")),
+      heapTotalMb: mb(gauge("nvr_heap_total_bytes")),
+      rssAnonMb: Math.round(statusMb(pid, "RssAnon") * 10) / 10,
+      rssFileMb: Math.round(statusMb(pid, "RssFile") * 10) / 10,
       fds: fdCount(pid),
       children: (await gstProcessesMentioning(nvr.mediaRoot)).length,
       worstSegmentAgeS: Math.max(
@@ -131,7 +149,7 @@ try {
     };
     samples.push(s);
     log(
-      `rss ${s.rssMb} MB, fds ${s.fds}, children ${s.children}, worst segment age ${
+      `rss ${s.rssMb} MB (anon ${s.rssAnonMb}, file ${s.rssFileMb}), heap ${s.heapMb}/${s.heapTotalMb} MB, fds ${s.fds}, children ${s.children}, worst segment age ${
         s.worstSegmentAgeS.toFixed(1)
       } s, segments ${s.segments}, reconnects ${s.reconnects}, api ${s.api}, player segs ${s.playerSegments}`,
     );
@@ -153,6 +171,7 @@ try {
   for (const d of Deno.readDirSync(day)) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d.name)) continue;
     for (const s of Deno.readDirSync(join(day, d.name))) {
+      if (!/^\d{6}$/.test(s.name)) continue; // thumbs/
       sessions++;
       decoded += await decodeFrames(join(day, d.name, s.name, "index.m3u8")).catch(() => 0);
     }
@@ -167,6 +186,8 @@ try {
     const den = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
     return den > 0 ? num / den : 0;
   };
+  const perHour = (ys: number[]) =>
+    ys.length > 2 ? Math.round(slope(ys, steady.map((s) => s.t)) * 3600 * 10) / 10 : null;
   const report = {
     minutes: MINUTES,
     outageSeconds: OUTAGE_S,
@@ -181,9 +202,16 @@ try {
       max: Math.max(...steady.map((s) => s.rssMb)),
       last: samples.at(-1)!.rssMb,
     },
-    rssSlopeMbPerHour: steady.length > 2
-      ? Math.round(slope(steady.map((s) => s.rssMb), steady.map((s) => s.t)) * 3600 * 10) / 10
-      : null,
+    rssSlopeMbPerHour: perHour(steady.map((s) => s.rssMb)),
+    heapMb: {
+      first: samples[0].heapMb,
+      min: Math.min(...steady.map((s) => s.heapMb)),
+      max: Math.max(...steady.map((s) => s.heapMb)),
+      last: samples.at(-1)!.heapMb,
+    },
+    heapSlopeMbPerHour: perHour(steady.map((s) => s.heapMb)),
+    heapTotalMb: { first: samples[0].heapTotalMb, last: samples.at(-1)!.heapTotalMb },
+    rssAnonMb: { first: samples[0].rssAnonMb, last: samples.at(-1)!.rssAnonMb },
     fdRange: [Math.min(...samples.map((s) => s.fds)), Math.max(...samples.map((s) => s.fds))],
     childRange: [
       Math.min(...samples.map((s) => s.children)),

@@ -10,16 +10,16 @@ at which it was pushed, so a benchmark can find, in any recorded segment, when i
 first frame left the source. Mount: /h264. Prints "READY <port>". Stops on SIGTERM.
 """
 import argparse
-import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
-import gi
+# The tests' RTSP server: same start-up (address, READY line, signals), its helpers reused.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
+from rtsp_server import new_server, serve, shared_factory  # noqa: E402
 
-gi.require_version("Gst", "1.0")
-gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import Gst  # noqa: E402  (versions required by rtsp_server)
 
 # 16 bytes without zero bytes (no emulation prevention needed), then 13 ASCII digits.
 UUID = bytes.fromhex("b3e7c1d5a9f24e6b8c1d2e3f4a5b6c7d")
@@ -93,28 +93,16 @@ def main() -> None:
         print("clip must start with an IDR frame", file=sys.stderr)
         sys.exit(1)
 
-    Gst.init(None)
-    server = GstRtspServer.RTSPServer()
-    server.set_address("127.0.0.1")
-    server.set_service(str(args.port))
-    factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(
+    server = new_server(args.port)
+    factory = shared_factory(
         "( appsrc name=src is-live=true format=time do-timestamp=true "
         f"caps=video/x-h264,stream-format=byte-stream,alignment=au,framerate={args.fps}/1 "
         "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
     )
-    factory.set_shared(True)
     feeder = Feeder(units, args.fps)
     factory.connect("media-configure", feeder.configure)
     server.get_mount_points().add_factory("/h264", factory)
-    if server.attach(None) == 0:
-        print("cannot listen", file=sys.stderr)
-        sys.exit(1)
-    loop = GLib.MainLoop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
-    print(f"READY {args.port} {len(units)} frames", flush=True)
-    loop.run()
+    serve(server, f"{args.port} {len(units)} frames")
 
 
 if __name__ == "__main__":
