@@ -146,3 +146,38 @@ Deno.test("boot: cameras come from the controller; garbage from it falls back to
     await rtsp.stop();
   }
 });
+
+Deno.test("a camera that announces audio but never sends it still records its video", async () => {
+  const rtsp = await new RtspServer({ gop: 25 }).start();
+  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  try {
+    const r = await nvr.api("POST", "/api/camera", {
+      seq: 1,
+      gid: 5,
+      name: "mute",
+      iaddr: rtsp.url("h264mute"),
+      protocol: "rtsp",
+      isRec: 1,
+    });
+    assertEquals(r.status, 201);
+    // Audio is seen in the caps and tried; the muxer stalls without it, the watchdog ends
+    // the run, and the camera goes on with video only.
+    const cam = await waitFor(
+      async () => {
+        const c = (await nvr.api("GET", "/api/camera/seq/1/gid/5")).json;
+        return c.segments >= 3 ? c : undefined;
+      },
+      "video to be recorded",
+      45_000,
+    );
+    assertEquals([cam.state, cam.audio], ["recording", null]);
+    assert(
+      nvr.logs.some((l) => l.includes("audio announced but none arrived")),
+      nvr.logs.slice(-10).join("\n"),
+    );
+    assertEquals(await recordedCodec(nvr, 5, 1), "h264");
+  } finally {
+    await nvr.stop();
+    await rtsp.stop();
+  }
+});

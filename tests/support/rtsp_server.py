@@ -9,6 +9,7 @@ Mounts (all live, shared between clients, encoded once per mount):
   /h265        H.265 video
   /h264aac     H.264 video + AAC audio
   /h264pcmu    H.264 video + G.711 (PCMU) audio
+  /h264mute    H.264 video + an AAC track announced in the SDP that never sends a packet
 Prints "READY <port>" on stdout once listening. Stops on SIGTERM/SIGINT.
 bench/source.py builds its server with the helpers below (new_server, shared_factory, serve).
 """
@@ -88,6 +89,7 @@ def main() -> None:
         "/h265": f"( {video('x265', 'rtph265pay', args)} )",
         "/h264aac": f"( {h264} audiotestsrc is-live=true ! audioconvert ! avenc_aac ! rtpmp4gpay name=pay1 pt=97 )",
         "/h264pcmu": f"( {h264} audiotestsrc is-live=true ! audioconvert ! mulawenc ! rtppcmupay name=pay1 pt=0 )",
+        "/h264mute": f"( {h264} audiotestsrc is-live=true ! audioconvert ! avenc_aac ! identity drop-probability=1 ! rtpmp4gpay name=pay1 pt=97 )",
     }
     for path, launch in launches.items():
         factory = shared_factory(launch)
