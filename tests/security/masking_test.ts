@@ -1,10 +1,7 @@
 /**
- * KNOWN BUG (ignored until fixed in src/cameras/source_url.ts): a camera password
- * containing an apostrophe is shown unmasked in GET /api/camera, the pages and log
- * lines. parseSource accepts `'` in credentials and URL encoding keeps it as is, but
- * maskSecrets' URL_PASSWORD stops the password at `'`, so it does not match at all.
- * Fix: let the password part run to `@` (`([^\s@/"]*)@`; whitespace and `"` are
- * already refused by parseSource), and the same in restoreMaskedPassword.
+ * Regression: a camera password containing an apostrophe was shown unmasked in
+ * GET /api/camera, the pages and log lines (maskSecrets' URL pattern stopped the password
+ * at `'` and then did not match at all). The password part now runs to `@`.
  */
 import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
 import { assert, assertEquals } from "../support/assert.ts";
