@@ -24,7 +24,7 @@
  * to the system's CAs, or use `http://` on a trusted network.
  */
 import type { PipelineSpec } from "../pipeline.ts";
-import { prop } from "./argv.ts";
+import { demuxedVideo, prop } from "./argv.ts";
 import type { VideoChain } from "./sources.ts";
 
 /**
@@ -66,7 +66,6 @@ function httpSource(spec: PipelineSpec, extra: string[] = []): string[] {
 }
 
 export function hlsChain(spec: PipelineSpec): VideoChain {
-  const c = spec.codec === "h265" ? "265" : "264";
   return {
     audio: "demux",
     args: [
@@ -76,14 +75,7 @@ export function hlsChain(spec: PipelineSpec): VideoChain {
       "!",
       "tsdemux",
       "name=demux",
-      "demux.",
-      "!",
-      `video/x-h${c}`,
-      "!",
-      "queue",
-      "!",
-      `h${c}parse`,
-      "config-interval=-1",
+      ...demuxedVideo(spec.codec),
     ],
   };
 }

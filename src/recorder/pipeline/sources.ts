@@ -6,7 +6,7 @@
  * `src` (rtspsrc) and `demux` (a demuxer); see audio.ts.
  */
 import type { PipelineSpec } from "../pipeline.ts";
-import { prop } from "./argv.ts";
+import { demuxedVideo, prop } from "./argv.ts";
 import { hlsChain, mjpegChain, rtmpChain } from "./network_sources.ts";
 
 export interface VideoChain {
@@ -14,7 +14,7 @@ export interface VideoChain {
   /**
    * Where the source's audio can be taken from, if it can carry audio: `src` (rtspsrc,
    * RTP) or `demux` (an element named `demux` with elementary-stream pads). A demuxer's
-   * video branch must start with a caps filter (`demux. ! video/x-h264 ! queue ! …`):
+   * video branch must start with a caps filter (`demuxedVideo` in argv.ts):
    * gst-launch links a demuxer pad to the first branch whose first element accepts it.
    */
   audio?: "src" | "demux";
@@ -103,7 +103,6 @@ const DEMUXERS: Record<string, string> = {
  * exits and the supervisor starts it again: the file loops.
  */
 function fileChain(spec: PipelineSpec): VideoChain {
-  const c = spec.codec === "h265" ? "265" : "264";
   const ext = spec.source.location.split(".").pop()!.toLowerCase();
   return {
     audio: "demux",
@@ -113,14 +112,7 @@ function fileChain(spec: PipelineSpec): VideoChain {
       "!",
       DEMUXERS[ext] ?? "parsebin",
       "name=demux",
-      "demux.",
-      "!",
-      `video/x-h${c}`,
-      "!",
-      "queue",
-      "!",
-      `h${c}parse`,
-      "config-interval=-1",
+      ...demuxedVideo(spec.codec),
       "!",
       "clocksync",
     ],
