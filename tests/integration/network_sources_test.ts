@@ -8,6 +8,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import {
   closedPlaylist,
   decodeFrames,
+  ffprobe,
   Nvr,
   playlistSegments,
   probe,
@@ -27,14 +28,8 @@ const SKIP = 3;
 
 /** ffprobe's answer for the first video frame or stream of a file, as CSV fields. */
 async function ffprobeCsv(url: string, args: string[]): Promise<string[]> {
-  const out = await new Deno.Command("ffprobe", {
-    args: ["-v", "error", "-select_streams", "v:0", ...args, "-of", "csv=p=0", url],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(20_000),
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout).trim().split("\n")[0].split(",").filter((f) => f);
+  const out = await ffprobe(["-select_streams", "v:0", ...args, "-of", "csv=p=0", url], 20_000);
+  return out.trim().split("\n")[0].split(",").filter((f) => f);
 }
 
 const firstFrame = (url: string) =>

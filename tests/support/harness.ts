@@ -226,28 +226,33 @@ export class Nvr {
   }
 }
 
+/** Runs ffprobe (errors only) with `args`; its stdout, or an error with its stderr. */
+export async function ffprobe(args: string[], timeoutMs = 30_000): Promise<string> {
+  const out = await new Deno.Command("ffprobe", {
+    args: ["-v", "error", ...args],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
+  }).output();
+  if (!out.success) throw new Error(`ffprobe failed: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
 /** Duration in seconds, video codec and size, audio codec of a media file or playlist (ffprobe). */
 export async function probe(
   pathOrUrl: string,
 ): Promise<
   { duration: number; codec: string; width: number; audio?: string; sampleRate?: number }
 > {
-  const out = await new Deno.Command("ffprobe", {
-    args: [
-      "-v",
-      "error",
+  const json = JSON.parse(
+    await ffprobe([
       "-show_entries",
       "format=duration:stream=codec_name,width,codec_type,sample_rate",
       "-of",
       "json",
       pathOrUrl,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  if (!out.success) throw new Error(`ffprobe failed: ${new TextDecoder().decode(out.stderr)}`);
-  const json = JSON.parse(new TextDecoder().decode(out.stdout));
+    ]),
+  );
   const video = json.streams.find((s: { codec_type: string }) => s.codec_type === "video");
   const audio = json.streams.find((s: { codec_type: string }) => s.codec_type === "audio");
   return {
@@ -261,25 +266,26 @@ export async function probe(
 
 /** Decodes every frame of a file or finished (VOD) playlist; never a live one (it never ends). returns the number of video frames decoded. */
 export async function decodeFrames(pathOrUrl: string): Promise<number> {
-  const out = await new Deno.Command("ffprobe", {
-    args: [
-      "-v",
-      "error",
-      "-count_frames",
-      "-select_streams",
-      "v:0",
-      "-show_entries",
-      "stream=nb_read_frames",
-      "-of",
-      "csv=p=0",
-      pathOrUrl,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  if (!out.success) throw new Error(`ffprobe failed: ${new TextDecoder().decode(out.stderr)}`);
-  return parseInt(new TextDecoder().decode(out.stdout).trim().split("\n")[0], 10);
+  const out = await ffprobe([
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "stream=nb_read_frames",
+    "-of",
+    "csv=p=0",
+    pathOrUrl,
+  ]);
+  return parseInt(out.trim().split("\n")[0], 10);
+}
+
+/** Kills a helper child (a test server's GStreamer) and waits for it; gone already is fine. */
+export async function killChild(child: Deno.ChildProcess | undefined): Promise<void> {
+  if (!child) return;
+  try {
+    child.kill("SIGKILL");
+  } catch { /* gone */ }
+  await child.status;
 }
 
 /** gst-launch-1.0 processes whose arguments mention `text` (e.g. a media root). */

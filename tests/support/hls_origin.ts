@@ -5,7 +5,7 @@
  * Basic authentication on every request (playlist and fragments).
  */
 import { join } from "node:path";
-import { freePort, waitFor } from "./harness.ts";
+import { freePort, killChild, waitFor } from "./harness.ts";
 
 export interface HlsOriginOptions {
   /** Frames per second (default 10); one keyframe per second. */
@@ -100,13 +100,8 @@ export class HlsOrigin {
   async stop(): Promise<void> {
     await this.#server?.shutdown();
     this.#server = undefined;
-    if (this.#gst) {
-      try {
-        this.#gst.kill("SIGKILL");
-      } catch { /* gone */ }
-      await this.#gst.status;
-      this.#gst = undefined;
-    }
+    await killChild(this.#gst);
+    this.#gst = undefined;
     await Deno.remove(this.dir, { recursive: true }).catch(() => {});
   }
 

@@ -5,7 +5,7 @@
  * with optional Basic or Digest authentication.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { freePort } from "./harness.ts";
+import { freePort, killChild } from "./harness.ts";
 
 export interface MjpegServerOptions {
   /** Frames per second (default 5). */
@@ -99,13 +99,8 @@ export class MjpegServer {
     this.#clients.clear();
     await this.#server?.shutdown();
     this.#server = undefined;
-    if (this.#gst) {
-      try {
-        this.#gst.kill("SIGKILL");
-      } catch { /* gone */ }
-      await this.#gst.status;
-      this.#gst = undefined;
-    }
+    await killChild(this.#gst);
+    this.#gst = undefined;
   }
 
   /** Cuts the child's output into whole parts and sends each to every client. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseSource, SourceError } from "../../src/cameras/source_url.ts";
 import { resolveFileSource } from "../../src/recorder/file_source.ts";
 import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
+import { pipelineSpec } from "../support/pipeline_spec.ts";
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 
 Deno.test("file:// iaddr: a plain path inside the file folder, nothing else", () => {
@@ -35,14 +36,9 @@ Deno.test("file sources resolve inside the folder only, following symlinks", asy
 });
 
 Deno.test("file pipeline: demux by extension, parse, pace in real time", () => {
-  const args = buildPipelineArgs({
-    source: { kind: "file", location: "/srv/clips/door.mkv" },
-    codec: "h264",
-    locationPattern: "/m/%05d.ts",
-    segmentSeconds: 2,
-    latencyMs: 200,
-    watchdogMs: 8000,
-  }).join(" ");
+  const args = buildPipelineArgs(
+    pipelineSpec({ kind: "file", location: "/srv/clips/door.mkv" }),
+  ).join(" ");
   assert(
     args.includes(
       'filesrc location="/srv/clips/door.mkv" ! matroskademux name=demux demux. ! video/x-h264 ! queue ! h264parse config-interval=-1 ! clocksync ! watchdog',

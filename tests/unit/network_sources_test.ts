@@ -1,18 +1,11 @@
 /** rtmp:// and http(s):// (HLS, MJPEG) sources: what parseSource accepts, and their argv. */
 import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
-import { buildPipelineArgs, type PipelineSpec } from "../../src/recorder/pipeline.ts";
+import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
+import { pipelineSpec } from "../support/pipeline_spec.ts";
 import { MJPEG_ASSUMED_FPS } from "../../src/recorder/pipeline/network_sources.ts";
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 
-const spec = (iaddr: string, extra: Partial<PipelineSpec> = {}): PipelineSpec => ({
-  source: parseSource(iaddr),
-  codec: "h264",
-  locationPattern: "/media/1/2/hls/abc_%05d.ts",
-  segmentSeconds: 2,
-  latencyMs: 200,
-  watchdogMs: 8000,
-  ...extra,
-});
+const spec = pipelineSpec;
 
 /** The bare words of an argv that name elements (not properties, caps, links or flags). */
 const elements = (args: string[]) => args.filter((a) => /^[a-z0-9]+$/.test(a));

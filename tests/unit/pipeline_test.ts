@@ -1,16 +1,9 @@
 import { parseSource } from "../../src/cameras/source_url.ts";
-import { buildPipelineArgs, type PipelineSpec } from "../../src/recorder/pipeline.ts";
+import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
+import { pipelineSpec } from "../support/pipeline_spec.ts";
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 
-const spec = (iaddr: string, extra: Partial<PipelineSpec> = {}): PipelineSpec => ({
-  source: parseSource(iaddr),
-  codec: "h264",
-  locationPattern: "/media/1/2/hls/abc_%05d.ts",
-  segmentSeconds: 2,
-  latencyMs: 200,
-  watchdogMs: 8000,
-  ...extra,
-});
+const spec = pipelineSpec;
 
 Deno.test("argv for an RTSP camera: stream copy, credentials as properties, not in location", () => {
   const args = buildPipelineArgs(spec("rtsp://admin:s3cr%21t@192.168.0.101:554/video1"));
@@ -92,12 +85,8 @@ Deno.test("a test:// source encodes synthetic video with a keyframe every segmen
 
 Deno.test("overlay mode decodes, burns in the time and encodes H.264 with a segment-long GOP", () => {
   const args = buildPipelineArgs({
-    source: { kind: "rtsp", location: "rtsp://cam/x" },
+    ...spec("rtsp://cam/x"),
     codec: "h265",
-    locationPattern: "/m/%05d.ts",
-    segmentSeconds: 2,
-    latencyMs: 200,
-    watchdogMs: 8000,
     mode: "overlay",
     timeFormat: "%d.%m.%Y %H:%M:%S",
     transport: "udp",

@@ -1,6 +1,7 @@
 import { StreamLearner } from "../../src/recorder/stream_learner.ts";
 import { parseStreamCaps } from "../../src/recorder/stream_caps.ts";
-import { buildPipelineArgs, type PipelineSpec } from "../../src/recorder/pipeline.ts";
+import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
+import { pipelineSpec } from "../support/pipeline_spec.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 // Lines as `gst-launch-1.0 -v` printed them here (shortened after the fields that matter).
@@ -115,14 +116,7 @@ Deno.test("demuxed sources: a stall before any segment tries the other codec fir
   assertEquals(rtmp.afterRun("not-linked", 0), undefined, "FLV is H.264 only: no guessing");
 });
 
-const spec: PipelineSpec = {
-  source: { kind: "rtsp", location: "rtsp://cam/1" },
-  codec: "h264",
-  locationPattern: "/m/%05d.ts",
-  segmentSeconds: 2,
-  latencyMs: 200,
-  watchdogMs: 8000,
-};
+const spec = pipelineSpec("rtsp://cam/1");
 
 Deno.test("pipeline: AAC is copied, G.711 becomes AAC, segments get slack for audio", () => {
   const aac = buildPipelineArgs({ ...spec, audio: { from: "src", format: "aac" } }).join(" ");
