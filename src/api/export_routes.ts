@@ -7,7 +7,7 @@
  * The MP4 is made by a `gst-launch-1.0` child (argv array, no shell) fed the
  * span's MPEG-TS segments on stdin.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Catalog } from "../storage/catalog.ts";
@@ -115,13 +115,19 @@ export function exportFileName(
 export function exportRoutes(mediaRoot: string, catalog: Catalog) {
   const app = new Hono();
 
-  app.get("/gid/:gid/seq/:seq/span.m3u8", async (c) => {
+  /** The request's span (at most `maxMs`, named `limit` in the error) and its segments. */
+  const span = async (c: Context, maxMs: number, limit: string) => {
     const q = parse(c);
-    if (q.to - q.from > MAX_PLAYLIST_MS) {
-      throw new HttpError(400, "invalid request", [{ field: "to", message: "span over 24 h" }]);
+    if (q.to - q.from > maxMs) {
+      throw new HttpError(400, "invalid request", [{ field: "to", message: `span over ${limit}` }]);
     }
     const segs = await segmentsBetween(mediaRoot, catalog, q.gid, q.seq, q.from, q.to);
     if (segs.length === 0) throw new HttpError(404, "no recording in this span");
+    return { q, segs };
+  };
+
+  app.get("/gid/:gid/seq/:seq/span.m3u8", async (c) => {
+    const { segs } = await span(c, MAX_PLAYLIST_MS, "24 h");
     const text = renderPlaylist(
       { targetDuration: targetDurationFor(segs, 1), type: "VOD", ended: true },
       segs.map((s) => ({ ...s, uri: `/${s.rel}` })),
@@ -133,12 +139,7 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
   });
 
   app.get("/gid/:gid/seq/:seq/span.mp4", async (c) => {
-    const q = parse(c);
-    if (q.to - q.from > MAX_MP4_MS) {
-      throw new HttpError(400, "invalid request", [{ field: "to", message: "span over 2 h" }]);
-    }
-    const segs = await segmentsBetween(mediaRoot, catalog, q.gid, q.seq, q.from, q.to);
-    if (segs.length === 0) throw new HttpError(404, "no recording in this span");
+    const { q, segs } = await span(c, MAX_MP4_MS, "2 h");
     const out = await Deno.makeTempFile({ prefix: "nvr-export-", suffix: ".mp4" });
     try {
       await remux(segs.map((s) => join(mediaRoot, ...s.rel.split("/"))), out);
