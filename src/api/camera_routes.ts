@@ -20,6 +20,18 @@ export function parseIds(params: { gid?: string; seq?: string }): { gid: number;
   return { gid: gid.data, seq: seq.data };
 }
 
+/** The path's ids of a registered camera: 400 for bad ids, 404 for an unknown camera. */
+export function cameraIds(
+  service: Pick<CameraService, "get">,
+  params: { gid?: string; seq?: string },
+): { gid: number; seq: number } {
+  const ids = parseIds(params);
+  if (!service.get(ids.gid, ids.seq)) {
+    throw new HttpError(404, `camera gid=${ids.gid} seq=${ids.seq} not found`);
+  }
+  return ids;
+}
+
 /** A camera as GET /api/camera shows it: live state, password masked. */
 export const cameraView = (urls: Urls, base: string, c: CameraView) => ({
   seq: c.seq,

@@ -15,7 +15,7 @@ import { renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
 import { readSessionSegments } from "../storage/session_reader.ts";
 import { tsStreams } from "../storage/ts_streams.ts";
 import { localDate } from "../time.ts";
-import { fieldErrors } from "../cameras/schemas.ts";
+import { fieldErrors, IdParam } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
 
 const HOUR = 3_600_000;
@@ -28,10 +28,7 @@ const instant = z.union([
   z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/).transform(Date.parse),
 ], { error: "must be epoch ms or an ISO 8601 time" }).pipe(z.number().finite().min(0));
 
-const Ids = z.object({
-  gid: z.string().regex(/^\d{1,9}$/, "must be a non-negative integer").transform(Number),
-  seq: z.string().regex(/^\d{1,9}$/, "must be a non-negative integer").transform(Number),
-});
+const Ids = z.object({ gid: IdParam, seq: IdParam });
 const Span = z.strictObject({
   from: instant,
   to: instant,

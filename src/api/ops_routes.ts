@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { CameraService } from "../cameras/service.ts";
 import { fieldErrors } from "../cameras/schemas.ts";
+import { isoTime } from "../cameras/settings.ts";
 import { evaluateHealth } from "../health/health.ts";
 import { renderMetrics, type StorageMetrics } from "../health/metrics.ts";
 import { outagesBetween } from "../health/outages.ts";
@@ -23,10 +24,7 @@ export interface OpsDeps {
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
 
-const OutageQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
-  to: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
-});
+const OutageQuery = z.strictObject({ from: isoTime.optional(), to: isoTime.optional() });
 
 export function opsRoutes(d: OpsDeps) {
   const app = new Hono();

@@ -7,8 +7,8 @@ import { Hono } from "hono";
 import type { CameraService } from "../cameras/service.ts";
 import { type CameraSettings, OptionsInput, type SourceOptions } from "../cameras/settings.ts";
 import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline/encode.ts";
-import { parseIds } from "./camera_routes.ts";
-import { HttpError, readBody } from "./http_errors.ts";
+import { cameraIds } from "./camera_routes.ts";
+import { readBody } from "./http_errors.ts";
 
 const view = (gid: number, seq: number, o: SourceOptions = {}) => ({
   gid,
@@ -21,21 +21,14 @@ const view = (gid: number, seq: number, o: SourceOptions = {}) => ({
 export function optionsRoutes(service: CameraService, settings: CameraSettings) {
   const app = new Hono();
   const path = "/api/camera/seq/:seq/gid/:gid/options";
-  const camera = (params: { gid?: string; seq?: string }) => {
-    const ids = parseIds(params);
-    if (!service.get(ids.gid, ids.seq)) {
-      throw new HttpError(404, `camera gid=${ids.gid} seq=${ids.seq} not found`);
-    }
-    return ids;
-  };
 
   app.get(path, (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(service, c.req.param());
     return c.json(view(gid, seq, settings.get(gid, seq).options));
   });
 
   app.put(path, async (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(service, c.req.param());
     const body = await readBody(c, OptionsInput);
     const before = settings.get(gid, seq).options ?? {};
     const next: SourceOptions = {

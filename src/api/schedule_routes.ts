@@ -7,7 +7,7 @@ import type { CameraService } from "../cameras/service.ts";
 import { type CameraSettings, type Schedule, ScheduleInput } from "../cameras/settings.ts";
 import { nextEdge, scheduledOn, scheduleErrors } from "../schedule/schedule.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
-import { parseIds } from "./camera_routes.ts";
+import { cameraIds } from "./camera_routes.ts";
 import { HttpError, readBody } from "./http_errors.ts";
 
 export function scheduleRoutes(
@@ -19,13 +19,6 @@ export function scheduleRoutes(
   const app = new Hono();
   const path = "/api/camera/seq/:seq/gid/:gid/schedule";
 
-  const camera = (params: { gid?: string; seq?: string }) => {
-    const ids = parseIds(params);
-    if (!service.get(ids.gid, ids.seq)) {
-      throw new HttpError(404, `camera gid=${ids.gid} seq=${ids.seq} not found`);
-    }
-    return ids;
-  };
   const view = (gid: number, seq: number, s?: Schedule) => {
     const edge = s?.enabled ? nextEdge(s, now()) : undefined;
     return {
@@ -38,12 +31,12 @@ export function scheduleRoutes(
   };
 
   app.get(path, (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(service, c.req.param());
     return c.json(view(gid, seq, settings.get(gid, seq).schedule));
   });
 
   app.put(path, async (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(service, c.req.param());
     const body = await readBody(c, ScheduleInput);
     const errors = scheduleErrors(body);
     if (errors.length) throw new HttpError(400, "invalid fields", errors);
@@ -53,7 +46,7 @@ export function scheduleRoutes(
   });
 
   app.delete(path, async (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(service, c.req.param());
     const had = settings.get(gid, seq).schedule !== undefined;
     await settings.update(gid, seq, (e) => ({ ...e, schedule: undefined }));
     scheduler.clear(gid, seq);

@@ -11,8 +11,8 @@ import { type CameraSettings, KeepInput, RetentionInput } from "../cameras/setti
 import type { Catalog } from "../storage/catalog.ts";
 import type { Cleaner } from "../storage/cleaner.ts";
 import { forecastDays } from "../storage/retention.ts";
-import { parseIds } from "./camera_routes.ts";
-import { HttpError, readBody } from "./http_errors.ts";
+import { cameraIds } from "./camera_routes.ts";
+import { readBody } from "./http_errors.ts";
 
 export interface StorageDeps {
   service: CameraService;
@@ -30,14 +30,6 @@ const iso = (
 
 export function storageRoutes(d: StorageDeps) {
   const app = new Hono();
-
-  const camera = (params: { gid?: string; seq?: string }) => {
-    const ids = parseIds(params);
-    if (!d.service.get(ids.gid, ids.seq)) {
-      throw new HttpError(404, `camera gid=${ids.gid} seq=${ids.seq} not found`);
-    }
-    return ids;
-  };
 
   app.get("/api/storage", async (c) => {
     const usage = await d.cleaner.usage();
@@ -93,12 +85,12 @@ export function storageRoutes(d: StorageDeps) {
   });
 
   app.get("/api/camera/seq/:seq/gid/:gid/retention", (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(d.service, c.req.param());
     return c.json({ gid, seq, max_age_days: d.settings.get(gid, seq).maxAgeDays ?? null });
   });
 
   app.put("/api/camera/seq/:seq/gid/:gid/retention", async (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(d.service, c.req.param());
     const body = await readBody(c, RetentionInput);
     const e = await d.settings.update(gid, seq, (e) => ({
       ...e,
@@ -115,12 +107,12 @@ export function storageRoutes(d: StorageDeps) {
   });
 
   app.get("/api/camera/seq/:seq/gid/:gid/keep", (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(d.service, c.req.param());
     return c.json({ gid, seq, keeps: d.settings.get(gid, seq).keeps.map(keepView) });
   });
 
   app.post("/api/camera/seq/:seq/gid/:gid/keep", async (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(d.service, c.req.param());
     const body = await readBody(c, KeepInput);
     const keep = {
       id: crypto.randomUUID().slice(0, 8),
@@ -133,7 +125,7 @@ export function storageRoutes(d: StorageDeps) {
   });
 
   app.delete("/api/camera/seq/:seq/gid/:gid/keep/:id", async (c) => {
-    const { gid, seq } = camera(c.req.param());
+    const { gid, seq } = cameraIds(d.service, c.req.param());
     const id = c.req.param("id");
     const had = d.settings.get(gid, seq).keeps.some((k) => k.id === id);
     if (had) {

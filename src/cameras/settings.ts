@@ -8,7 +8,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../storage/files.ts";
 import { cameraKey } from "./camera.ts";
 
-const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+export const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
 /** A span the user marked to keep: retention never deletes a segment overlapping it. */
 export const KeepInput = z.strictObject({
