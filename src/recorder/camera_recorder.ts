@@ -36,8 +36,6 @@ export class CameraRecorder {
   #stream: StreamLearner;
   /** What the current run's segments hold, e.g. `h264+aac`. */
   #tracks = "";
-  /** The current run ends to pick up what was learnt: its segments are not kept. */
-  #discardRun = false;
   #keeper: RecordingKeeper;
   #timer: SegmentTimer;
   #queue: Promise<void> = Promise.resolve();
@@ -251,7 +249,6 @@ export class CameraRecorder {
   #newRunStreams() {
     const run = this.#stream.newRun();
     this.#tracks = `${this.#codecRecorded()}${run.audio ? "+aac" : ""}`;
-    this.#discardRun = false;
     return run;
   }
 
@@ -293,11 +290,9 @@ export class CameraRecorder {
       return;
     }
     const learnt = this.#stream.onLine(line);
-    if (learnt) {
-      this.#discardRun = true;
-      void this.restartPipeline(learnt, true);
-    }
-    if (this.#discardRun) return;
+    if (learnt) void this.restartPipeline(learnt, true);
+    // A run that ends to pick up what was learnt is discarded: see #newRunStreams.
+    if (this.#stream.relearning) return;
     const event = parseBusLine(line);
     if (!event) return;
     const now = this.#d.clock.now();

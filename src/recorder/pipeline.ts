@@ -15,8 +15,6 @@ import { audioArgs, type AudioInput, DEMUXED_AAC } from "./pipeline/audio.ts";
 import { DEFAULT_TIME_FORMAT, encodeH264Args } from "./pipeline/encode.ts";
 import { type VideoChain, videoChain } from "./pipeline/sources.ts";
 
-export { DEFAULT_TIME_FORMAT };
-
 export type Codec = "h264" | "h265";
 
 export interface PipelineSpec {

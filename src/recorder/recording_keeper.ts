@@ -69,7 +69,7 @@ export class RecordingKeeper {
    * Links the segment into the current session (opening one, or the next day's).
    * `tracks` names what the segment holds (e.g. `h264+aac`).
    */
-  async add(segment: TimedSegment, bytes?: number, tracks = ""): Promise<void> {
+  async add(segment: TimedSegment, bytes: number, tracks: string): Promise<void> {
     const { startMs, durationMs, location, newRun } = segment;
     const open = this.#session?.summary;
     if (open && localDate(startMs) !== open.date) await this.close("midnight", false);

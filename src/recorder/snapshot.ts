@@ -5,8 +5,8 @@
  * segment, and concurrent requests share one run.
  */
 import { join } from "node:path";
-import type { Codec } from "./pipeline.ts";
-import { GST_LAUNCH } from "./pipeline.ts";
+import { type Codec, GST_LAUNCH } from "./pipeline.ts";
+import { prop } from "./pipeline/argv.ts";
 
 export interface SnapshotSource {
   /** A closed MPEG-TS segment. */
@@ -17,15 +17,10 @@ export interface SnapshotSource {
 /** argv decoding the first video frame of `src` into a JPEG (camera's size) at `out`. Pure. */
 export function snapshotArgs(src: SnapshotSource, out: string): string[] {
   const c = src.codec === "h265" ? "265" : "264";
-  const q = (v: string) => {
-    // deno-lint-ignore no-control-regex -- control characters are what is refused
-    if (/["\\\u0000-\u001f]/.test(v)) throw new Error("path cannot be quoted safely");
-    return `"${v}"`;
-  };
   return [
     "-q",
     "filesrc",
-    `location=${q(src.path)}`,
+    prop("location", src.path),
     "!",
     "tsdemux",
     "!",
@@ -40,7 +35,7 @@ export function snapshotArgs(src: SnapshotSource, out: string): string[] {
     "quality=80",
     "!",
     "filesink",
-    `location=${q(out)}`,
+    prop("location", out),
   ];
 }
 

@@ -46,6 +46,11 @@ export class StreamLearner {
     this.#codecFromCaps = kind === "rtsp";
   }
 
+  /** The current run is to end now to pick up what was learnt (its segments are not kept). */
+  get relearning(): boolean {
+    return this.#relearn !== undefined;
+  }
+
   /** The streams the next run's pipeline is built for. */
   newRun(): RunStreams {
     this.#relearn = undefined;

@@ -90,7 +90,8 @@ export class Supervisor {
   }
 
   /**
-   * Ends the current run (the loop restarts it); used when the config changed.
+   * Ends the current run (the loop restarts it): the camera's options changed, or its
+   * stream turned out to be other than the pipeline was built for.
    * `discard`: the run's output is not kept, so it is killed at once instead of being
    * asked to finish its segment (EOS can take long while a source is still starting).
    */

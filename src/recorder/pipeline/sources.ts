@@ -14,7 +14,7 @@ export interface VideoChain {
   /**
    * Where the source's audio can be taken from, if it can carry audio: `src` (rtspsrc,
    * RTP) or `demux` (an element named `demux` with elementary-stream pads). A demuxer's
-   * video branch must start with a caps filter (`demuxedVideo` in argv.ts):
+   * video branch must start with a caps filter (`demuxedVideo` in argv.ts) or a named pad:
    * gst-launch links a demuxer pad to the first branch whose first element accepts it.
    */
   audio?: "src" | "demux";
