@@ -10,7 +10,7 @@ import { storageRoutes } from "./api/storage_routes.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
 import { join } from "node:path";
 import { Snapshots } from "./recorder/snapshot.ts";
-import { ID_RE } from "./storage/layout.ts";
+import { ID_RE, SNAPSHOTS_DIR } from "./storage/layout.ts";
 import type { CameraService } from "./cameras/service.ts";
 import { CameraSettings } from "./cameras/settings.ts";
 import { type Clock, sleep } from "./clock.ts";
@@ -117,7 +117,7 @@ export class Operations {
       scheduleRoutes(d.service(), this.settings, this.scheduler, () => d.clock.now()),
     );
     app.route("/", optionsRoutes(d.service(), this.settings));
-    const snapshots = new Snapshots(join(d.config.mediaRoot, ".snapshots"));
+    const snapshots = new Snapshots(join(d.config.mediaRoot, SNAPSHOTS_DIR));
     app.get("/:gid/:seq/snapshot.jpg", async (c) => {
       const { gid, seq } = c.req.param();
       const recorder = ID_RE.test(gid) && ID_RE.test(seq)

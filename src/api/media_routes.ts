@@ -62,12 +62,7 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
   };
 
   // The seed also shows the live playlist without /hls/.
-  app.on(["GET", "HEAD"], "/:gid/:seq/index.m3u8", (c) => {
-    const { gid, seq } = c.req.param();
-    return livePlaylist(c, gid, seq);
-  });
-
-  app.on(["GET", "HEAD"], "/:gid/:seq/hls/index.m3u8", (c) => {
+  app.on(["GET", "HEAD"], ["/:gid/:seq/index.m3u8", "/:gid/:seq/hls/index.m3u8"], (c) => {
     const { gid, seq } = c.req.param();
     return livePlaylist(c, gid, seq);
   });

@@ -11,7 +11,8 @@
  *   {root}/{gid}/{seq}/{YYYY-MM-DD}/thumbs/{HHMMSS}.jpg   timeline thumbnail, named by the local
  *                                                    start time of the segment it shows
  *   {root}/{gid}/{seq}/outages.jsonl                 outages (append-only JSON lines)
- *   {root}/deleted/{gid}_{seq}_{YYYYMMDD-HHMMSS}/    recordings of deleted cameras
+ *   {root}/deleted/{gid}_{seq}_{YYYYMMDD-HHMMSS}[-N]/  recordings of deleted cameras (-N: same second)
+ *   {root}/.snapshots/                               temporary JPEGs while a snapshot is made
  *
  * See docs/storage.md for the invariants.
  */
@@ -20,6 +21,7 @@ import { localDate, localTimeCompact } from "../time.ts";
 
 export const LIVE_DIR = "hls";
 export const DELETED_DIR = "deleted";
+export const SNAPSHOTS_DIR = ".snapshots";
 export const PLAYLIST = "index.m3u8";
 export const SESSION_SUMMARY = "session.json";
 /** Folder of a day's thumbnails, beside its session folders (never a session: not TIME_RE). */
