@@ -12,7 +12,7 @@ try {
   Deno.exit(2);
 }
 
-const log = createLogger(config.logFormat);
+const log = createLogger(config.logFormat, {}, undefined, config.logLevel);
 const recorder = createRecorder(config, { log });
 let server: Deno.HttpServer;
 try {

@@ -16,7 +16,7 @@ export function createLogger(
   format: "json" | "text" = "json",
   base: LogFields = {},
   write: (line: string) => void = (line) => console.error(line),
-  minLevel: Level = (Deno.env.get("NVR_LOG_LEVEL") as Level | undefined) ?? "info",
+  minLevel: Level = "info",
 ): Logger {
   const order: Level[] = ["debug", "info", "warn", "error"];
   const emit = (level: Level, msg: string, fields: LogFields = {}) => {

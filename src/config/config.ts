@@ -29,6 +29,8 @@ export interface Config {
   demo: "auto" | "on" | "off";
   /** Log format: one JSON object per line, or readable text. */
   logFormat: "json" | "text";
+  /** The least severe level that is logged. */
+  logLevel: "debug" | "info" | "warn" | "error";
   /** Health, retention and cleaning (src/config/ops_config.ts). */
   ops: OpsConfig;
   /** Access control; off (exactly as without it) when neither a token nor a user is set. */
@@ -66,6 +68,7 @@ const ConfigInput = z.strictObject({
   "thumbnail-seconds": z.coerce.number().int().min(0).max(86_400).default(300),
   demo: z.enum(["auto", "on", "off"]).default("auto"),
   "log-format": z.enum(["json", "text"]).default("json"),
+  "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
   ...OPS_INPUT,
   "api-token": z.string().min(16, "must be at least 16 characters").max(512)
     .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces").optional(),
@@ -142,6 +145,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     thumbnailSeconds: c["thumbnail-seconds"],
     demo: c.demo,
     logFormat: c["log-format"],
+    logLevel: c["log-level"],
     ops: resolveOps(c),
     auth: { apiToken: c["api-token"], users: c.users ?? [], sessionHours: c["session-hours"] },
   };

@@ -26,3 +26,9 @@ Deno.test("invalid settings name the field, flag and env var", () => {
   assertThrows(() => loadConfig(["--colour=blue"], {}), /Unknown option/);
   assertThrows(() => loadConfig(["--controller-url=ftp://x"], {}), /controller-url/);
 });
+
+Deno.test("the log level is a validated setting like the rest", () => {
+  assertEquals(loadConfig([], {}).logLevel, "info");
+  assertEquals(loadConfig([], { NVR_LOG_LEVEL: "debug" }).logLevel, "debug");
+  assertThrows(() => loadConfig([], { NVR_LOG_LEVEL: "verbose" }), /--log-level \(NVR_LOG_LEVEL\)/);
+});
