@@ -9,7 +9,7 @@ import { fieldErrors } from "../cameras/schemas.ts";
 import { isoTime } from "../cameras/settings.ts";
 import { evaluateHealth } from "../health/health.ts";
 import { renderMetrics, type StorageMetrics } from "../health/metrics.ts";
-import { outagesBetween } from "../health/outages.ts";
+import { outagesBetween } from "../storage/outages.ts";
 import { parseIds } from "./camera_routes.ts";
 import { HttpError } from "./http_errors.ts";
 

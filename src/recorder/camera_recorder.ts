@@ -11,7 +11,7 @@ import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
 import type { PruneResult } from "../storage/prune.ts";
 import type { SessionSummary } from "../storage/session.ts";
-import { OutageLog } from "../health/outages.ts";
+import { OutageLog } from "../storage/outages.ts";
 import { parseBusLine } from "./bus.ts";
 import { runOutcome } from "./run_outcome.ts";
 import { SegmentStats } from "./camera_stats.ts";

@@ -6,7 +6,7 @@ import {
   outageChange,
   OutageLog,
   parseOutageLines,
-} from "../../src/health/outages.ts";
+} from "../../src/storage/outages.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { settle, setup } from "../support/scripted_gst.ts";
 

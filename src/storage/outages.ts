@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { maskSecrets } from "../cameras/source_url.ts";
-import { cameraDir } from "../storage/layout.ts";
+import { cameraDir } from "./layout.ts";
 
 export const OUTAGES_FILE = "outages.jsonl";
 
