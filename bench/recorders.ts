@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { childrenNamed } from "./procstat.ts";
-import { REPO } from "./source.ts";
+import { serverArgv } from "../tests/support/server_flags.ts";
 import { freePort, spawn, type Spawned, waitFor, waitLine } from "./procs.ts";
 
 export type RecorderKind = "nvr" | "overlay" | "seed" | "ffmpeg";
@@ -118,21 +118,21 @@ async function waitOverlayChildren(pid: number, n: number): Promise<void> {
   );
 }
 
-/** The recorder process alone (no camera added): `deno run -A main.ts …`. */
+/** The recorder process alone (no camera added), with the permissions it ships with. */
 export function spawnNvr(dir: string, port: number, liveSegments = 6): Spawned {
-  return spawn(Deno.execPath(), [
-    "run",
-    "-A",
-    join(REPO, "main.ts"),
-    "--host=127.0.0.1",
-    `--port=${port}`,
-    `--media-root=${join(dir, "media")}`,
-    `--data-dir=${join(dir, "data")}`,
-    "--demo=off",
-    `--segment-seconds=${SEGMENT_SECONDS}`,
-    `--live-segments=${liveSegments}`,
-    "--log-format=json",
-  ], { stderr: true });
+  const folders = { mediaRoot: join(dir, "media"), dataDir: join(dir, "data") };
+  return spawn(
+    Deno.execPath(),
+    serverArgv(folders, [
+      "--host=127.0.0.1",
+      `--port=${port}`,
+      "--demo=off",
+      `--segment-seconds=${SEGMENT_SECONDS}`,
+      `--live-segments=${liveSegments}`,
+      "--log-format=json",
+    ]),
+    { stderr: true },
+  );
 }
 
 async function startEach(

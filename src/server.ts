@@ -4,7 +4,7 @@ import { Auth, authEnabled } from "./api/auth/guard.ts";
 import { authRoutes } from "./api/auth/routes.ts";
 import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
-import { exportRoutes } from "./api/export_routes.ts";
+import { exportRoutes, sweepExports } from "./api/export_routes.ts";
 import { mediaRoutes } from "./api/media_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
 import { createUrls } from "./api/urls.ts";
@@ -134,6 +134,9 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
     async start() {
       await Deno.mkdir(config.mediaRoot, { recursive: true });
       await Deno.mkdir(config.dataDir, { recursive: true });
+      await sweepExports(config.mediaRoot).catch((err) =>
+        log.warn("cannot empty the exports folder", { error: String(err) })
+      );
       const report = await catalog.rebuild();
       log.info("catalog rebuilt from disk", { ...report });
       await ops.load();

@@ -5,7 +5,10 @@
  * `from`/`to` are epoch ms or ISO 8601. The playlist lets a player start anywhere in a
  * day of tens of thousands of segments without loading the whole day's list.
  * The MP4 is made by a `gst-launch-1.0` child (argv array, no shell) fed the
- * span's MPEG-TS segments on stdin.
+ * span's MPEG-TS segments on stdin, into `{media}/.exports/` (the server writes
+ * nowhere else than the media root and the data dir). The file is unlinked once it
+ * is open for the response, and the folder is emptied at start-up. At most
+ * MAX_EXPORTS_IN_FLIGHT exports are made or sent at once; beyond: 429.
  */
 import { type Context, Hono } from "hono";
 import { join } from "node:path";
@@ -15,6 +18,7 @@ import { renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
 import { readSessionSegments } from "../storage/session_reader.ts";
 import { tsStreams } from "../storage/ts_streams.ts";
 import { localDate } from "../time.ts";
+import { EXPORTS_DIR } from "../storage/layout.ts";
 import { fieldErrors, IdParam } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
 
@@ -22,6 +26,11 @@ const HOUR = 3_600_000;
 const MAX_PLAYLIST_MS = 24 * HOUR;
 const MAX_MP4_MS = 2 * HOUR;
 const GAP_MS = 1500;
+/**
+ * MP4 exports being made or sent at once, across all clients. Each one runs a remux
+ * child and holds a temporary file as large as the span (up to 2 h of video).
+ */
+export const MAX_EXPORTS_IN_FLIGHT = 2;
 
 const instant = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -135,15 +144,39 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
     });
   });
 
+  let inFlight = 0;
   app.get("/gid/:gid/seq/:seq/span.mp4", async (c) => {
     const { q, segs } = await span(c, MAX_MP4_MS, "2 h");
-    const out = await Deno.makeTempFile({ prefix: "nvr-export-", suffix: ".mp4" });
+    if (inFlight >= MAX_EXPORTS_IN_FLIGHT) {
+      return c.json(
+        { status: 0, error: `${MAX_EXPORTS_IN_FLIGHT} exports are in progress: try again soon` },
+        429,
+        { "retry-after": "10" },
+      );
+    }
+    inFlight++;
+    let handedOff = false;
+    let released = false;
+    const release = () => {
+      if (!released) inFlight--;
+      released = true;
+    };
+    const dir = join(mediaRoot, EXPORTS_DIR);
+    const out = join(dir, `${crypto.randomUUID()}.mp4`);
     try {
+      try {
+        await Deno.mkdir(dir, { recursive: true });
+      } catch (err) {
+        return c.json({
+          status: 0,
+          error: `cannot write the export under the media folder: ${(err as Error).name}`,
+        }, 503);
+      }
       await remux(segs.map((s) => join(mediaRoot, ...s.rel.split("/"))), out);
       const file = await Deno.open(out);
       const size = (await file.stat()).size;
       await Deno.remove(out); // the open handle keeps the data until the body is sent
-      return new Response(file.readable, {
+      const res = new Response(releasing(file.readable, release), {
         headers: {
           "content-type": "video/mp4",
           "content-length": String(size),
@@ -153,13 +186,47 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
           "cache-control": "no-store",
         },
       });
+      handedOff = true; // the body releases its slot when it is sent or the client leaves
+      return res;
     } catch (err) {
       await Deno.remove(out).catch(() => {});
       throw err;
+    } finally {
+      if (!handedOff) release();
     }
   });
 
   return app;
+}
+
+/** `src`, calling `done` once when it ends, fails or is cancelled (the client left). */
+function releasing(src: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = src.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      try {
+        const r = await reader.read();
+        if (r.done) {
+          done();
+          ctl.close();
+        } else ctl.enqueue(r.value);
+      } catch (err) {
+        done();
+        ctl.error(err);
+      }
+    },
+    async cancel(reason) {
+      done();
+      await reader.cancel(reason).catch(() => {});
+    },
+  });
+}
+
+/** Empties `{media}/.exports` (files left by a crash); called at start-up. */
+export async function sweepExports(mediaRoot: string): Promise<void> {
+  await Deno.remove(join(mediaRoot, EXPORTS_DIR), { recursive: true }).catch((err) => {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  });
 }
 
 /** The first KB of a segment (where its PAT/PMT are); empty if it is gone (pruned). */

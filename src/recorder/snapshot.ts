@@ -49,21 +49,23 @@ export class Snapshots {
     if (!src) return Promise.resolve(undefined);
     const hit = this.#cache.get(key);
     if (hit?.path === src.path) return hit.jpeg;
+    // #make never rejects (a failure is `undefined`), so this chain cannot float a rejection.
     const jpeg = this.#make(key, src);
     this.#cache.set(key, { path: src.path, jpeg });
-    jpeg.then((j) => {
+    void jpeg.then((j) => {
       if (!j && this.#cache.get(key)?.jpeg === jpeg) this.#cache.delete(key);
     });
     return jpeg;
   }
 
   async #make(key: string, src: SnapshotSource): Promise<Uint8Array | undefined> {
-    await Deno.mkdir(this.tmpDir, { recursive: true });
     const out = join(
       this.tmpDir,
       `${key.replace("/", "_")}-${crypto.randomUUID().slice(0, 8)}.jpg`,
     );
     try {
+      // Inside the try: a media folder that is read-only or full is "no picture", not a crash.
+      await Deno.mkdir(this.tmpDir, { recursive: true });
       const res = await new Deno.Command(GST_LAUNCH, {
         args: snapshotArgs(src, out),
         stdout: "null",

@@ -1,11 +1,13 @@
 /**
  * Test harness: real parts only. Starts the test RTSP server (GStreamer's RTSP
  * server library via Debian's python3-gi), the recorder as a real child process
- * (`deno run main.ts`), and probes media with ffprobe.
+ * (`deno run main.ts` with the permission flags of deno.json's start task, see
+ * server_flags.ts), and probes media with ffprobe.
  */
 import { join } from "node:path";
+import { REPO, serverArgv } from "./server_flags.ts";
 
-export const REPO = new URL("../../", import.meta.url).pathname;
+export { REPO };
 export const PYTHON = "/usr/bin/python3";
 
 export function freePort(): number {
@@ -41,6 +43,7 @@ async function readLinesUntil(
   stream: ReadableStream<Uint8Array>,
   match: RegExp,
   sink: string[],
+  onEnd?: (ended: Promise<void>) => void,
 ): Promise<void> {
   const reader = stream.pipeThrough(
     new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
@@ -49,7 +52,7 @@ async function readLinesUntil(
   let buf = "";
   let matched = false;
   return await new Promise((resolve, reject) => {
-    (async () => {
+    const loop = (async () => {
       while (true) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -67,7 +70,9 @@ async function readLinesUntil(
       if (!matched) {
         reject(new Error(`stream ended before ${match}: ${sink.slice(-5).join(" | ")}`));
       }
-    })().catch(reject);
+    })();
+    loop.catch(reject);
+    onEnd?.(loop.catch(() => {}));
   });
 }
 
@@ -136,7 +141,13 @@ export interface NvrOptions {
   allowUnhealthy?: boolean;
   /** Authorization header for api() (when access control is on). */
   authorization?: string;
+  /** Folders added to `--allow-read`, as a user would for them (e.g. `--file-root`). */
+  extraRead?: string[];
 }
+
+/** The line the Deno runtime prints when an exception or promise rejection went unhandled. */
+// deno-lint-ignore no-control-regex -- "error" may come wrapped in ANSI colour codes
+export const UNCAUGHT_RE = /^(\x1b\[[0-9;]*m)*error(\x1b\[[0-9;]*m)*: Uncaught\b/;
 
 /** The recorder as a real process with its own temporary media root and data dir. */
 export class Nvr {
@@ -145,6 +156,7 @@ export class Nvr {
   dataDir: string;
   readonly logs: string[] = [];
   #proc?: Deno.ChildProcess;
+  #stderrEnded?: Promise<void>;
 
   constructor(readonly options: NvrOptions = {}) {
     this.port = options.port ?? freePort();
@@ -163,23 +175,24 @@ export class Nvr {
 
   async start(): Promise<this> {
     const o = this.options;
-    const args = [
-      "run",
-      "-A",
-      join(REPO, "main.ts"),
+    const folders = { mediaRoot: this.mediaRoot, dataDir: this.dataDir, extraRead: o.extraRead };
+    const args = serverArgv(folders, [
       "--host=127.0.0.1",
       `--port=${this.port}`,
-      `--media-root=${this.mediaRoot}`,
-      `--data-dir=${this.dataDir}`,
       "--demo=off",
       `--segment-seconds=${o.segmentSeconds ?? 1}`,
       `--live-segments=${o.liveSegments ?? 4}`,
       ...(o.controllerUrl ? [`--controller-url=${o.controllerUrl}`] : []),
       ...(o.extraArgs ?? []),
-    ];
+    ]);
     this.#proc = new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" })
       .spawn();
-    const ready = readLinesUntil(this.#proc.stderr, /"msg":"listening"/, this.logs);
+    const ready = readLinesUntil(
+      this.#proc.stderr,
+      /"msg":"listening"/,
+      this.logs,
+      (ended) => this.#stderrEnded = ended,
+    );
     await ready;
     await waitFor(
       () =>
@@ -196,7 +209,16 @@ export class Nvr {
     return this;
   }
 
-  /** Stops with a signal (SIGTERM: clean) and waits for the process to exit. */
+  /** Lines of the server's stderr that show an uncaught exception or unhandled rejection. */
+  uncaught(): string[] {
+    return this.logs.filter((l) => UNCAUGHT_RE.test(l));
+  }
+
+  /**
+   * Stops with a signal (SIGTERM: clean) and waits for the process to exit. Throws when
+   * the server printed an uncaught exception or unhandled rejection while it ran: one
+   * such error ends the process and every camera with it.
+   */
   async stop(signal: Deno.Signal = "SIGTERM"): Promise<Deno.CommandStatus | undefined> {
     if (!this.#proc) return undefined;
     try {
@@ -204,6 +226,11 @@ export class Nvr {
     } catch { /* gone */ }
     const status = await this.#proc.status;
     this.#proc = undefined;
+    await this.#stderrEnded;
+    const uncaught = this.uncaught();
+    if (uncaught.length > 0) {
+      throw new Error(`the server had an uncaught error: ${uncaught.slice(0, 3).join(" | ")}`);
+    }
     return status;
   }
 
