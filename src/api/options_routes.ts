@@ -5,7 +5,8 @@
  */
 import { Hono } from "hono";
 import type { CameraService } from "../cameras/service.ts";
-import { type CameraSettings, OptionsInput, type SourceOptions } from "../cameras/settings.ts";
+import { type CameraSettings, OptionsInput } from "../cameras/settings.ts";
+import type { SourceOptions } from "../recorder/camera_status.ts";
 import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline/encode.ts";
 import { cameraIds } from "./camera_routes.ts";
 import { readBody } from "./http_errors.ts";

@@ -4,7 +4,8 @@
  */
 import { Hono } from "hono";
 import type { CameraService } from "../cameras/service.ts";
-import { type CameraSettings, type Schedule, ScheduleInput } from "../cameras/settings.ts";
+import type { CameraSettings } from "../cameras/settings.ts";
+import { type Schedule, ScheduleInput } from "../schedule/schedule.ts";
 import { nextEdge, scheduledOn, scheduleErrors } from "../schedule/schedule.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import { cameraIds } from "./camera_routes.ts";

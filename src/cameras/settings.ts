@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../storage/files.ts";
 import { cameraKey } from "./camera.ts";
+import type { SourceOptions } from "../recorder/camera_status.ts";
+import { type Schedule, ScheduleInput } from "../schedule/schedule.ts";
 
 export const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
@@ -25,17 +27,6 @@ export const RetentionInput = z.strictObject({
     .max(3650, "must be <= 3650").nullable(),
 });
 
-export const ScheduleInput = z.strictObject({
-  /** Cron expression (5 or 6 fields) of the moments recording turns on. */
-  start: z.string().min(1).max(100),
-  /** Cron expression of the moments recording turns off. */
-  stop: z.string().min(1).max(100),
-  /** IANA time zone the expressions are read in. */
-  timezone: z.string().min(1).max(64).default("UTC"),
-  enabled: z.boolean().default(true),
-});
-export type Schedule = z.infer<typeof ScheduleInput>;
-
 /** How the camera is pulled and recorded (PUT …/options); every field optional. */
 export const OptionsInput = z.strictObject({
   transport: z.enum(["tcp", "udp"], { error: "must be tcp or udp" }).optional(),
@@ -44,12 +35,6 @@ export const OptionsInput = z.strictObject({
     .regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/, "printable ASCII without quotes or backslashes")
     .optional(),
 });
-
-export interface SourceOptions {
-  transport?: "tcp" | "udp";
-  mode?: "copy" | "overlay";
-  timeFormat?: string;
-}
 
 export interface KeepLock {
   id: string;

@@ -1,5 +1,4 @@
 /** A camera recorder's dependencies and the status it reports (GET /api/camera, health). */
-import type { SourceOptions } from "../cameras/settings.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
@@ -7,6 +6,13 @@ import type { SegmentStatsView } from "./camera_stats.ts";
 import type { Spawner } from "./child_process.ts";
 import type { Codec } from "./pipeline.ts";
 import type { AudioFormat } from "./pipeline/audio.ts";
+
+/** How the camera is pulled and recorded (per-camera options, PUT …/options). */
+export interface SourceOptions {
+  transport?: "tcp" | "udp";
+  mode?: "copy" | "overlay";
+  timeFormat?: string;
+}
 
 export type CameraState =
   | "connecting"

@@ -5,7 +5,19 @@
  * Pure functions of a schedule and an instant.
  */
 import { Cron } from "croner";
-import type { Schedule } from "../cameras/settings.ts";
+import { z } from "zod";
+
+/** A recording schedule, as the API takes it (PUT …/schedule). */
+export const ScheduleInput = z.strictObject({
+  /** Cron expression (5 or 6 fields) of the moments recording turns on. */
+  start: z.string().min(1).max(100),
+  /** Cron expression of the moments recording turns off. */
+  stop: z.string().min(1).max(100),
+  /** IANA time zone the expressions are read in. */
+  timezone: z.string().min(1).max(64).default("UTC"),
+  enabled: z.boolean().default(true),
+});
+export type Schedule = z.infer<typeof ScheduleInput>;
 
 const cron = (pattern: string, timezone: string) => new Cron(pattern, { timezone, paused: true });
 

@@ -4,10 +4,9 @@
  * applied then); a manual change (PUT /api/camera/record/status or PUT /api/camera)
  * holds until the schedule's next edge.
  */
-import type { Schedule } from "../cameras/settings.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { nextEdge, scheduledOn } from "./schedule.ts";
+import { nextEdge, type Schedule, scheduledOn } from "./schedule.ts";
 
 /** Re-plans at least this often (the wall clock may have been stepped). */
 const MAX_WAIT_MS = 3_600_000;
