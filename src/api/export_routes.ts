@@ -21,6 +21,7 @@ import { localDate } from "../time.ts";
 import { EXPORTS_DIR } from "../storage/layout.ts";
 import { fieldErrors, IdParam } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
+import { exportFileName } from "./export_name.ts";
 
 const HOUR = 3_600_000;
 const MAX_PLAYLIST_MS = 24 * HOUR;
@@ -96,26 +97,6 @@ function parse(c: { req: { param(): Record<string, string>; query(): Record<stri
   ];
   if (!ids.success || !span.success) throw new HttpError(400, "invalid request", fields);
   return { ...ids.data, ...span.data };
-}
-
-/** A file name safe in Content-Disposition: camera name and local start/end times. */
-export function exportFileName(
-  name: string | undefined,
-  gid: number,
-  seq: number,
-  from: number,
-  to: number,
-) {
-  const safe = (name ?? "").normalize("NFKD").replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/^[-.]+|-+$/g, "").slice(0, 60) || `camera-${gid}-${seq}`;
-  const t = (ms: number) => {
-    const d = new Date(ms);
-    const p = (n: number) => String(n).padStart(2, "0");
-    return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${
-      p(d.getMinutes())
-    }${p(d.getSeconds())}`;
-  };
-  return `${safe}_${t(from)}_${t(to).slice(9)}.mp4`;
 }
 
 export function exportRoutes(mediaRoot: string, catalog: Catalog) {

@@ -151,19 +151,37 @@ Deno.test({
       });
 
       await t.step("calendar marks the days with recordings", async () => {
+        // Any date: the planted days can lie in earlier months than the one the calendar
+        // opens on (YESTERDAY's), and today (live recording) in a later one (on the 1st).
         const page = await openPage(browser, `${nvr.base}/recordings?cam=1-1&date=${YESTERDAY}`);
-        const expected = [OLD_DAY, BIG_DAY, YESTERDAY, dayFromToday(0)].sort();
+        const planted = [OLD_DAY, BIG_DAY, YESTERDAY];
+        await page.waitForSelector(`.cal-day.has-rec[data-date="${YESTERDAY}"]`);
+        const shown = () =>
+          page.locator(".cal-day").first().getAttribute("data-date").then((d) => d!.slice(0, 7));
         const seen = new Set<string>();
-        for (let i = 0; i < 3; i++) {
-          await page.waitForSelector(".cal-day.has-rec", { timeout: 10_000 }).catch(() => {});
+        const collect = async () => {
           for (
             const d of await page.locator(".cal-day.has-rec").evaluateAll((els) =>
               els.map((e) => (e as HTMLElement).dataset.date!)
             )
           ) seen.add(d);
-          await page.getByRole("button", { name: "Previous month" }).click();
-        }
-        assertEquals([...seen].sort(), expected);
+        };
+        const turn = async (button: "Previous month" | "Next month") => {
+          const before = await shown();
+          await page.getByRole("button", { name: button }).click();
+          await waitFor(async () => (await shown()) !== before, `${button} shown`, 5000, 50);
+          await collect();
+        };
+        await collect();
+        const opened = await shown();
+        while ((await shown()) > OLD_DAY.slice(0, 7)) await turn("Previous month");
+        const now = dayFromToday(0); // read now: midnight may have passed since the start
+        while ((await shown()) < now.slice(0, 7)) await turn("Next month");
+        assert((await shown()) >= opened, "paged forward past the month it opened on");
+        const live = [...seen].filter((d) => !planted.includes(d)).sort();
+        assertEquals([...seen].filter((d) => planted.includes(d)).sort(), [...planted].sort());
+        // The live recording's day: today, and the next day too if midnight passed meanwhile.
+        assert(live.length > 0 && live.every((d) => d >= TODAY && d <= now), live.join(","));
         await page.close();
       });
 

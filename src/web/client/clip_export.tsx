@@ -1,5 +1,6 @@
 /** Download a span of recording as one MP4 (remuxed on the server, no re-encoding). */
 import { useState } from "preact/hooks";
+import { exportFileName } from "../../api/export_name.ts";
 import { clock } from "./format.ts";
 import type { CameraJson } from "./types.ts";
 
@@ -14,10 +15,58 @@ export function timeOn(ref: number, hms: string): number | undefined {
     .getTime();
 }
 
-export function ClipExport({ camera, at }: { camera: CameraJson; at?: number }) {
+/** The server's reason for a failed export: `HTTP 404: no recording in this span`. */
+export async function exportError(res: Response): Promise<string> {
+  let reason = res.statusText;
+  try {
+    const body = await res.json();
+    if (typeof body?.error === "string") {
+      reason = body.error;
+      const fields = Array.isArray(body.fields) ? body.fields : [];
+      const details = fields.map((f: { field: string; message: string }) =>
+        `${f.field}: ${f.message}`
+      );
+      if (details.length) reason += ` (${details.join("; ")})`;
+    }
+  } catch { /* not JSON: keep the status text */ }
+  return `Export failed: HTTP ${res.status}${reason ? `: ${reason}` : ""}`;
+}
+
+/** The file name the server gives in Content-Disposition, if any. */
+function dispositionName(res: Response): string | undefined {
+  return /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+}
+
+/**
+ * Fetches the export, then saves it under its name; a failed export shows the server's
+ * status and message (a plain link would save the JSON error as a file).
+ */
+async function download(href: string, name: string): Promise<string | undefined> {
+  const res = await fetch(href);
+  if (!res.ok) return await exportError(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = dispositionName(res) ?? name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return undefined;
+}
+
+/**
+ * `at`: the frame playing, if any; `day`: any instant of the day shown (the times typed
+ * are on that day, not on today's date).
+ */
+export function ClipExport(
+  { camera, at, day }: { camera: CameraJson; at?: number; day?: number },
+) {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
-  const ref = at ?? Date.now();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const ref = at ?? day ?? Date.now();
   const a = timeOn(ref, from || (at ? clock(at) : "")), b = timeOn(ref, to);
   const end = b ?? (a === undefined ? undefined : a + 60_000);
   const problem = a === undefined
@@ -32,6 +81,20 @@ export function ClipExport({ camera, at }: { camera: CameraJson; at?: number }) 
     : `/api/export/gid/${camera.gid}/seq/${camera.seq}/span.mp4?from=${a}&to=${end}&name=${
       encodeURIComponent(camera.name)
     }`;
+  const name = problem ? "" : exportFileName(camera.name, camera.gid, camera.seq, a!, end!);
+  const onClick = async (e: MouseEvent) => {
+    e.preventDefault();
+    if (!href || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      setError(await download(href, name));
+    } catch (err) {
+      setError(`Export failed: ${(err as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <form class="clip" onSubmit={(e) => e.preventDefault()}>
       <h2>Download clip</h2>
@@ -42,7 +105,10 @@ export function ClipExport({ camera, at }: { camera: CameraJson; at?: number }) 
             type="time"
             step={1}
             value={from || (at ? clock(at) : "")}
-            onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
+            onInput={(e) => {
+              setFrom((e.target as HTMLInputElement).value);
+              setError(undefined);
+            }}
           />
         </label>
         <label>
@@ -51,15 +117,25 @@ export function ClipExport({ camera, at }: { camera: CameraJson; at?: number }) 
             type="time"
             step={1}
             value={to || (end ? clock(end) : "")}
-            onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+            onInput={(e) => {
+              setTo((e.target as HTMLInputElement).value);
+              setError(undefined);
+            }}
           />
         </label>
       </div>
       {problem ? <p class="muted">{problem}</p> : (
-        <a class="button primary" href={href} download>
-          Download MP4
+        <a
+          class="button primary"
+          href={href}
+          download={name}
+          aria-busy={busy}
+          onClick={onClick}
+        >
+          {busy ? "Preparing MP4…" : "Download MP4"}
         </a>
       )}
+      {error && <p class="error clip-error" role="alert">{error}</p>}
     </form>
   );
 }

@@ -152,7 +152,7 @@ export function Recordings(props: RecordingsProps) {
       </div>
       <aside class="rec-side">
         <Calendar key={cam} date={date} days={days ?? []} onPick={setDate} />
-        <ClipExport camera={camera} at={rec.frame} />
+        <ClipExport camera={camera} at={rec.frame} day={dayStart} />
       </aside>
     </div>
   );
