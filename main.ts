@@ -37,5 +37,10 @@ const stop = async (signal: string) => {
   await server.shutdown();
   Deno.exit(0);
 };
-Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
-Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+const onSignal = (signal: "SIGINT" | "SIGTERM") => () =>
+  stop(signal).catch((err) => {
+    log.error("stopping failed", { error: String(err) });
+    Deno.exit(1);
+  });
+Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
+Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));

@@ -158,8 +158,9 @@ export class Operations {
   }
 
   async #pass(): Promise<void> {
-    this.scheduler.sync();
     try {
+      // In the try: this runs in a background loop, where a throw would end the process.
+      this.scheduler.sync();
       await this.cleaner.pass();
     } catch (err) {
       this.#d.log.error("retention pass failed", { error: (err as Error).message });

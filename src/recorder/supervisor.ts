@@ -32,6 +32,12 @@ export interface SupervisorOptions {
   onLine?: (stream: "stdout" | "stderr", line: string) => void;
   /** Returns the delay before the next run; by default capped backoff on failures. */
   onExit?: (result: RunResult, defaultDelayMs: number) => number | void;
+  /**
+   * A callback above threw, or the loop failed: reported here (default: stderr). The
+   * loop goes on; an error must never float out as an unhandled rejection, which ends
+   * the process and every camera with it.
+   */
+  onError?: (what: string, err: unknown) => void;
 }
 
 export class Supervisor {
@@ -44,9 +50,28 @@ export class Supervisor {
   #stalled = false;
   #failures = 0;
   #watchdog?: number;
+  #report: (what: string, err: unknown) => void;
 
   constructor(options: SupervisorOptions) {
-    this.#o = options;
+    const report = options.onError ??
+      ((what: string, err: unknown) => console.error(`supervisor: ${what} failed: ${err}`));
+    const guard = <A extends unknown[], R>(what: string, fn?: (...a: A) => R) =>
+      fn &&
+      ((...a: A): R | undefined => {
+        try {
+          return fn(...a);
+        } catch (err) {
+          report(what, err);
+          return undefined;
+        }
+      });
+    this.#report = report;
+    this.#o = {
+      ...options,
+      onStart: guard("onStart", options.onStart),
+      onLine: guard("onLine", options.onLine),
+      onExit: guard("onExit", options.onExit),
+    };
   }
 
   get running(): boolean {
@@ -58,7 +83,7 @@ export class Supervisor {
   }
 
   start(): void {
-    this.#loop ??= this.#run();
+    this.#loop ??= this.#run().catch((err) => this.#report("restart loop", err));
   }
 
   /** Resets the watchdog; `healthy` marks the current run as a success. */
@@ -121,7 +146,7 @@ export class Supervisor {
       if (this.#child !== child) return;
       if (clock.monotonic() - this.#lastKick >= stallMs) {
         this.#stalled = true;
-        this.#terminate(child);
+        this.#terminate(child).catch((err) => this.#report("watchdog", err));
         return;
       }
       this.#watchdog = clock.setTimeout(

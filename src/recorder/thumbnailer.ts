@@ -176,7 +176,12 @@ export class Thumbnailer {
     if (this.intervalMs <= 0) return;
     const every = tickMs(this.intervalMs);
     this.#loop ??= (async () => {
-      while (await sleep(this.#d.clock, every, this.#stop.signal)) await this.tick();
+      while (await sleep(this.#d.clock, every, this.#stop.signal)) {
+        // A background loop: a throw here would be an unhandled rejection (process exit).
+        await this.tick().catch((err) =>
+          this.#d.log.error("thumbnail pass failed", { error: String(err) })
+        );
+      }
     })();
   }
 
