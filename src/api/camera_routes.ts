@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Camera } from "../cameras/camera.ts";
 import { CameraEdit, CameraInput, fieldErrors, IdParam, RecordStatus } from "../cameras/schemas.ts";
 import { type CameraService, type CameraView } from "../cameras/service.ts";
-import { maskUrl, parseSource } from "../cameras/source_url.ts";
+import { MaskedPasswordError, maskSecrets, maskUrl, parseSource } from "../cameras/source_url.ts";
 import type { SessionSummary } from "../storage/session.ts";
 import { HttpError, readBody } from "./http_errors.ts";
 import type { Urls } from "./urls.ts";
@@ -45,7 +45,7 @@ export const cameraView = (urls: Urls, base: string, c: CameraView) => ({
   stream_url: urls.stream(base, c.gid, c.seq),
   state: c.status.state,
   since: new Date(c.status.since).toISOString(),
-  last_error: c.status.lastError ?? null,
+  last_error: c.status.lastError === undefined ? null : maskSecrets(c.status.lastError),
   reconnects: c.status.reconnects,
   segments: c.status.segments,
   last_segment_at: c.status.lastSegmentAt ? new Date(c.status.lastSegmentAt).toISOString() : null,
@@ -116,7 +116,10 @@ export function cameraRoutes(
   app.put("/camera", async (c) => {
     const body = await readBody(c, CameraEdit);
     checkSource(body.iaddr);
-    const { camera, closed } = await service.edit(body);
+    const { camera, closed } = await service.edit(body).catch((err) => {
+      if (!(err instanceof MaskedPasswordError)) throw err;
+      throw new HttpError(400, "invalid fields", [{ field: "iaddr", message: err.message }]);
+    });
     return c.json({
       ...contract(urls.base(c), camera),
       record_url: recordUrl(urls.base(c), closed),

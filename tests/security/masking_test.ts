@@ -15,3 +15,58 @@ Deno.test({
     assert(!maskSecrets(`{"iaddr":"${iaddr}"}`).includes("s3cr"), "log line masked");
   },
 });
+
+/**
+ * Regression (issue 10, defect 3): `rtsp://admin:s3cr@TopSecretTail@host/…` was shown as
+ * `admin:***@TopSecretTail@…`: the mask stopped at the first `@`, the URL parser takes the
+ * password up to the last `@` of the authority. Every case below is checked against the URL
+ * parser itself: the masked URL has the same user, host, port and path, and password `***`.
+ */
+const TRICKY = [
+  "rtsp://admin:s3cr@TopSecretTail@10.0.0.5/h264",
+  "rtsp://ad@min:p@ss@w0rdTail@cam.example:8554/live?ch=1",
+  "rtsps://u:pa:ssTail@host/x",
+  "http://u:a@b:cTail@10.0.0.9/video.mjpg",
+  "https://u:Tail@@host/s.m3u8",
+];
+
+Deno.test("a password with @ (or :) is masked exactly as the URL parser splits it", () => {
+  for (const iaddr of TRICKY) {
+    const given = new URL(iaddr);
+    assert(parseSource(iaddr).password!.includes("Tail"), `${iaddr}: accepted as a source`);
+    const masked = maskUrl(iaddr);
+    assert(!masked.includes("Tail"), `${iaddr} → ${masked}`);
+    const u = new URL(masked);
+    assertEquals(
+      [u.username, u.password, u.host, u.pathname, u.search],
+      [given.username, "***", given.host, given.pathname, given.search],
+      `${iaddr} → ${masked}`,
+    );
+    // The same in a JSON log line, in a text log line and in an error message.
+    for (
+      const text of [
+        JSON.stringify({ msg: "camera added", iaddr }),
+        `iaddr=${iaddr} name=x`,
+        `Could not open resource (${iaddr}), retrying`,
+      ]
+    ) {
+      const out = maskSecrets(text);
+      assert(!out.includes("Tail"), `${text} → ${out}`);
+      assert(out.includes(`${given.host}`), `host kept: ${out}`);
+    }
+  }
+});
+
+Deno.test("secret-looking query parameters are masked in logs and messages", () => {
+  const text = maskSecrets(
+    'failed: rtsp://cam/live?apikey=K3Y&ch=1&token=T0K&auth=A&X-Amz-Signature=S1G&sig=S2 "ok"',
+  );
+  assertEquals(
+    text,
+    'failed: rtsp://cam/live?apikey=***&ch=1&token=***&auth=***&X-Amz-Signature=***&sig=*** "ok"',
+  );
+  assertEquals(
+    maskSecrets("http://h/v.m3u8?password=p&key=k"),
+    "http://h/v.m3u8?password=***&key=***",
+  );
+});

@@ -4,7 +4,7 @@ import {
   parseSource,
   restoreMaskedPassword,
 } from "../../src/cameras/source_url.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assertEquals, assertThrows } from "../support/assert.ts";
 
 Deno.test("passwords are masked in URLs and rtspsrc properties", () => {
   assertEquals(
@@ -28,15 +28,17 @@ Deno.test("credentials are percent-decoded and removed from the location", () =>
   });
 });
 
-Deno.test("an edit that sends the masked password back keeps the stored one", () => {
+Deno.test("an edit that sends the masked password back keeps the stored one (same host)", () => {
   const stored = "rtsp://admin:p%40ss@10.0.0.1/video1";
   assertEquals(
-    restoreMaskedPassword("rtsp://admin:***@10.0.0.2/video2", stored),
-    "rtsp://admin:p%40ss@10.0.0.2/video2",
+    restoreMaskedPassword("rtsp://admin:***@10.0.0.1/video2", stored),
+    "rtsp://admin:p%40ss@10.0.0.1/video2",
   );
   assertEquals(
     restoreMaskedPassword("rtsp://admin:new@10.0.0.2/v", stored),
     "rtsp://admin:new@10.0.0.2/v",
   );
-  assertEquals(restoreMaskedPassword("rtsp://admin:***@h/v", "rtsp://h/v"), "rtsp://admin:***@h/v");
+  // Another host (tests/security/masked_password_test.ts), or nothing stored: refused.
+  assertThrows(() => restoreMaskedPassword("rtsp://admin:***@10.0.0.2/video2", stored));
+  assertThrows(() => restoreMaskedPassword("rtsp://admin:***@h/v", "rtsp://h/v"));
 });
