@@ -7,6 +7,8 @@ import { z } from "zod";
 import type { CameraService } from "../cameras/service.ts";
 import { fieldErrors } from "../cameras/schemas.ts";
 import { isoTime } from "../cameras/settings.ts";
+import { maskSecrets } from "../cameras/source_url.ts";
+import { isAnonymous } from "./auth/guard.ts";
 import { evaluateHealth } from "../health/health.ts";
 import { renderMetrics, type StorageMetrics } from "../health/metrics.ts";
 import { outagesBetween } from "../storage/outages.ts";
@@ -40,12 +42,15 @@ export function opsRoutes(d: OpsDeps) {
       startedAt: cam.status.startedAt,
     }));
     const report = evaluateHealth(d.now(), cameras, { blocked: d.storageBlocked() }, d.staleMs);
+    const code = report.ok ? 200 : 503;
+    // Access control on, no valid credentials: the status only (no camera ids, errors, URLs).
+    if (isAnonymous(c)) return c.json({ status: report.ok ? 1 : 0 }, code);
     return c.json({
       status: report.ok ? 1 : 0,
       cameras: cameras.length,
-      reasons: report.reasons,
-      warnings: report.warnings,
-    }, report.ok ? 200 : 503);
+      reasons: report.reasons.map(maskSecrets),
+      warnings: report.warnings.map(maskSecrets),
+    }, code);
   });
 
   app.get("/metrics", async (c) => {

@@ -21,13 +21,13 @@ Deno.test("auth settings: off by default, users and token validated", () => {
   assertThrows(() => loadConfig(["--users=a:admin:12345678,a:viewer:12345678"], {}), /twice/);
 });
 
-Deno.test("passwords: plain or PBKDF2, compared in constant time", () => {
+Deno.test("passwords: plain or PBKDF2, compared in constant time", async () => {
   const stored = hashPassword("correct horse", 1000);
   assert(/^pbkdf2\$1000\$[0-9a-f]{32}\$[0-9a-f]{64}$/.test(stored), stored);
-  assert(verifyPassword("correct horse", stored));
-  assert(!verifyPassword("correct hors", stored));
-  assert(verifyPassword("plain-pass", "plain-pass"));
-  assert(!verifyPassword("plain-pas", "plain-pass"));
+  assert(await verifyPassword("correct horse", stored));
+  assert(!await verifyPassword("correct hors", stored));
+  assert(await verifyPassword("plain-pass", "plain-pass"));
+  assert(!await verifyPassword("plain-pas", "plain-pass"));
   assert(safeEqual("", "") && !safeEqual("a", "ab") && !safeEqual("ab", "a"));
 });
 

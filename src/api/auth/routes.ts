@@ -13,8 +13,8 @@ import { z } from "zod";
 import { CSS_PATH, loadAsset } from "../../web/assets.ts";
 import { renderLogin } from "../../web/login_page.tsx";
 import { HttpError, readBody } from "../http_errors.ts";
-import { type Auth, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from "./guard.ts";
-import { LoginThrottle, type Session } from "./sessions.ts";
+import { type Auth, clientOf, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from "./guard.ts";
+import type { Session } from "./sessions.ts";
 
 const Login = z.strictObject({
   user: z.string({ error: "must be a string" }).min(1, "must not be empty").max(64),
@@ -60,19 +60,19 @@ function setSessionCookies(c: Context, s: Session, ttlMs: number, publicUrl?: st
 
 export function authRoutes(auth: Auth, publicUrl?: string) {
   const app = new Hono();
-  const throttle = new LoginThrottle();
 
-  /** Checks credentials with a per-name lockout; logs failures without the password. */
-  const attempt = (c: Context, user: string, password: string): Session | number => {
+  /** Checks credentials (throttled per name and client); logs failures without the password. */
+  const attempt = async (c: Context, user: string, password: string): Promise<Session | number> => {
     if (!sameOrigin(c, publicUrl)) return 403;
-    if (throttle.locked(user)) return 429;
-    const p = auth.checkPassword(user, password);
-    if (!p) {
-      throttle.failed(user);
+    const p = await auth.verify(user, password, clientOf(c));
+    if (p === "locked") {
+      c.header("Retry-After", String(auth.retryAfter(user, clientOf(c))));
+      return 429;
+    }
+    if (p === "bad") {
       auth.log.warn("login failed", { user: user.slice(0, 64) });
       return 401;
     }
-    throttle.succeeded(user);
     auth.log.info("login", { user: p.user, role: p.role });
     const s = auth.sessions.create(p.user, p.role);
     setSessionCookies(c, s, auth.sessions.ttlMs, publicUrl);
@@ -81,7 +81,7 @@ export function authRoutes(auth: Auth, publicUrl?: string) {
   const ERRORS: Record<number, string> = {
     401: "wrong user or password",
     403: "cross-site sign-in refused",
-    429: "too many failed attempts: wait 30 s",
+    429: "too many failed attempts: wait 30 s and try again",
   };
 
   const page = async (
@@ -109,21 +109,23 @@ export function authRoutes(auth: Auth, publicUrl?: string) {
     const form = new URLSearchParams(await c.req.text().catch(() => ""));
     const next = safeNext(form.get("next"));
     const user = (form.get("user") ?? "").slice(0, 64);
-    const r = attempt(c, user, (form.get("password") ?? "").slice(0, 1024));
+    const r = await attempt(c, user, (form.get("password") ?? "").slice(0, 1024));
     if (typeof r === "number") return page(c, r as 401 | 403 | 429, next, ERRORS[r], user);
     return c.redirect(next, 303);
   });
 
   app.post("/api/auth/login", async (c) => {
     const body = await readBody(c, Login);
-    const r = attempt(c, body.user, body.password);
+    const r = await attempt(c, body.user, body.password);
     if (typeof r === "number") return c.json({ status: 0, error: ERRORS[r] }, r as 401);
     return c.json({ status: 1, user: r.user, role: r.role, csrf: r.csrf });
   });
 
-  app.post("/api/auth/logout", (c) => {
-    const who = auth.identify(c);
-    if (who === "bad" || !who?.session) return c.json({ status: 0, error: "not signed in" }, 401);
+  app.post("/api/auth/logout", async (c) => {
+    const who = await auth.identify(c);
+    if (typeof who === "string" || !who?.session) {
+      return c.json({ status: 0, error: "not signed in" }, 401);
+    }
     if (!auth.csrfOk(who.session, c.req.header(CSRF_HEADER))) {
       return c.json({ status: 0, error: "missing or wrong CSRF token" }, 403);
     }
@@ -133,8 +135,9 @@ export function authRoutes(auth: Auth, publicUrl?: string) {
     return c.json({ status: 1 });
   });
 
-  app.get("/api/auth/me", (c) => {
-    const who = auth.identify(c);
+  app.get("/api/auth/me", async (c) => {
+    const who = await auth.identify(c);
+    if (who === "locked") return auth.tooMany(c);
     if (who === "bad" || !who) return c.json({ status: 0, error: "authentication required" }, 401);
     return c.json({ status: 1, user: who.user, role: who.role, via: who.via });
   });

@@ -16,14 +16,47 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-const PBKDF2 = /^pbkdf2\$(\d{1,7})\$([0-9a-f]{16,128})\$([0-9a-f]{64})$/;
+export const PBKDF2 = /^pbkdf2\$(\d{1,7})\$([0-9a-f]{16,128})\$([0-9a-f]{64})$/;
 
-/** Checks a password against a stored one (plain or pbkdf2); constant time for a given form. */
-export function verifyPassword(given: string, stored: string): boolean {
+/** Derives a PBKDF2-SHA256 hash (32 bytes); asynchronous, so the event loop keeps serving. */
+export type Hasher = (
+  password: string,
+  salt: Uint8Array,
+  iterations: number,
+) => Promise<Uint8Array>;
+
+/** WebCrypto PBKDF2-SHA256: the work runs off the JavaScript thread. */
+export const pbkdf2: Hasher = async (password, salt, iterations) => {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(password),
+    "PBKDF2",
+    false,
+    ["deriveBits"],
+  );
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations },
+    key,
+    256,
+  );
+  return new Uint8Array(bits);
+};
+
+const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+
+/**
+ * Checks a password against a stored one (plain or pbkdf2); constant time for a given form.
+ * The hash runs through `hasher` (asynchronous WebCrypto by default).
+ */
+export async function verifyPassword(
+  given: string,
+  stored: string,
+  hasher: Hasher = pbkdf2,
+): Promise<boolean> {
   const m = PBKDF2.exec(stored);
   if (!m) return safeEqual(given, stored);
-  const hash = pbkdf2Sync(given, Buffer.from(m[2], "hex"), Number(m[1]), 32, "sha256");
-  return timingSafeEqual(hash, Buffer.from(m[3], "hex"));
+  const hash = await hasher(given, fromHex(m[2]), Number(m[1]));
+  return timingSafeEqual(hash, fromHex(m[3]));
 }
 
 /** A stored form for `password` (what `--users` accepts after `name:role:`). */
