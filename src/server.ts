@@ -7,6 +7,7 @@ import { errorBody, HttpError } from "./api/http_errors.ts";
 import { exportRoutes, sweepExports } from "./api/export_routes.ts";
 import { mediaRoutes } from "./api/media_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
+import { requestGuard } from "./api/request_guard.ts";
 import { createUrls } from "./api/urls.ts";
 import { webRoutes } from "./web/routes.ts";
 import { loadBootCameras } from "./cameras/boot.ts";
@@ -109,6 +110,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
     return c.json({ status: 0, error: "internal error" }, 500);
   });
   app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
+  app.use("*", requestGuard({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl }));
   if (authEnabled(config.auth)) {
     const auth = new Auth(config.auth, log);
     app.use("*", auth.middleware());

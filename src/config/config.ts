@@ -35,6 +35,11 @@ export interface Config {
   ops: OpsConfig;
   /** Access control; off (exactly as without it) when neither a token nor a user is set. */
   auth: AuthConfig;
+  /**
+   * Host names served besides IP literals, localhost and the public URL's host (lower case);
+   * `*`: any (src/api/request_guard.ts).
+   */
+  allowedHosts: string[];
 }
 
 export type Role = "admin" | "viewer";
@@ -81,7 +86,25 @@ const ConfigInput = z.strictObject({
     return users;
   }).optional(),
   "session-hours": z.coerce.number().min(0.05).max(24 * 30).default(12),
+  "allowed-hosts": z.string().transform((s, ctx) => {
+    const names = s.split(",").map((h) => h.trim().toLowerCase().replace(/\.$/, "")).filter(
+      Boolean,
+    );
+    const bad = names.find((h) => h !== "*" && !HOST_NAME.test(h));
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${bad.slice(0, 80)}" is not a host name (names only: no scheme, port or path)`,
+      });
+      return z.NEVER;
+    }
+    return names;
+  }).optional(),
 });
+
+/** A DNS name (labels of letters, digits and inner hyphens), for `--allowed-hosts`. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /** `name:role:password[,name:role:password…]`; the password may hold `:` but not `,`. */
 export function parseUsers(spec: string): AuthUser[] | string {
@@ -148,5 +171,6 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     logLevel: c["log-level"],
     ops: resolveOps(c),
     auth: { apiToken: c["api-token"], users: c.users ?? [], sessionHours: c["session-hours"] },
+    allowedHosts: c["allowed-hosts"] ?? [],
   };
 }

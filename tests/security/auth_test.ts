@@ -24,7 +24,7 @@ async function call(
 ) {
   const res = await fetch(nvr.base + path, {
     method,
-    headers,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     redirect: "manual",
   });
@@ -262,6 +262,27 @@ Deno.test({
           await browser.close();
         }
       });
+
+      await t.step(
+        "Basic is throttled like sign-in: the right password waits out the lock",
+        async () => {
+          // Regression (issue 10, defect 4): 60 wrong Basic passwords in 0.19 s, then the right
+          // one worked. Five wrong ones now lock the name for every credential path.
+          const media = (pw: string) =>
+            call(nvr, "GET", "/1/1/hls/index.m3u8", {
+              authorization: "Basic " + btoa(`boss:${pw}`),
+            });
+          for (let i = 0; i < 5; i++) assertEquals((await media(`nope-nope-${i}`)).status, 401);
+          let r = await media(ADMIN_PW);
+          assertEquals(r.status, 429, "locked: the right password is refused too");
+          assert(Number(r.res.headers.get("retry-after")) > 0, "Retry-After");
+          r = await call(nvr, "POST", "/api/auth/login", {}, { user: "boss", password: ADMIN_PW });
+          assertEquals(r.status, 429, "the sign-in sees the same lock");
+          // Health stays public, status only without credentials.
+          r = await call(nvr, "GET", "/api/health");
+          assertEquals([r.status, r.text], [200, '{"status":1}']);
+        },
+      );
 
       await t.step("no password or token in any log line", () => {
         const logs = nvr.logs.join("\n");

@@ -162,9 +162,40 @@ Deno.test({
         }
       });
 
+      await t.step("another web page cannot write, even with access control off", async () => {
+        // Regression (issue 10, defect 9): a no-cors fetch with a JSON text/plain body added
+        // a camera; a rebound DNS name was served.
+        const cam = JSON.stringify({
+          seq: 9,
+          gid: 9,
+          name: "x",
+          iaddr: "test://ball",
+          protocol: "test",
+          isRec: 0,
+        });
+        let r = await send(nvr, "POST", "/api/camera", {
+          body: cam,
+          headers: { origin: "https://evil.example", "content-type": "text/plain" },
+        });
+        assertEquals(r.status, 403);
+        r = await send(nvr, "POST", "/api/camera", { body: cam });
+        assertEquals(r.status, 415, "text/plain (fetch's default for a string)");
+        // fetch cannot set Host: a raw request, as a browser sends it after DNS rebinding.
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: nvr.port });
+        await conn.write(
+          new TextEncoder().encode(
+            "GET /api/camera HTTP/1.1\r\nHost: rebind.evil.example\r\nConnection: close\r\n\r\n",
+          ),
+        );
+        const raw = await new Response(conn.readable).text();
+        assert(raw.startsWith("HTTP/1.1 403"), `unknown Host name: ${raw.slice(0, 40)}`);
+        assertEquals((await send(nvr, "GET", "/api/camera/seq/9/gid/9")).status, 404, "not added");
+      });
+
       await t.step("huge, chunked and non-UTF-8 bodies", async () => {
         const big = new Uint8Array(2 * 1024 * 1024).fill(0x20);
-        let r = await send(nvr, "POST", "/api/camera", { body: big });
+        const json = { "content-type": "application/json" };
+        let r = await send(nvr, "POST", "/api/camera", { body: big, headers: json });
         assertEquals(r.status, 413);
         // No content-length: a stream must be cut at the limit too.
         const stream = new ReadableStream({
@@ -173,17 +204,21 @@ Deno.test({
             c.close();
           },
         });
-        r = await send(nvr, "PUT", "/api/camera", { body: stream });
+        r = await send(nvr, "PUT", "/api/camera", { body: stream, headers: json });
         assertEquals(r.status, 413, "chunked body over the limit");
         r = await send(nvr, "POST", "/api/camera", {
           body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+          headers: json,
         });
         assertEquals([r.status, JSON.parse(r.text).error], [400, "body is not valid JSON"]);
-        r = await send(nvr, "POST", "/api/camera", { body: "[".repeat(100_000 / 2) });
+        r = await send(nvr, "POST", "/api/camera", {
+          body: "[".repeat(100_000 / 2),
+          headers: json,
+        });
         check("deep nesting", r);
         r = await send(nvr, "POST", "/api/camera", {
           body: "{}",
-          headers: { "content-length": "-5" },
+          headers: { ...json, "content-length": "-5" },
         })
           .catch(() => ({ status: 400, text: "{}" }));
         check("negative content-length", r);
@@ -192,6 +227,7 @@ Deno.test({
       await t.step("unicode names are accepted and echoed exactly", async () => {
         const name = "정문 🎥 \u202e Ünïcødé & <b>";
         let r = await send(nvr, "POST", "/api/camera", {
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({
             seq: 7,
             gid: 7,
