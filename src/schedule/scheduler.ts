@@ -18,9 +18,18 @@ export interface SchedulerDeps {
   apply: (gid: number, seq: number, on: boolean) => Promise<unknown>;
 }
 
+/**
+ * One camera's chain of timers. It stays registered while an edge is being applied
+ * (between two timers), so that sync() does not start a second chain then; a chain
+ * that is no longer the registered one stops at its next step.
+ */
+interface Chain {
+  timer?: number;
+}
+
 export class Scheduler {
   #d: SchedulerDeps;
-  #timers = new Map<string, number>();
+  #chains = new Map<string, Chain>();
   #stopped = false;
 
   constructor(deps: SchedulerDeps) {
@@ -38,8 +47,10 @@ export class Scheduler {
   async set(gid: number, seq: number, schedule?: Schedule): Promise<void> {
     this.clear(gid, seq);
     if (!schedule?.enabled || this.#stopped) return;
+    const chain: Chain = {};
+    this.#chains.set(`${gid}/${seq}`, chain);
     await this.#apply(gid, seq, scheduledOn(schedule, this.#d.clock.now()));
-    this.#plan(gid, seq, schedule);
+    this.#plan(gid, seq, schedule, chain);
   }
 
   /**
@@ -52,36 +63,48 @@ export class Scheduler {
     const wanted = new Map(
       this.#d.schedules().filter((x) => x.schedule.enabled).map((x) => [`${x.gid}/${x.seq}`, x]),
     );
-    for (const k of [...this.#timers.keys()]) {
+    for (const k of [...this.#chains.keys()]) {
       if (!wanted.has(k)) this.clear(...(k.split("/").map(Number) as [number, number]));
     }
-    for (const [k, x] of wanted) if (!this.#timers.has(k)) this.#plan(x.gid, x.seq, x.schedule);
+    for (const [k, x] of wanted) {
+      if (this.#chains.has(k)) continue;
+      const chain: Chain = {};
+      this.#chains.set(k, chain);
+      this.#plan(x.gid, x.seq, x.schedule, chain);
+    }
   }
 
+  /** Ends the camera's chain: its timer is cancelled, an edge being applied plans nothing. */
   clear(gid: number, seq: number): void {
     const k = `${gid}/${seq}`;
-    const t = this.#timers.get(k);
-    if (t !== undefined) this.#d.clock.clearTimeout(t);
-    this.#timers.delete(k);
+    const chain = this.#chains.get(k);
+    if (chain?.timer !== undefined) this.#d.clock.clearTimeout(chain.timer);
+    this.#chains.delete(k);
   }
 
   stop(): void {
     this.#stopped = true;
-    for (const t of this.#timers.values()) this.#d.clock.clearTimeout(t);
-    this.#timers.clear();
+    for (const k of [...this.#chains.keys()]) {
+      this.clear(...(k.split("/").map(Number) as [number, number]));
+    }
   }
 
-  #plan(gid: number, seq: number, schedule: Schedule): void {
+  /** Plans the chain's next edge, unless the chain was cleared or replaced meanwhile. */
+  #plan(gid: number, seq: number, schedule: Schedule, chain: Chain): void {
+    const k = `${gid}/${seq}`;
+    if (this.#stopped || this.#chains.get(k) !== chain) return;
     const now = this.#d.clock.now();
     const edge = nextEdge(schedule, now);
-    if (!edge || this.#stopped) return;
+    if (!edge) {
+      this.#chains.delete(k);
+      return;
+    }
     const wait = Math.min(MAX_WAIT_MS, Math.max(0, edge.at - now));
-    const timer = this.#d.clock.setTimeout(async () => {
-      this.#timers.delete(`${gid}/${seq}`);
+    chain.timer = this.#d.clock.setTimeout(async () => {
+      chain.timer = undefined;
       if (this.#d.clock.now() >= edge.at) await this.#apply(gid, seq, edge.on);
-      this.#plan(gid, seq, schedule);
+      this.#plan(gid, seq, schedule, chain);
     }, wait);
-    this.#timers.set(`${gid}/${seq}`, timer);
   }
 
   async #apply(gid: number, seq: number, on: boolean): Promise<void> {

@@ -140,3 +140,62 @@ Deno.test("scheduler: sync plans schedules it does not know and drops removed on
   await clock.advance(24 * 3_600_000);
   assertEquals(applied.length, 0, "a removed camera's schedule never fires");
 });
+
+Deno.test("scheduler: a sync while an edge is being applied does not start a second timer chain", async () => {
+  const clock = new FakeClock(at("2026-01-09T20:00:00Z")); // Friday 15:00 New York
+  const applied: boolean[] = [];
+  let release = () => {};
+  const scheduler = new Scheduler({
+    clock,
+    log: createLogger("json", {}, () => {}),
+    schedules: () => [{ gid: 1, seq: 1, schedule: night }],
+    // Applying an edge takes a while (the camera's lock, a registry write).
+    apply: (_g, _s, on) => {
+      applied.push(on);
+      return new Promise<void>((r) => release = r);
+    },
+  });
+  scheduler.sync();
+  assertEquals(clock.pending, 1);
+  await clock.advance(7 * 3_600_000); // 22:00 local: the edge fires, its apply is in flight
+  assertEquals([applied, clock.pending], [[true], 0]);
+  scheduler.sync(); // a retention pass follows settings changes in that gap
+  release();
+  await clock.advance(0);
+  assertEquals(clock.pending, 1, "one timer for the camera");
+  await clock.advance(8 * 3_600_000); // 06:00 local: the edge fires once
+  release();
+  await clock.advance(0);
+  assertEquals(applied, [true, false]);
+  scheduler.stop();
+  assertEquals(clock.pending, 0, "stop cancels every timer");
+  await clock.advance(24 * 3_600_000);
+  assertEquals(applied, [true, false], "nothing fires after stop");
+});
+
+Deno.test("scheduler: set() racing a sync, or another set(), plans one timer", async () => {
+  const clock = new FakeClock(at("2026-01-09T20:00:00Z"));
+  const applied: boolean[] = [];
+  const releases: (() => void)[] = [];
+  const scheduler = new Scheduler({
+    clock,
+    log: createLogger("json", {}, () => {}),
+    schedules: () => [{ gid: 1, seq: 1, schedule: night }],
+    apply: (_g, _s, on) => {
+      applied.push(on);
+      return new Promise<void>((r) => releases.push(r));
+    },
+  });
+  const first = scheduler.set(1, 1, night);
+  scheduler.sync();
+  const second = scheduler.set(1, 1, night);
+  releases.forEach((r) => r());
+  await Promise.all([first, second]);
+  await clock.advance(0);
+  assertEquals(clock.pending, 1);
+  scheduler.clear(1, 1);
+  assertEquals(clock.pending, 0, "clear cancels the one chain");
+  await clock.advance(24 * 3_600_000);
+  releases.forEach((r) => r());
+  assertEquals(applied, [false, false], "only the two set() calls applied anything");
+});
