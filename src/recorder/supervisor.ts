@@ -1,7 +1,8 @@
 /**
  * Keeps one child process running: spawns it, restarts it whenever it exits
  * (exit code 0 included: GStreamer exits 0 when the camera closes the stream),
- * waits a capped exponential backoff between failures, kills a child that
+ * waits a capped exponential backoff with jitter between failures (1 s doubling
+ * to about 5 minutes; back to quick after a run that delivered), kills a child that
  * stalls (the watchdog), and stops it with SIGINT, then SIGKILL after a grace.
  */
 import { type Clock, sleep } from "../clock.ts";
@@ -28,6 +29,8 @@ export interface SupervisorOptions {
   /** Time between SIGINT and SIGKILL when stopping. */
   stopGraceMs: number;
   backoff?: BackoffOptions;
+  /** Random numbers in [0, 1) for the backoff's jitter (default Math.random). */
+  random?: () => number;
   onStart?: (child: ChildHandle) => void;
   onLine?: (stream: "stdout" | "stderr", line: string) => void;
   /** Returns the delay before the next run; by default capped backoff on failures. */
@@ -200,9 +203,17 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Waits before the next run: 500 ms after a run that stayed up (it delivered, see
+   * kick), which also resets the backoff; else the backoff of the failures in a row.
+   */
   async #pause(result: RunResult): Promise<void> {
     if (result.healthy) this.#failures = 0;
-    const delay = backoffDelay(this.#failures, this.#o.backoff ?? DEFAULT_BACKOFF);
+    const delay = backoffDelay(
+      this.#failures,
+      this.#o.backoff ?? DEFAULT_BACKOFF,
+      this.#o.random,
+    );
     if (!result.healthy) this.#failures++;
     const chosen = this.#o.onExit?.(result, result.healthy ? 500 : delay);
     await sleep(this.#o.clock, chosen ?? (result.healthy ? 500 : delay), this.#stop.signal);
