@@ -67,6 +67,29 @@ Deno.test("Basic auth is throttled per user name, like the sign-in form, and sha
   assertEquals((await media("boss", ADMIN_PW, "10.0.0.5")).status, 429);
 });
 
+Deno.test("many guesses at once get no more hashes than the lock allows", async () => {
+  let calls = 0;
+  const counting: Hasher = (pw, salt, iter) => {
+    calls++;
+    return pbkdf2(pw, salt, iter);
+  };
+  const a = app(new Auth(config(), log, { hasher: counting }));
+  const statuses = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      const r = await a.request(
+        "/1/1/hls/index.m3u8",
+        { headers: basic("boss", `w${i}`) },
+        from(`10.3.0.${i}`),
+      );
+      return r.status;
+    }),
+  );
+  const wrong = statuses.filter((s) => s === 401).length;
+  // Five failures lock the name; at most two hashes were already running then.
+  assert(wrong <= 5 + 2 && calls <= 5 + 2, `${wrong} answered 401, ${calls} hashes`);
+  assertEquals(statuses.filter((s) => s === 429).length, 50 - wrong);
+});
+
 Deno.test("failures are also counted per client, across user names and the API token", async () => {
   const a = app(new Auth({ ...config(), apiToken: "tok-0123456789abcdef" }, log));
   for (let i = 0; i < 20; i++) {

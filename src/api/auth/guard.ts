@@ -149,7 +149,8 @@ export class Auth {
     const key = fingerprint(`${name}\u0000${password}`);
     const hit = this.#verified.get(key);
     if (hit && hit.until > now) return hit.p;
-    const p = await this.#check(name, password);
+    const p = await this.#check(name, password, client);
+    if (p === "locked") return p;
     if (!p) {
       this.users.failed(name);
       this.clients.failed(client);
@@ -165,10 +166,19 @@ export class Auth {
     return p;
   }
 
-  /** One PBKDF2 whatever the name: the user's own, or a dummy one of the same cost. */
-  #check(name: string, password: string): Promise<Principal | undefined> {
+  /**
+   * One PBKDF2 whatever the name: the user's own, or a dummy one of the same cost. The lock
+   * is checked again once a hash slot is free: guesses sent all at once wait here, and are
+   * refused without a hash once the failures before them locked the name or the client.
+   */
+  #check(
+    name: string,
+    password: string,
+    client: string,
+  ): Promise<Principal | "locked" | undefined> {
     const user = this.config.users.find((u) => safeEqual(u.name, name));
     return this.#slots.run(async () => {
+      if (this.users.locked(name) || this.clients.locked(client)) return "locked";
       let ok: boolean;
       if (user && PBKDF2.test(user.password)) {
         ok = await verifyPassword(password, user.password, this.#hasher);
