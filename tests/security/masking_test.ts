@@ -4,6 +4,10 @@
  * at `'` and then did not match at all). The password part now runs to `@`.
  */
 import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
+import { cameraView } from "../../src/api/camera_routes.ts";
+import { createUrls } from "../../src/api/urls.ts";
+import type { CameraView } from "../../src/cameras/service.ts";
+import { createLogger } from "../../src/log.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 Deno.test({
@@ -69,4 +73,28 @@ Deno.test("secret-looking query parameters are masked in logs and messages", () 
     maskSecrets("http://h/v.m3u8?password=p&key=k"),
     "http://h/v.m3u8?password=***&key=***",
   );
+});
+
+Deno.test("the logger, the API's camera view and argv in JSON lines show no part of it", () => {
+  const iaddr = TRICKY[0];
+  const lines: string[] = [];
+  const log = createLogger("json", {}, (l) => lines.push(l));
+  log.info("camera added", { iaddr });
+  log.error("request failed", { error: `Error: cannot reach ${iaddr}` });
+  log.warn("child", { argv: 'rtspsrc location="rtsp://10.0.0.5/h264" user-pw="s3cr@Top Tail"' });
+  createLogger("text", {}, (l) => lines.push(l)).info("camera added", { iaddr });
+  for (const l of lines) assert(!/Tail|s3cr/.test(l), l);
+  const view = cameraView(createUrls("http://nvr"), "http://nvr", {
+    gid: 1,
+    seq: 1,
+    name: "n",
+    iaddr,
+    protocol: "rtsp",
+    isRec: 0,
+    inserted: "",
+    updated: "",
+    status: { state: "failed", since: 0, reconnects: 0, segments: 0, lastError: `at ${iaddr}` },
+  } as unknown as CameraView);
+  assertEquals(view.iaddr, "rtsp://admin:***@10.0.0.5/h264");
+  assert(!JSON.stringify(view).includes("Tail"), JSON.stringify(view));
 });

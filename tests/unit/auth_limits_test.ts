@@ -10,7 +10,7 @@
  * - Defect 6: one user's repeated sign-ins evicted every other user's session (one global cap).
  */
 import { Hono } from "hono";
-import { Auth } from "../../src/api/auth/guard.ts";
+import { Auth, ipv6Network } from "../../src/api/auth/guard.ts";
 import { authRoutes } from "../../src/api/auth/routes.ts";
 import { type Hasher, hashPassword, pbkdf2 } from "../../src/api/auth/secrets.ts";
 import { LoginThrottle, Sessions } from "../../src/api/auth/sessions.ts";
@@ -112,6 +112,28 @@ Deno.test("failures are also counted per client, across user names and the API t
     from("10.1.1.1"),
   );
   assertEquals(other.status, 200, "other clients are not");
+});
+
+Deno.test("an IPv6 client is counted by its /64 network (it can pick any address in it)", async () => {
+  assertEquals(ipv6Network("2001:db8:1:2::5"), "2001:db8:1:2::/64");
+  assertEquals(ipv6Network("2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  assertEquals(ipv6Network("2001:db8::1"), "2001:db8:0:0::/64");
+  assertEquals(ipv6Network("::1"), "0:0:0:0::/64");
+  assertEquals(ipv6Network("::ffff:10.0.0.1"), "10.0.0.1");
+  const a = app(new Auth(config(), log));
+  for (let i = 0; i < 20; i++) {
+    await a.request(
+      "/1/1/hls/index.m3u8",
+      { headers: basic(`n${i}`, "x") },
+      from(`2001:db8:1:2::${i}`),
+    );
+  }
+  const r = await a.request(
+    "/1/1/hls/index.m3u8",
+    { headers: basic("guard", VIEWER_PW) },
+    from("2001:db8:1:2:ffff::1"),
+  );
+  assertEquals(r.status, 429);
 });
 
 Deno.test("junk names never unlock a locked name; the throttle's memory is bounded", () => {

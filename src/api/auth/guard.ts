@@ -38,9 +38,30 @@ declare module "hono" {
 /** True when access control is on and this request to a public route has no valid credentials. */
 export const isAnonymous = (c: Context): boolean => c.get("anonymous") === true;
 
-/** The client's address (what the per-client throttle counts); "local" in process. */
-export const clientOf = (c: Context): string =>
-  (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname ?? "local";
+/**
+ * The client as the per-client throttle counts it: its IPv4 address, or the /64 network of an
+ * IPv6 address (one host usually holds a whole /64 and can pick any address in it); "local"
+ * in process.
+ */
+export const clientOf = (c: Context): string => {
+  const address = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr
+    ?.hostname;
+  if (!address) return "local";
+  return address.includes(":") ? ipv6Network(address) : address;
+};
+
+/** `2001:db8:1:2::5` → `2001:db8:1:2::/64` (IPv4-mapped addresses stay as they are). */
+export function ipv6Network(address: string): string {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "").toLowerCase();
+  if (/^::ffff:\d+\.\d+\.\d+\.\d+$/.test(bare)) return bare.slice(7);
+  const [head, tail] = bare.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail !== undefined && tail !== "" ? tail.split(":") : [];
+  const groups = tail === undefined
+    ? left
+    : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":") + "::/64";
+}
 
 /** Wrong passwords per user name before it is locked, and per client address. */
 export const USER_FAILURES = 5;
