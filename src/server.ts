@@ -19,6 +19,7 @@ import type { Logger } from "./log.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
 import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
 import { Catalog } from "./storage/catalog.ts";
+import { makePrivateDir } from "./storage/files.ts";
 import { recorderFrame, Thumbnailer } from "./recorder/thumbnailer.ts";
 import { thumbnailRoutes } from "./api/thumbnail_routes.ts";
 import { Operations } from "./operations.ts";
@@ -80,6 +81,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
         fileRoot: config.ops.fileRoot,
       }),
     settings: ops.settings,
+    maxCameras: config.maxCameras,
   });
   const urls = createUrls(config.publicUrl);
   const thumbnailer = new Thumbnailer({
@@ -105,7 +107,12 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json(errorBody(err), err.status);
     if (err instanceof NotFoundError) return c.json({ status: 0, error: err.message }, 404);
-    if (err instanceof ConflictError) return c.json({ status: 0, error: err.message }, 409);
+    if (err instanceof ConflictError) {
+      return c.json(
+        { status: 0, error: err.message, ...(err.fields && { fields: err.fields }) },
+        409,
+      );
+    }
     log.error("request failed", { path: c.req.path, error: String(err) });
     return c.json({ status: 0, error: "internal error" }, 500);
   });
@@ -134,15 +141,22 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
     service,
     catalog,
     async start() {
-      await Deno.mkdir(config.mediaRoot, { recursive: true });
-      await Deno.mkdir(config.dataDir, { recursive: true });
-      await sweepExports(config.mediaRoot).catch((err) =>
-        log.warn("cannot empty the exports folder", { error: String(err) })
-      );
-      const report = await catalog.rebuild();
-      log.info("catalog rebuilt from disk", { ...report });
-      await ops.load();
-      await loadBootCameras(registry, config.controllerUrl, log, clock.now());
+      // Camera changes that arrive while the registry loads wait for it (the server answers).
+      const loaded = service.holdChanges();
+      try {
+        await Deno.mkdir(config.mediaRoot, { recursive: true });
+        // The registry holds camera passwords: owner-only folder and files (fixed if not).
+        await makePrivateDir(config.dataDir);
+        await sweepExports(config.mediaRoot).catch((err) =>
+          log.warn("cannot empty the exports folder", { error: String(err) })
+        );
+        const report = await catalog.rebuild();
+        log.info("catalog rebuilt from disk", { ...report });
+        await ops.load();
+        await loadBootCameras(registry, config.controllerUrl, log, clock.now());
+      } finally {
+        loaded();
+      }
       const noCamera = registry.list().length === 0;
       if (config.demo === "on" || (config.demo === "auto" && noCamera && !config.controllerUrl)) {
         if (!registry.get(DEMO_CAMERA.gid, DEMO_CAMERA.seq)) {

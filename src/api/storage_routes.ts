@@ -2,17 +2,24 @@
  * Storage and retention:
  *   GET    /api/storage                                    usage, free space, forecast
  *   GET|PUT /api/camera/seq/{seq}/gid/{gid}/retention      per-camera maximum age
- *   GET|POST /api/camera/seq/{seq}/gid/{gid}/keep          keep locks (spans never cleaned)
+ *   GET|POST /api/camera/seq/{seq}/gid/{gid}/keep          keep locks (spans never cleaned;
+ *                                                          at most 100 per camera, 366 days each)
  *   DELETE /api/camera/seq/{seq}/gid/{gid}/keep/{id}
  */
 import { Hono } from "hono";
 import type { CameraService } from "../cameras/service.ts";
-import { type CameraSettings, KeepInput, RetentionInput } from "../cameras/settings.ts";
+import {
+  type CameraSettings,
+  KeepInput,
+  MAX_KEEP_DAYS,
+  MAX_KEEPS_PER_CAMERA,
+  RetentionInput,
+} from "../cameras/settings.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import type { Cleaner } from "../storage/cleaner.ts";
 import { forecastDays } from "../storage/retention.ts";
 import { cameraIds } from "./camera_routes.ts";
-import { readBody } from "./http_errors.ts";
+import { HttpError, readBody } from "./http_errors.ts";
 
 export interface StorageDeps {
   service: CameraService;
@@ -114,13 +121,26 @@ export function storageRoutes(d: StorageDeps) {
   app.post("/api/camera/seq/:seq/gid/:gid/keep", async (c) => {
     const { gid, seq } = cameraIds(d.service, c.req.param());
     const body = await readBody(c, KeepInput);
+    if (Date.parse(body.end) > d.now() + MAX_KEEP_DAYS * 86_400_000) {
+      throw new HttpError(400, "invalid fields", [
+        { field: "end", message: `must be at most ${MAX_KEEP_DAYS} days from now` },
+      ]);
+    }
     const keep = {
       id: crypto.randomUUID().slice(0, 8),
       startMs: Date.parse(body.start),
       endMs: Date.parse(body.end),
       ...(body.note ? { note: body.note } : {}),
     };
-    await d.settings.update(gid, seq, (e) => ({ ...e, keeps: [...e.keeps, keep] }));
+    await d.settings.update(gid, seq, (e) => {
+      if (e.keeps.length >= MAX_KEEPS_PER_CAMERA) {
+        throw new HttpError(409, `too many keep locks: at most ${MAX_KEEPS_PER_CAMERA}`, [{
+          field: "keeps",
+          message: `at most ${MAX_KEEPS_PER_CAMERA} keep locks per camera: delete one first`,
+        }]);
+      }
+      return { ...e, keeps: [...e.keeps, keep] };
+    });
     return c.json({ status: 1, gid, seq, ...keepView(keep) }, 201);
   });
 

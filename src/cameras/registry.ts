@@ -1,14 +1,17 @@
 /**
  * The camera registry, persisted as one JSON file in the data dir (written
- * atomically: a crash leaves the old or the new list, never a torn one).
+ * atomically: a crash leaves the old or the new list, never a torn one; saves are
+ * serialized; owner-only, 0600: it holds camera passwords).
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../storage/files.ts";
+import { SerialQueue } from "../util/serial_queue.ts";
+import { writePrivateFile } from "../storage/files.ts";
 import { type Camera, cameraKey } from "./camera.ts";
 import { CameraInput } from "./schemas.ts";
 
 export class Registry {
   #cameras = new Map<string, Camera>();
+  #writes = new SerialQueue();
   readonly path: string;
 
   constructor(dataDir: string) {
@@ -44,9 +47,11 @@ export class Registry {
     return skipped;
   }
 
-  async #save(): Promise<void> {
-    await Deno.mkdir(join(this.path, ".."), { recursive: true });
-    await writeFileAtomic(this.path, JSON.stringify([...this.#cameras.values()], null, 2));
+  /** Saves run one at a time, each writing the list as it is then: the newest list wins. */
+  #save(): Promise<void> {
+    return this.#writes.run(() =>
+      writePrivateFile(this.path, JSON.stringify([...this.#cameras.values()], null, 2))
+    );
   }
 
   list(): Camera[] {

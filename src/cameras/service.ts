@@ -27,7 +27,12 @@ import type { CameraSettings } from "./settings.ts";
 import type { CameraEdit, CameraInput } from "./schemas.ts";
 
 export class NotFoundError extends Error {}
-export class ConflictError extends Error {}
+/** 409; `fields` name what conflicts when it is a limit (same shape as a 400's fields). */
+export class ConflictError extends Error {
+  constructor(message: string, readonly fields?: { field: string; message: string }[]) {
+    super(message);
+  }
+}
 
 export interface CameraView extends Camera {
   status: CameraStatus;
@@ -48,6 +53,8 @@ export interface ServiceDeps {
   createRecorder: (camera: Camera) => CameraRecorder;
   /** Per-camera settings (schedule, retention, keep locks) follow moves and deletions. */
   settings?: CameraSettings;
+  /** Cameras recorded at most (`--max-cameras`); more are refused (add) or not started (boot). */
+  maxCameras?: number;
 }
 
 export class CameraService {
@@ -55,6 +62,9 @@ export class CameraService {
   #recorders = new Map<string, CameraRecorder>();
   #mutex = new KeyedMutex();
   #bootKeys?: string[];
+  /** While boot loads the cameras, changes wait for it (see holdChanges). */
+  #loading?: Promise<void>;
+  #closed = false;
 
   constructor(deps: ServiceDeps) {
     this.#d = deps;
@@ -79,15 +89,54 @@ export class CameraService {
     return { ...c, status };
   }
 
-  /** Starts recorders for every registered camera; these are the boot cameras. */
+  get #maxCameras(): number {
+    return this.#d.maxCameras ?? Infinity;
+  }
+
+  /**
+   * Boot is loading the registry (the server already answers): calls that change
+   * cameras wait until the returned function is called, instead of acting on a
+   * registry that is not loaded yet (a delete answering 404, then the camera starting).
+   */
+  holdChanges(): () => void {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#loading = promise;
+    return () => {
+      if (this.#loading === promise) this.#loading = undefined;
+      resolve();
+    };
+  }
+
+  /** Runs `fn` under the cameras' lock, once boot has loaded the registry. */
+  async #change<T>(keys: string[], fn: () => Promise<T>): Promise<T> {
+    await this.#loading;
+    return await this.#mutex.run(keys, fn);
+  }
+
+  /**
+   * Starts recorders for every registered camera; these are the boot cameras. Each
+   * starts under its camera's lock and only if it is still registered and not started
+   * (an API call may have deleted or started it meanwhile); past `maxCameras`, cameras
+   * are not started (logged).
+   */
   async startAll(): Promise<void> {
     const cameras = this.#d.registry.list();
     this.#bootKeys = cameras.map((c) => cameraKey(c.gid, c.seq));
-    await Promise.all(
-      cameras.filter((c) => !this.#recorders.has(cameraKey(c.gid, c.seq))).map((c) =>
-        this.#startRecorder(c)
-      ),
-    );
+    const skipped: string[] = [];
+    await Promise.all(cameras.map((c) => {
+      const key = cameraKey(c.gid, c.seq);
+      return this.#mutex.run([key], async () => {
+        const camera = this.#d.registry.get(c.gid, c.seq);
+        if (!camera || this.#recorders.has(key)) return;
+        if (!(await this.#startRecorder(camera))) skipped.push(key);
+      });
+    }));
+    if (skipped.length) {
+      this.#d.log.warn("more cameras than --max-cameras: these are not started", {
+        max: this.#maxCameras,
+        cameras: skipped,
+      });
+    }
   }
 
   /** 1 when every boot camera reached PLAYING or failed with a recorded reason. */
@@ -96,16 +145,27 @@ export class CameraService {
     return this.#bootKeys.every((k) => this.#recorders.get(k)?.status.started ?? true);
   }
 
-  async #startRecorder(camera: Camera): Promise<void> {
+  /** False when it was not started: shut down, or as many recorders as `maxCameras` run. */
+  async #startRecorder(camera: Camera): Promise<boolean> {
+    if (this.#closed || this.#recorders.size >= this.#maxCameras) return false;
     const recorder = this.#d.createRecorder(camera);
     this.#recorders.set(cameraKey(camera.gid, camera.seq), recorder);
     await recorder.start();
+    return true;
   }
 
   async add(input: CameraInput): Promise<Camera> {
-    return await this.#mutex.run([cameraKey(input.gid, input.seq)], async () => {
+    return await this.#change([cameraKey(input.gid, input.seq)], async () => {
       if (this.#d.registry.get(input.gid, input.seq)) {
         throw new ConflictError(`camera gid=${input.gid} seq=${input.seq} already exists`);
+      }
+      // Checked and registered with no await in between: concurrent adds cannot overshoot.
+      const max = this.#maxCameras;
+      if (this.#d.registry.list().length >= max) {
+        throw new ConflictError(`too many cameras: at most ${max} cameras (--max-cameras)`, [{
+          field: "camera",
+          message: `this box records at most ${max} cameras (--max-cameras): delete one first`,
+        }]);
       }
       const now = contractTimestamp(this.#d.now());
       const camera: Camera = { ...input, inserted: now, updated: now };
@@ -119,7 +179,7 @@ export class CameraService {
   async edit(input: CameraEdit): Promise<ChangeResult> {
     const from = cameraKey(input.b_gid, input.seq);
     const to = cameraKey(input.gid, input.seq);
-    return await this.#mutex.run([from, to], async () => {
+    return await this.#change([from, to], async () => {
       const old = this.#d.registry.get(input.b_gid, input.seq);
       if (!old) throw new NotFoundError(`camera gid=${input.b_gid} seq=${input.seq} not found`);
       const moving = input.gid !== input.b_gid;
@@ -159,7 +219,7 @@ export class CameraService {
 
   async setRecording(gid: number, seq: number, isRec: 0 | 1): Promise<ChangeResult> {
     const key = cameraKey(gid, seq);
-    return await this.#mutex.run([key], async () => {
+    return await this.#change([key], async () => {
       const old = this.#d.registry.get(gid, seq);
       if (!old) throw new NotFoundError(`camera gid=${gid} seq=${seq} not found`);
       const camera: Camera = { ...old, isRec, updated: contractTimestamp(this.#d.now()) };
@@ -173,7 +233,7 @@ export class CameraService {
   /** Stops the camera, unregisters it and moves its recordings to the deleted area. */
   async remove(gid: number, seq: number): Promise<boolean> {
     const key = cameraKey(gid, seq);
-    return await this.#mutex.run([key], async () => {
+    return await this.#change([key], async () => {
       if (!this.#d.registry.get(gid, seq)) return false;
       await this.#recorders.get(key)?.stop();
       this.#recorders.delete(key);
@@ -246,6 +306,7 @@ export class CameraService {
 
   /** Stops every camera; see CameraRecorder.stop for `signalledMs`. */
   async shutdown(signalledMs = 0): Promise<void> {
+    this.#closed = true; // a start still in flight (boot, an API call) starts nothing now
     await Promise.all([...this.#recorders.values()].map((r) => r.stop(signalledMs)));
     this.#recorders.clear();
   }

@@ -1,30 +1,51 @@
 /**
  * Per-camera operational settings that are not part of the seed's camera record:
  * retention age, keep locks and the recording schedule. Persisted as one JSON file
- * `{data}/camera_settings.json` (written atomically), keyed by `gid/seq`.
+ * `{data}/camera_settings.json` (written atomically, 0600), keyed by `gid/seq`.
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "../storage/files.ts";
+import { SerialQueue } from "../util/serial_queue.ts";
+import { writePrivateFile } from "../storage/files.ts";
 import { cameraKey } from "./camera.ts";
 import type { SourceOptions } from "../recorder/camera_status.ts";
-import { type Schedule, ScheduleInput } from "../schedule/schedule.ts";
+import type { Schedule } from "../schedule/schedule.ts";
 
 export const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+
+/**
+ * Limits (README "Limits", docs/reliability.md): keep locks block retention and are
+ * rewritten with every settings change, so they are counted and bounded; a maximum
+ * age under a day is far more likely a typo than a wish to wipe a camera's history.
+ */
+export const MAX_KEEPS_PER_CAMERA = 100;
+export const MAX_KEEP_DAYS = 366;
+/** No keep lock starts before this (there is no video from before), nor ends later than MAX_KEEP_DAYS from now. */
+export const KEEP_EARLIEST = "2000-01-01T00:00:00Z";
+export const MIN_AGE_DAYS = 1;
+export const MAX_AGE_DAYS = 3650;
+const DAY_MS = 86_400_000;
 
 /** A span the user marked to keep: retention never deletes a segment overlapping it. */
 export const KeepInput = z.strictObject({
   start: isoTime,
   end: isoTime,
   note: z.string().max(200, "must be at most 200 characters").optional(),
+}).refine((k) => Date.parse(k.start) >= Date.parse(KEEP_EARLIEST), {
+  message: `must not be before ${KEEP_EARLIEST}`,
+  path: ["start"],
 }).refine((k) => Date.parse(k.end) > Date.parse(k.start), {
   message: "must be after start",
+  path: ["end"],
+}).refine((k) => Date.parse(k.end) - Date.parse(k.start) <= MAX_KEEP_DAYS * DAY_MS, {
+  message: `must be at most ${MAX_KEEP_DAYS} days after start`,
   path: ["end"],
 });
 
 export const RetentionInput = z.strictObject({
-  max_age_days: z.number({ error: "must be a number or null" }).positive("must be > 0")
-    .max(3650, "must be <= 3650").nullable(),
+  max_age_days: z.number({ error: "must be a number or null" })
+    .min(MIN_AGE_DAYS, `must be >= ${MIN_AGE_DAYS} (one day)`)
+    .max(MAX_AGE_DAYS, `must be <= ${MAX_AGE_DAYS}`).nullable(),
 });
 
 /** How the camera is pulled and recorded (PUT …/options); every field optional. */
@@ -53,7 +74,7 @@ export interface CameraSettingsEntry {
 export class CameraSettings {
   readonly path: string;
   #map = new Map<string, CameraSettingsEntry>();
-  #writes: Promise<void> = Promise.resolve();
+  #writes = new SerialQueue();
 
   constructor(dataDir: string) {
     this.path = join(dataDir, "camera_settings.json");
@@ -64,7 +85,14 @@ export class CameraSettings {
       const raw = JSON.parse(await Deno.readTextFile(this.path));
       for (const [k, v] of Object.entries(raw ?? {})) {
         const e = v as CameraSettingsEntry;
-        if (/^\d+\/\d+$/.test(k)) this.#map.set(k, { ...e, keeps: e.keeps ?? [] });
+        if (!/^\d+\/\d+$/.test(k)) continue;
+        const entry: CameraSettingsEntry = { ...e, keeps: Array.isArray(e.keeps) ? e.keeps : [] };
+        // Written before the limits or by hand: the maximum age is read within them.
+        const days = e.maxAgeDays;
+        if (typeof days === "number" && Number.isFinite(days)) {
+          entry.maxAgeDays = Math.min(MAX_AGE_DAYS, Math.max(MIN_AGE_DAYS, days));
+        } else delete entry.maxAgeDays;
+        this.#map.set(k, entry);
       }
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) {
@@ -109,12 +137,9 @@ export class CameraSettings {
     if (this.#map.delete(cameraKey(gid, seq))) await this.#save();
   }
 
+  /** Saves run one at a time, in call order (each writes the settings as they were then). */
   #save(): Promise<void> {
     const data = JSON.stringify(Object.fromEntries(this.#map), null, 2);
-    this.#writes = this.#writes.catch(() => {}).then(async () => {
-      await Deno.mkdir(join(this.path, ".."), { recursive: true });
-      await writeFileAtomic(this.path, data);
-    });
-    return this.#writes;
+    return this.#writes.run(() => writePrivateFile(this.path, data));
   }
 }

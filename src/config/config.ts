@@ -25,6 +25,8 @@ export interface Config {
   liveSegments: number;
   /** Seconds between two timeline thumbnails of a recording camera (0: no thumbnails). */
   thumbnailSeconds: number;
+  /** Cameras this box records at most (each is a gst-launch child): more are refused. */
+  maxCameras: number;
   /** Register a synthetic camera when no camera is configured ("auto"), always, or never. */
   demo: "auto" | "on" | "off";
   /** Log format: one JSON object per line, or readable text. */
@@ -71,6 +73,7 @@ const ConfigInput = z.strictObject({
   "segment-seconds": z.coerce.number().min(1).max(10).default(2),
   "live-segments": z.coerce.number().int().min(3).max(20).default(6),
   "thumbnail-seconds": z.coerce.number().int().min(0).max(86_400).default(300),
+  "max-cameras": z.coerce.number().int().min(1).max(1024).default(64),
   demo: z.enum(["auto", "on", "off"]).default("auto"),
   "log-format": z.enum(["json", "text"]).default("json"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -166,6 +169,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     segmentSeconds: c["segment-seconds"],
     liveSegments: c["live-segments"],
     thumbnailSeconds: c["thumbnail-seconds"],
+    maxCameras: c["max-cameras"],
     demo: c.demo,
     logFormat: c["log-format"],
     logLevel: c["log-level"],

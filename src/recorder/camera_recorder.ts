@@ -100,15 +100,19 @@ export class CameraRecorder {
     return this.#keeper.wanted;
   }
 
+  /** Starts the child. A stop() while this is in flight wins: no child is spawned after it. */
   async start(): Promise<void> {
     if (this.#supervisor) return;
+    const stopped = () => this.#status.state === "stopped";
     this.#status.startedAt = this.#d.clock.now();
     await this.outages.load();
+    if (stopped()) return;
     if (!this.#source) {
       this.outages.onState("failed", this.#d.clock.now(), this.#status.lastError ?? "failed");
       return;
     }
     await this.#live.reset();
+    if (stopped() || this.#supervisor) return;
     const latencyMs = this.latencyMs;
     const segmentMs = this.#d.segmentSeconds * 1000;
     this.#supervisor = new Supervisor({

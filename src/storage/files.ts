@@ -1,15 +1,44 @@
 /** Small file-system helpers shared by storage code. */
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 
-/** Writes a file so that readers see the old or the new content, never a mix. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+/**
+ * Writes a file so that readers see the old or the new content, never a mix.
+ * `mode`: the file's permission bits from its creation on (e.g. PRIVATE_FILE).
+ */
+export async function writeFileAtomic(path: string, data: string, mode?: number): Promise<void> {
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    await Deno.writeTextFile(tmp, data);
+    await Deno.writeTextFile(tmp, data, mode === undefined ? undefined : { mode });
+    if (mode !== undefined && CHMOD) await Deno.chmod(tmp, mode); // whatever the umask
     await Deno.rename(tmp, path);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
     throw err;
+  }
+}
+
+/** Modes of what the data dir holds (camera passwords, settings): owner only. */
+export const PRIVATE_FILE = 0o600;
+export const PRIVATE_DIR = 0o700;
+const CHMOD = Deno.build.os !== "windows";
+
+/** Writes a private file (0600) atomically in a private folder (0700), created if missing. */
+export async function writePrivateFile(path: string, data: string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR });
+  await writeFileAtomic(path, data, PRIVATE_FILE);
+}
+
+/**
+ * Creates `dir` (0700) or makes an existing one private: the folder and every folder
+ * in it 0700, every file 0600 (symbolic links are left alone, never followed).
+ */
+export async function makePrivateDir(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+  if (!CHMOD) return;
+  await Deno.chmod(dir, PRIVATE_DIR);
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isDirectory) await makePrivateDir(join(dir, e.name));
+    else if (e.isFile) await Deno.chmod(join(dir, e.name), PRIVATE_FILE);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Timeline thumbnails with the real recorder (a `test://` camera, 640x360) and a 3 s
  * interval: real JPEGs 320 px wide appear on disk and in the API, lie within the
- * recorded span, are served like other media, and retention (max age) removes them
- * with their day.
+ * recorded span, are served like other media, and retention (a disk budget, after a
+ * restart) removes them with their day.
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -27,10 +27,8 @@ interface ThumbJson {
 }
 
 Deno.test("thumbnails: real JPEGs every few seconds, listed, served, removed with their day", async () => {
-  const nvr = await new Nvr({
-    segmentSeconds: 1,
-    extraArgs: ["--thumbnail-seconds=3", "--retention-interval-seconds=1"],
-  }).start();
+  const args = ["--thumbnail-seconds=3", "--retention-interval-seconds=1"];
+  let nvr = await new Nvr({ segmentSeconds: 1, extraArgs: args }).start();
   try {
     const add = await nvr.api("POST", "/api/camera", {
       seq: 1,
@@ -125,7 +123,8 @@ Deno.test("thumbnails: real JPEGs every few seconds, listed, served, removed wit
     }
     Deno.removeSync(join(dir, "000001.jpg"));
 
-    // Retention: recording off, then a max age of 2 s expires the whole day.
+    // Retention: recording off, then a restart with a budget of one byte deletes every
+    // recording (a maximum age under a day, which would do it sooner, is refused).
     const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
     assertEquals(off.status, 200);
     await waitFor(
@@ -137,7 +136,16 @@ Deno.test("thumbnails: real JPEGs every few seconds, listed, served, removed wit
     const age = await nvr.api("PUT", "/api/camera/seq/1/gid/1/retention", {
       max_age_days: 2 / 86_400,
     });
-    assertEquals(age.status, 200);
+    assertEquals([age.status, age.json.fields[0].field], [400, "max_age_days"]);
+    await nvr.stop();
+    const { mediaRoot, dataDir } = nvr;
+    nvr = await new Nvr({
+      segmentSeconds: 1,
+      mediaRoot,
+      dataDir,
+      extraArgs: [...args, "--disk-budget=1"],
+    })
+      .start();
     await waitFor(
       async () => (await nvr.api("GET", "/api/recordings/gid/1/seq/1/days")).json.days.length === 0,
       "the day to leave the calendar",
