@@ -1,5 +1,5 @@
 /** Structured logging: one JSON object per line (or readable text), secrets masked. */
-import { maskSecrets } from "./cameras/source_url.ts";
+import { maskSecrets } from "./util/redact.ts";
 
 export type LogFields = Record<string, unknown>;
 export type Level = "debug" | "info" | "warn" | "error";

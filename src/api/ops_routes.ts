@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { CameraService } from "../cameras/service.ts";
 import { fieldErrors } from "../cameras/schemas.ts";
 import { isoTime } from "../cameras/settings.ts";
-import { maskSecrets } from "../cameras/source_url.ts";
+import { maskSecrets } from "../util/redact.ts";
 import { isAnonymous } from "./auth/guard.ts";
 import { evaluateHealth } from "../health/health.ts";
 import { renderMetrics, type StorageMetrics } from "../health/metrics.ts";

@@ -1,7 +1,7 @@
 /** zod schemas for the camera API bodies (the seed's contract, strictly). */
 import { z } from "zod";
 import { PROTOCOLS } from "./camera.ts";
-import { parseSource, SourceError } from "./source_url.ts";
+import { parseSource, SourceError } from "../recorder/source_url.ts";
 
 const id = z.number({ error: "must be an integer" }).int("must be an integer").min(
   0,

@@ -20,7 +20,7 @@ import { mergeThumbnails } from "../storage/thumbnails.ts";
 import { contractTimestamp } from "../time.ts";
 import { type CameraRecorder, type CameraStatus } from "../recorder/camera_recorder.ts";
 import { type Camera, cameraKey } from "./camera.ts";
-import { restoreMaskedPassword } from "./source_url.ts";
+import { restoreMaskedPassword } from "./masked_password.ts";
 import { KeyedMutex } from "./keyed_mutex.ts";
 import type { Registry } from "./registry.ts";
 import type { CameraSettings } from "./settings.ts";

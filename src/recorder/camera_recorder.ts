@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { Camera } from "../cameras/camera.ts";
-import { parseSource, type Source } from "../cameras/source_url.ts";
+import { parseSource, type Source } from "./source_url.ts";
 import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
 import type { PruneResult } from "../storage/prune.ts";

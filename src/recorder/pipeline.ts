@@ -9,7 +9,7 @@
  *
  * Every property value is double-quoted (pipeline/argv.ts).
  */
-import type { Source } from "../cameras/source_url.ts";
+import type { Source } from "./source_url.ts";
 import { prop } from "./pipeline/argv.ts";
 import { audioArgs, type AudioInput, DEMUXED_AAC } from "./pipeline/audio.ts";
 import { DEFAULT_TIME_FORMAT, encodeH264Args } from "./pipeline/encode.ts";

@@ -2,7 +2,7 @@
  * What the end of one gst-launch run means for its camera. Pure: the recorder applies
  * the outcome (state, outage, restart delay).
  */
-import type { SourceKind } from "../cameras/source_url.ts";
+import type { SourceKind } from "./source_url.ts";
 import { summarizeError } from "./bus.ts";
 import type { RunResult } from "./supervisor.ts";
 

@@ -12,7 +12,7 @@
  *   before the watchdog fired (the camera announced audio but sends none, which stalls
  *   the muxer) drops audio for this camera: video is never given up for audio.
  */
-import type { SourceKind } from "../cameras/source_url.ts";
+import type { SourceKind } from "./source_url.ts";
 import { isNotLinked } from "./bus.ts";
 import type { Codec } from "./pipeline.ts";
 import type { AudioInput } from "./pipeline/audio.ts";

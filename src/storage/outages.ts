@@ -5,7 +5,7 @@
  * most the line being written, and a torn last line is skipped when reading.
  */
 import { join } from "node:path";
-import { maskSecrets } from "../cameras/source_url.ts";
+import { maskSecrets } from "../util/redact.ts";
 import { cameraDir } from "./layout.ts";
 
 export const OUTAGES_FILE = "outages.jsonl";

@@ -3,11 +3,8 @@
  * restored the stored password and sent it to the new host. A masked password is restored only
  * when scheme, user, host and port are unchanged; otherwise the edit is refused (400 on iaddr).
  */
-import {
-  MaskedPasswordError,
-  parseSource,
-  restoreMaskedPassword,
-} from "../../src/cameras/source_url.ts";
+import { MaskedPasswordError, restoreMaskedPassword } from "../../src/cameras/masked_password.ts";
+import { parseSource } from "../../src/recorder/source_url.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { createRecorder } from "../../src/server.ts";

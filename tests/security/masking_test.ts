@@ -3,7 +3,8 @@
  * GET /api/camera, the pages and log lines (maskSecrets' URL pattern stopped the password
  * at `'` and then did not match at all). The password part now runs to `@`.
  */
-import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
+import { parseSource } from "../../src/recorder/source_url.ts";
+import { maskSecrets, maskUrl } from "../../src/util/redact.ts";
 import { cameraView } from "../../src/api/camera_routes.ts";
 import { createUrls } from "../../src/api/urls.ts";
 import type { CameraView } from "../../src/cameras/service.ts";

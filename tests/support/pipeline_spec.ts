@@ -1,5 +1,5 @@
 /** A camera's pipeline spec for argv tests: the source (an iaddr, or parsed) plus defaults. */
-import { parseSource, type Source } from "../../src/cameras/source_url.ts";
+import { parseSource, type Source } from "../../src/recorder/source_url.ts";
 import type { PipelineSpec } from "../../src/recorder/pipeline.ts";
 
 export const pipelineSpec = (

@@ -1,6 +1,6 @@
 /** file:// sources: what the API accepts, how the path is confined, the pipeline it gets. */
 import { join } from "node:path";
-import { parseSource, SourceError } from "../../src/cameras/source_url.ts";
+import { parseSource, SourceError } from "../../src/recorder/source_url.ts";
 import { resolveFileSource } from "../../src/recorder/file_source.ts";
 import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
 import { pipelineSpec } from "../support/pipeline_spec.ts";

@@ -1,5 +1,6 @@
 /** rtmp:// and http(s):// (HLS, MJPEG) sources: what parseSource accepts, and their argv. */
-import { maskSecrets, maskUrl, parseSource } from "../../src/cameras/source_url.ts";
+import { parseSource } from "../../src/recorder/source_url.ts";
+import { maskSecrets, maskUrl } from "../../src/util/redact.ts";
 import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
 import { pipelineSpec } from "../support/pipeline_spec.ts";
 import { MJPEG_ASSUMED_FPS } from "../../src/recorder/pipeline/network_sources.ts";

@@ -1,4 +1,4 @@
-import { parseSource } from "../../src/cameras/source_url.ts";
+import { parseSource } from "../../src/recorder/source_url.ts";
 import { buildPipelineArgs } from "../../src/recorder/pipeline.ts";
 import { pipelineSpec } from "../support/pipeline_spec.ts";
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";

@@ -1,9 +1,6 @@
-import {
-  maskSecrets,
-  maskUrl,
-  parseSource,
-  restoreMaskedPassword,
-} from "../../src/cameras/source_url.ts";
+import { restoreMaskedPassword } from "../../src/cameras/masked_password.ts";
+import { parseSource } from "../../src/recorder/source_url.ts";
+import { maskSecrets, maskUrl } from "../../src/util/redact.ts";
 import { assertEquals, assertThrows } from "../support/assert.ts";
 
 Deno.test("passwords are masked in URLs and rtspsrc properties", () => {

@@ -1,5 +1,6 @@
 /**
- * Camera source addresses (`iaddr`): validation, credential handling and masking.
+ * Camera source addresses (`iaddr`): validation into what a pipeline pulls. Masking is in
+ * `util/redact.ts`, the API's masked-password rule in `cameras/masked_password.ts`.
  *
  * | iaddr                                 | kind    | pulled with                          |
  * | ------------------------------------- | ------- | ------------------------------------ |
@@ -163,92 +164,4 @@ function fileLocation(url: URL): string {
     throw new SourceError(`file:// source must end in .${FILE_EXTENSIONS.join(", .")}`);
   }
   return parts.join("/");
-}
-
-/** The iaddr with its password replaced by `***` (safe to show and log). */
-export function maskUrl(iaddr: string): string {
-  return iaddr.replace(URL_AUTHORITY, maskAuthority);
-}
-
-/**
- * `scheme://` and the authority after it, as the URL parser delimits it: up to the first `/`,
- * `?` or `#` (and `\`, whitespace or `"`, which a source may not contain anyway). The userinfo
- * is everything before the *last* `@` of the authority and the password everything after the
- * first `:` of the userinfo (`rtsp://admin:s3cr@t@host/` has the password `s3cr@t`).
- */
-const URL_AUTHORITY = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"/?#\\]*)/gi;
-const maskAuthority = (_all: string, scheme: string, authority: string) => {
-  const at = authority.lastIndexOf("@");
-  const colon = authority.indexOf(":");
-  if (at < 0 || colon < 0 || colon > at || colon === at - 1) return scheme + authority;
-  return `${scheme}${authority.slice(0, colon)}:***${authority.slice(at)}`;
-};
-/** Values of `user-pw=` (rtspsrc, souphttpsrc): quoted, quoted inside a JSON string, or bare. */
-const PW_PROPERTY = /\b(user-pw=)(\\"[^"\\]*\\"|"[^"]*"|[^\s"\\]+)/g;
-/** Query parameters whose name says they carry a secret (`?apikey=`, `&token=`, `&X-Amz-Signature=`). */
-const SECRET_PARAM =
-  /([?&;](?:[\w.-]*(?:key|token|pass|pwd|secret|auth|sig|session|credential)[\w.-]*)=)([^&#\s"\\]*)/gi;
-
-/**
- * Masks secrets in any text (log lines, error messages, health reasons): URL passwords
- * (`user:***@`), the `user-pw=` values of rtspsrc and souphttpsrc, and the values of
- * secret-looking query parameters.
- */
-export function maskSecrets(text: string): string {
-  return maskUrl(text).replace(PW_PROPERTY, "$1***").replace(
-    SECRET_PARAM,
-    (_a, name, value) => value === "" ? name : `${name}***`,
-  );
-}
-
-/** An edit sent the masked password (`user:***@`) for a source it cannot be restored to. */
-export class MaskedPasswordError extends SourceError {}
-
-/**
- * An edit that sends back the masked iaddr (`user:***@`, as every response shows it) keeps
- * the stored password, but only for the same scheme, user, host and port: a masked password
- * is never sent to a place it was not already sent to. Throws MaskedPasswordError otherwise.
- */
-export function restoreMaskedPassword(iaddr: string, stored: string): string {
-  const given = authorityOf(iaddr);
-  if (!given || given.password !== "***") return iaddr;
-  const old = authorityOf(stored);
-  const same = old && old.password !== "" && old.protocol === given.protocol &&
-    old.user === given.user && old.host === given.host && old.port === given.port;
-  if (!same) {
-    throw new MaskedPasswordError(
-      "the password is masked (***) and this source's scheme, user, host or port changed: " +
-        "give the password again",
-    );
-  }
-  const { scheme, authority } = given;
-  const rest = iaddr.slice(scheme.length + authority.length);
-  return `${scheme}${authority.slice(0, authority.indexOf(":"))}:${old.password}${
-    authority.slice(authority.lastIndexOf("@"))
-  }${rest}`;
-}
-
-/** Scheme, user, password (as written), host and port of a URL, as the URL parser reads them. */
-function authorityOf(iaddr: string) {
-  let url: URL;
-  try {
-    url = new URL(iaddr);
-  } catch {
-    return undefined;
-  }
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^\s"/?#\\]*)/i.exec(iaddr);
-  if (!m) return undefined;
-  const [, scheme, authority] = m;
-  const at = authority.lastIndexOf("@");
-  const colon = authority.indexOf(":");
-  const password = at >= 0 && colon >= 0 && colon < at ? authority.slice(colon + 1, at) : "";
-  return {
-    scheme,
-    authority,
-    protocol: url.protocol.toLowerCase(),
-    user: url.username,
-    password,
-    host: url.hostname.toLowerCase(),
-    port: url.port,
-  };
 }
