@@ -5,7 +5,6 @@
  * restarts the connection to the camera.
  */
 import { join } from "node:path";
-import type { Camera } from "../cameras/camera.ts";
 import { parseSource, type Source } from "./source_url.ts";
 import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
@@ -22,7 +21,7 @@ import { RecordingKeeper } from "./recording_keeper.ts";
 import { SegmentTimer, type TimedSegment } from "./segment_timer.ts";
 import { StreamLearner } from "./stream_learner.ts";
 import { type RunResult, Supervisor } from "./supervisor.ts";
-import type { CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
+import type { CameraInput, CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
 export type { CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
@@ -46,7 +45,7 @@ export class CameraRecorder {
   #restartReason?: string;
   readonly outages: OutageLog;
 
-  constructor(camera: Camera, deps: RecorderDeps) {
+  constructor(camera: CameraInput, deps: RecorderDeps) {
     this.gid = camera.gid;
     this.seq = camera.seq;
     this.#d = deps;

@@ -7,6 +7,15 @@ import type { Spawner } from "./child_process.ts";
 import type { Codec } from "./pipeline.ts";
 import type { AudioFormat } from "./pipeline/audio.ts";
 
+/** What a recorder needs of a registered camera. */
+export interface CameraInput {
+  gid: number;
+  seq: number;
+  /** Source address; may hold credentials. */
+  iaddr: string;
+  isRec: 0 | 1;
+}
+
 /** How the camera is pulled and recorded (per-camera options, PUT …/options). */
 export interface SourceOptions {
   transport?: "tcp" | "udp";
