@@ -10,6 +10,7 @@ import { recordingRoutes } from "./api/recording_routes.ts";
 import { requestGuard } from "./api/request_guard.ts";
 import { createUrls } from "./api/urls.ts";
 import { webRoutes } from "./web/routes.ts";
+import { loginPage } from "./web/login_page.tsx";
 import { loadBootCameras } from "./cameras/boot.ts";
 import { Registry } from "./cameras/registry.ts";
 import { CameraService, ConflictError, NotFoundError } from "./cameras/service.ts";
@@ -121,7 +122,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
   if (authEnabled(config.auth)) {
     const auth = new Auth(config.auth, log);
     app.use("*", auth.middleware());
-    app.route("/", authRoutes(auth, config.publicUrl));
+    app.route("/", authRoutes(auth, loginPage, config.publicUrl));
   }
   app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
   app.route("/api/recordings", recordingRoutes(catalog, urls));

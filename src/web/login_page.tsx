@@ -1,5 +1,6 @@
 /** The sign-in page (only when access control is on): a plain form, no script needed. */
 import { renderToString } from "preact-render-to-string";
+import { CSS_PATH, loadAsset } from "./assets.ts";
 import { HeadCommon } from "./page.tsx";
 
 export interface LoginInput {
@@ -49,4 +50,10 @@ export function renderLogin({ css, next, error, user }: LoginInput): string {
     </html>
   );
   return "<!doctype html>" + renderToString(body);
+}
+
+/** The sign-in page with the app's stylesheet inlined (no other request before signing in). */
+export async function loginPage(input: Omit<LoginInput, "css">): Promise<string> {
+  const css = await loadAsset(CSS_PATH);
+  return renderLogin({ ...input, css: css ? new TextDecoder().decode(css.body) : "" });
 }

@@ -12,6 +12,7 @@
 import { Hono } from "hono";
 import { Auth, ipv6Network } from "../../src/api/auth/guard.ts";
 import { authRoutes } from "../../src/api/auth/routes.ts";
+import { loginPage } from "../../src/web/login_page.tsx";
 import { type Hasher, hashPassword, pbkdf2 } from "../../src/api/auth/secrets.ts";
 import { LoginThrottle, Sessions } from "../../src/api/auth/sessions.ts";
 import type { AuthConfig } from "../../src/config/config.ts";
@@ -33,7 +34,7 @@ const config = (): AuthConfig => ({
 function app(auth: Auth) {
   const a = new Hono();
   a.use("*", auth.middleware());
-  a.route("/", authRoutes(auth));
+  a.route("/", authRoutes(auth, loginPage));
   a.get("/api/health", (c) => c.json({ status: 1 }));
   a.get("/1/1/hls/index.m3u8", (c) => c.text("#EXTM3U"));
   return a;

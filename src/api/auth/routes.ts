@@ -10,8 +10,6 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { CSS_PATH, loadAsset } from "../../web/assets.ts";
-import { renderLogin } from "../../web/login_page.tsx";
 import { HttpError, readBody } from "../http_errors.ts";
 import { type Auth, clientOf, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from "./guard.ts";
 import type { Session } from "./sessions.ts";
@@ -58,7 +56,10 @@ function setSessionCookies(c: Context, s: Session, ttlMs: number, publicUrl?: st
   setCookie(c, CSRF_COOKIE, s.csrf, common);
 }
 
-export function authRoutes(auth: Auth, publicUrl?: string) {
+/** Renders the sign-in page (the web layer's; passed in so the API does not import pages). */
+export type LoginPage = (input: { next: string; error?: string; user?: string }) => Promise<string>;
+
+export function authRoutes(auth: Auth, loginPage: LoginPage, publicUrl?: string) {
   const app = new Hono();
 
   /** Checks credentials (throttled per name and client); logs failures without the password. */
@@ -91,14 +92,7 @@ export function authRoutes(auth: Auth, publicUrl?: string) {
     error?: string,
     user?: string,
   ) => {
-    const css = await loadAsset(CSS_PATH);
-    const html = renderLogin({
-      css: css ? new TextDecoder().decode(css.body) : "",
-      next,
-      error,
-      user,
-    });
-    return c.html(html, status, { "cache-control": "no-store" });
+    return c.html(await loginPage({ next, error, user }), status, { "cache-control": "no-store" });
   };
 
   app.get("/login", (c) => page(c, 200, safeNext(c.req.query("next"))));
