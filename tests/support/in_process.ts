@@ -1,0 +1,79 @@
+/**
+ * The recorder in-process, shaped like the harness's `Nvr` (`base`, `api()`, `fetch()`,
+ * `stop()`): the real Hono app answered through `app.request()`, scripted gst-launch
+ * children instead of GStreamer (tests/support/scripted_gst.ts) and a fake clock.
+ * For route-level tests (API shapes, validation, hostile bodies): milliseconds each,
+ * no process, no port. What needs real media, real children or the shipped
+ * permissions stays end-to-end with `Nvr`.
+ */
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { createRecorder, type Recorder } from "../../src/server.ts";
+import { FakeClock } from "./fake_clock.ts";
+import { ScriptedGst } from "./scripted_gst.ts";
+
+export class InProcessNvr {
+  /** The origin requests are made against (URLs in answers start with it; no port is opened). */
+  readonly base = "http://127.0.0.1:8000";
+  readonly root = Deno.makeTempDirSync({ prefix: "nvr-inproc-" });
+  readonly mediaRoot = join(this.root, "media");
+  readonly dataDir = join(this.root, "data");
+  readonly clock: FakeClock;
+  readonly children: ScriptedGst[] = [];
+  readonly logs: string[] = [];
+  readonly recorder: Recorder;
+
+  constructor(readonly options: { args?: string[]; authorization?: string; start?: number } = {}) {
+    const config = loadConfig([
+      `--media-root=${this.mediaRoot}`,
+      `--data-dir=${this.dataDir}`,
+      "--demo=off",
+      ...(options.args ?? []),
+    ], {});
+    this.clock = new FakeClock(options.start);
+    this.recorder = createRecorder(config, {
+      log: createLogger("json", {}, (line) => this.logs.push(line)),
+      clock: this.clock,
+      spawn: (_cmd, args) => {
+        const child = new ScriptedGst(args);
+        this.children.push(child);
+        return child;
+      },
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.recorder.start();
+    return this;
+  }
+
+  /** A request to the app, as `fetch` would make it to a running server. */
+  fetch(path: string, init?: RequestInit): Promise<Response> {
+    return Promise.resolve(this.recorder.app.request(new Request(this.base + path, init)));
+  }
+
+  /** Same contract as `Nvr.api`: the status and the parsed JSON (or the text). */
+  // deno-lint-ignore no-explicit-any -- tests read whatever JSON the API answers
+  async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const res = await this.fetch(path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch { /* not JSON */ }
+    return { status: res.status, json };
+  }
+
+  async stop(): Promise<void> {
+    await this.recorder.shutdown();
+    await Deno.remove(this.root, { recursive: true }).catch(() => {});
+  }
+}
