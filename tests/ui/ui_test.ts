@@ -313,7 +313,11 @@ Deno.test({
             const c = (await nvr.api("GET", "/api/camera/seq/1/gid/3")).json;
             return c.audio === "aac" && c.segments >= 4;
           }, "the audio camera to record");
-          const page = await openPage(browser, `${nvr.base}/recordings?cam=3-1&date=${TODAY}`);
+          // Its newest day, from the server (today's date changes at midnight, mid-test).
+          const days: string[] = (await nvr.api("GET", "/api/recordings/gid/3/seq/1/days")).json
+            .days;
+          const day = days[days.length - 1];
+          const page = await openPage(browser, `${nvr.base}/recordings?cam=3-1&date=${day}`);
           await page.waitForSelector(".timeline .span");
           const sound = page.locator(".controls button", { hasText: /^Sound/ });
           assertEquals(await sound.getAttribute("aria-pressed"), "false");
