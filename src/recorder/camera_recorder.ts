@@ -19,6 +19,7 @@ import type { SnapshotSource } from "./snapshot.ts";
 import { resolveFileSource } from "./file_source.ts";
 import { RecordingKeeper } from "./recording_keeper.ts";
 import { SegmentTimer, type TimedSegment } from "./segment_timer.ts";
+import { startsWithKeyframe } from "./segment_start.ts";
 import { StreamLearner } from "./stream_learner.ts";
 import { type RunResult, Supervisor } from "./supervisor.ts";
 import type { CameraInput, CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
@@ -43,6 +44,10 @@ export class CameraRecorder {
   #stats = new SegmentStats();
   /** Why the current run is being ended on purpose (reported instead of an exit code). */
   #restartReason?: string;
+  /** The current run's folder under hls/ (removed if the run ends without a segment). */
+  #runDir?: string;
+  /** The run's first segment was dropped (no keyframe first): the next one starts the run. */
+  #runStartPending = false;
   readonly outages: OutageLog;
 
   constructor(camera: CameraInput, deps: RecorderDeps) {
@@ -124,7 +129,7 @@ export class CameraRecorder {
         buildPipelineArgs({
           source: this.#runSource(),
           ...this.#newRunStreams(),
-          locationPattern: join(this.#live.runDir(this.#newRunId()), "%05d.ts"),
+          locationPattern: join(this.#newRunDir(), "%05d.ts"),
           segmentSeconds: this.#d.segmentSeconds,
           latencyMs,
           watchdogMs: Math.max(5000, segmentMs * 2 + 4000),
@@ -152,7 +157,9 @@ export class CameraRecorder {
       storageBlocked: this.#d.storageBlocked?.(),
     });
     this.#restartReason = undefined;
-    this.#queue = this.#queue.then(() => this.#afterRun());
+    // Read now: the next run may start (and reset both) before the queue gets there.
+    const emptyRun = this.#timer.segments === 0 ? this.#runDir : undefined;
+    this.#queue = this.#queue.then(() => this.#afterRun(emptyRun));
     switch (outcome.kind) {
       case "stopped":
         return undefined;
@@ -261,9 +268,12 @@ export class CameraRecorder {
     return encoded ? "h264" : this.#stream.codec;
   }
 
-  #newRunId(): string {
+  /** Starts a new run: its own folder under hls/, named by the time. */
+  #newRunDir(): string {
     this.#timer.newRun();
-    return this.#d.clock.now().toString(36);
+    this.#runStartPending = false;
+    this.#runDir = this.#live.runDir(this.#d.clock.now().toString(36));
+    return this.#runDir;
   }
 
   #setState(state: CameraState, error?: string): void {
@@ -322,9 +332,21 @@ export class CameraRecorder {
     }
   }
 
-  async #onSegment(segment: TimedSegment, closedAt: number, tracks: string) {
-    const { location, startMs, durationMs, newRun } = segment;
+  async #onSegment(closed: TimedSegment, closedAt: number, tracks: string) {
+    let segment = closed;
     try {
+      if (segment.newRun && !(await keyframeFirst(segment.location))) {
+        // What came before the run's first keyframe cannot be decoded (an H.265 run that
+        // joined mid-GOP: rtph265depay cannot wait for a keyframe): not listed, not kept.
+        await Deno.remove(segment.location).catch(() => {});
+        this.#runStartPending = true;
+        return;
+      }
+      if (this.#runStartPending) {
+        segment = { ...segment, newRun: true };
+        this.#runStartPending = false;
+      }
+      const { location, startMs, durationMs, newRun } = segment;
       const bytes = (await Deno.stat(location)).size;
       await this.#live.push(location, startMs, durationMs, newRun);
       const keep = this.#keeper.keeps(startMs);
@@ -350,8 +372,22 @@ export class CameraRecorder {
     }
   }
 
-  async #afterRun(): Promise<void> {
+  async #afterRun(emptyRunDir?: string): Promise<void> {
+    // A run that closed no segment (a camera that is down) leaves no folder behind.
+    if (emptyRunDir) await Deno.remove(emptyRunDir, { recursive: true }).catch(() => {});
     // A session waiting to close gets no more segments from this run.
     if (this.#keeper.closing) await this.#keeper.close("recording stopped");
+  }
+}
+
+/** Whether a segment starts with a keyframe; true when that cannot be told. */
+async function keyframeFirst(path: string): Promise<boolean> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(64 * 1024);
+    const n = (await file.read(head)) ?? 0;
+    return startsWithKeyframe(head.subarray(0, n)) ?? true;
+  } finally {
+    file.close();
   }
 }

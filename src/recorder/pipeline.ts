@@ -50,6 +50,24 @@ const OVERLAY_FPS = 25;
  */
 const AUDIO_SLACK_S = 0.25;
 
+/**
+ * Caps that make the parser hand on whole access units. Left to negotiate, h264parse and
+ * h265parse pass single NAL units on when the depayloader does (RTSP): every NAL unit is
+ * then its own buffer and its own PES packet, a multi-slice frame's later slices without
+ * a PTS (corrupt frames in ffmpeg), and the parameter sets and SEI that precede an IDR
+ * count as keyframes of their own for splitmuxsink, which then cut some segments one frame
+ * before the IDR. It also makes each frame cross the pipeline once instead of ~4 times.
+ *
+ * It does not delay segments: splitmuxsink, whatever the alignment, hands a GOP to the
+ * muxer only once the next keyframe shows where it ends, and closes a fragment when it
+ * decides the GOP after it (one GOP after the fragment's end; see segment_timer.ts).
+ * The earlier "+2 s" seen without these caps came from those misplaced cuts.
+ */
+const VIDEO_FRAMES: Record<Codec, string> = {
+  h264: "video/x-h264,alignment=au",
+  h265: "video/x-h265,alignment=au",
+};
+
 function videoArgs(spec: PipelineSpec, chain: VideoChain): string[] {
   const overlay = spec.mode === "overlay";
   const timeFormat = spec.timeFormat ?? DEFAULT_TIME_FORMAT;
@@ -86,6 +104,10 @@ function audioProbe(pad?: string): string[] {
 
 export function buildPipelineArgs(spec: PipelineSpec): string[] {
   const chain = videoChain(spec);
+  const encoded = spec.mode === "overlay" || chain.raw !== undefined;
+  // Whole frames: one buffer per access unit from the parser on, so one PES packet (with
+  // its PTS) per frame, whatever the camera's slices and NAL units (see VIDEO_FRAMES).
+  const frames = VIDEO_FRAMES[encoded ? "h264" : spec.codec];
   const audio = spec.audio
     ? [...audioArgs(spec.audio), "!", "queue", "!", "mux.audio_0"]
     : chain.audio === "demux"
@@ -99,10 +121,12 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     "--exclude=stats",
     ...videoArgs(spec, chain),
     "!",
+    frames,
+    "!",
     "watchdog",
     prop("timeout", spec.watchdogMs),
-    "!",
-    "queue",
+    // No queue here: the source side has its threads (rtspsrc's jitter buffer, the
+    // demuxers' queues, the live test source) and splitmuxsink queues its input itself.
     "!",
     "mux.video",
     ...audio,

@@ -89,6 +89,10 @@ export interface RtspServerOptions {
   pattern?: string;
   /** What the /h264 mount serves: "h265" simulates a camera that changed codec. */
   h264As?: "h264" | "h265";
+  /** Slices per H.264 frame (a multi-slice camera); 1 by default. */
+  slices?: number;
+  /** Encoder bitrate, kbit/s (default 300). */
+  bitrate?: number;
 }
 
 export class RtspServer {
@@ -114,6 +118,8 @@ export class RtspServer {
     if (o.size) args.push("--size", o.size);
     if (o.pattern) args.push("--pattern", o.pattern);
     if (o.h264As) args.push("--h264-as", o.h264As);
+    if (o.slices) args.push("--slices", String(o.slices));
+    if (o.bitrate) args.push("--bitrate", String(o.bitrate));
     this.#proc = new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "inherit" }).spawn();
     await readLinesUntil(this.#proc.stdout, /^READY/, this.lines);
     return this;

@@ -2,7 +2,7 @@
 """A real RTSP server for the tests, built on GStreamer's RTSP server library.
 
 Usage: rtsp_server.py PORT [--gop FRAMES] [--fps N] [--size WxH] [--user U --password P]
-                         [--h264-as h265]
+                         [--h264-as h265] [--slices N]
 
 Mounts (all live, shared between clients, encoded once per mount):
   /h264        H.264 video
@@ -31,6 +31,9 @@ def video(encoder: str, pay: str, args) -> str:
     if encoder == "x264":
         enc = (f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} "
                f"bitrate={args.bitrate}")
+        if args.slices > 1:
+            # A camera whose encoder cuts every frame into several slices (NAL units).
+            enc += f" sliced-threads=true threads={args.slices} option-string=slices={args.slices}"
     else:
         enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} bitrate={args.bitrate}"
     return (f"videotestsrc is-live=true pattern={args.pattern} ! {caps} ! "
@@ -79,6 +82,7 @@ def main() -> None:
     p.add_argument("--digest", action="store_true")
     p.add_argument("--h264-as", choices=["h264", "h265"], default="h264",
                    help="what /h264 serves (h265: a camera that changed codec)")
+    p.add_argument("--slices", type=int, default=1, help="slices per H.264 frame")
     args = p.parse_args()
 
     server = new_server(args.port)

@@ -41,9 +41,9 @@ export class ScriptedGst implements ChildHandle {
       }, running-time=(guint64)${this.#rt * 1e6}, sink=(GstElement)x;`,
     );
   }
-  /** Writes the open segment (duration ms) and closes it, then opens the next. */
-  close(durationMs: number) {
-    Deno.writeFileSync(this.#path(this.#n), new Uint8Array(188 * 10).fill(0x47));
+  /** Writes the open segment (duration ms; `bytes`, or 10 filler packets) and closes it, then opens the next. */
+  close(durationMs: number, bytes: Uint8Array = new Uint8Array(188 * 10).fill(0x47)) {
+    Deno.writeFileSync(this.#path(this.#n), bytes);
     this.#rt += durationMs;
     this.#print(
       `Got message #2 from element "mux" (element): splitmuxsink-fragment-closed, location=(string)${

@@ -41,7 +41,7 @@ Deno.test("file pipeline: demux by extension, parse, pace in real time", () => {
   ).join(" ");
   assert(
     args.includes(
-      'filesrc location="/srv/clips/door.mkv" ! matroskademux name=demux demux. ! video/x-h264 ! queue ! h264parse config-interval=-1 ! clocksync ! watchdog',
+      'filesrc location="/srv/clips/door.mkv" ! matroskademux name=demux demux. ! video/x-h264 ! queue ! h264parse config-interval=-1 ! clocksync ! video/x-h264,alignment=au ! watchdog',
     ),
     args,
   );

@@ -51,7 +51,6 @@ Deno.test("hostile iaddr values stay one quoted property value", () => {
       "rtph264depay",
       "h264parse",
       "watchdog",
-      "queue",
       "splitmuxsink",
     ]);
   }

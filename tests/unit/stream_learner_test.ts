@@ -131,7 +131,19 @@ Deno.test("pipeline: AAC is copied, G.711 becomes AAC, segments get slack for au
   assert(pcma.includes("rtppcmadepay ! alawdec ! audioconvert ! audioresample ! voaacenc"), pcma);
   const none = buildPipelineArgs(spec).join(" ");
   assert(!none.includes("audio") && none.includes("max-size-time=2000000000"), none);
-  assert(none.includes("h264parse config-interval=-1 ! watchdog"), none);
+  // Whole frames, nothing before the first IDR, frame times from RTP, no extra queue.
+  assert(
+    none.includes(
+      "rtph264depay wait-for-keyframe=true ! h264parse config-interval=-1 ! video/x-h264,alignment=au ! watchdog timeout=8000 ! mux.video",
+    ),
+    none,
+  );
+  assert(none.includes(" buffer-mode=none "), none);
+  const h265 = buildPipelineArgs({ ...spec, codec: "h265" }).join(" ");
+  assert(
+    h265.includes("rtph265depay ! h265parse config-interval=-1 ! video/x-h265,alignment=au !"),
+    h265,
+  );
   assert(none.startsWith("-m -e -v --exclude=stats "), "caps are printed (how streams are learnt)");
   const file = buildPipelineArgs({ ...spec, source: { kind: "file", location: "/c/a.mp4" } })
     .join(" ");

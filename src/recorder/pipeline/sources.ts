@@ -70,6 +70,10 @@ function rtspChain(spec: PipelineSpec): VideoChain {
     prop("location", source.location),
     prop("protocols", spec.transport ?? "tcp"),
     prop("latency", spec.latencyMs),
+    // Frame times from the camera's RTP timestamps only (as ffmpeg does), not slaved to
+    // arrival times: under load the default skew correction bunched frames 35 ms apart
+    // (non-monotonic DTS in players). Drift from the wall clock is the timer's job.
+    "buffer-mode=none",
     prop("tcp-timeout", 10_000_000),
   ];
   if (source.user !== undefined) args.push(prop("user-id", source.user));
@@ -83,6 +87,10 @@ function rtspChain(spec: PipelineSpec): VideoChain {
       `application/x-rtp,media=video,encoding-name=H${c}`,
       "!",
       `rtph${c}depay`,
+      // Nothing before the first IDR (a run joining a camera mid-GOP), nor after a loss
+      // until the next one. rtph265depay (1.22) has no such property: the recorder drops
+      // an H.265 run's first segment when it does not start with a keyframe.
+      ...(c === "264" ? ["wait-for-keyframe=true"] : []),
       "!",
       `h${c}parse`,
       "config-interval=-1",
