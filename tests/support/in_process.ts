@@ -24,7 +24,15 @@ export class InProcessNvr {
   readonly logs: string[] = [];
   readonly recorder: Recorder;
 
-  constructor(readonly options: { args?: string[]; authorization?: string; start?: number } = {}) {
+  constructor(
+    readonly options: {
+      args?: string[];
+      authorization?: string;
+      start?: number;
+      /** Sees each child as it is spawned (e.g. to make it fail at once). */
+      onSpawn?: (child: ScriptedGst) => void;
+    } = {},
+  ) {
     const config = loadConfig([
       `--media-root=${this.mediaRoot}`,
       `--data-dir=${this.dataDir}`,
@@ -38,6 +46,7 @@ export class InProcessNvr {
       spawn: (_cmd, args) => {
         const child = new ScriptedGst(args);
         this.children.push(child);
+        options.onSpawn?.(child);
         return child;
       },
     });

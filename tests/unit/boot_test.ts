@@ -6,17 +6,29 @@ import { join } from "node:path";
 import { liveDir } from "../../src/storage/layout.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { flush } from "../support/fake_clock.ts";
-import { setup } from "../support/scripted_gst.ts";
-import { cameraBody, scriptedNvr } from "../support/scripted_nvr.ts";
+import { InProcessNvr } from "../support/in_process.ts";
+import { type ScriptedGst, setup } from "../support/scripted_gst.ts";
 
+const camera = (seq: number) => ({
+  seq,
+  gid: 1,
+  name: `cam ${seq}`,
+  iaddr: `rtsp://127.0.0.1:9/cam${seq}`,
+  protocol: "rtsp",
+  isRec: 1,
+  inserted: "",
+  updated: "",
+});
+
+/** An in-process recorder (not started) whose registry on disk holds these cameras. */
 async function withRegisteredCameras(seqs: number[]) {
-  const t = scriptedNvr();
-  await Deno.mkdir(t.dataDir, { recursive: true });
-  await Deno.writeTextFile(
-    join(t.dataDir, "cameras.json"),
-    JSON.stringify(seqs.map((s) => ({ ...cameraBody(s), inserted: "", updated: "" }))),
-  );
-  return t;
+  const exited = new Set<ScriptedGst>();
+  const nvr = new InProcessNvr({ onSpawn: (c) => void c.status.then(() => exited.add(c)) });
+  await Deno.mkdir(nvr.dataDir, { recursive: true });
+  await Deno.writeTextFile(join(nvr.dataDir, "cameras.json"), JSON.stringify(seqs.map(camera)));
+  /** Children that have not exited. */
+  const running = () => nvr.children.filter((c) => !exited.has(c));
+  return { nvr, service: nvr.recorder.service, running };
 }
 
 /** Waits (real time, bounded) until `cond` holds. */
@@ -26,39 +38,39 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 Deno.test("boot: a camera deleted before the registry is loaded is deleted, no child starts", async () => {
-  const t = await withRegisteredCameras([1, 2]);
+  const { nvr, service, running } = await withRegisteredCameras([1, 2]);
   try {
-    const booting = t.nvr.start();
-    const del = await t.api("DELETE", "/api/camera/seq/1/gid/1");
+    const booting = nvr.recorder.start();
+    const del = await nvr.api("DELETE", "/api/camera/seq/1/gid/1");
     await booting;
     await flush();
     assertEquals(del.status, 200, "the delete waited for the registry instead of a 404");
-    assertEquals(t.nvr.service.list().map((c) => c.seq), [2]);
-    assertEquals(t.nvr.service.recorder(1, 1), undefined);
-    assertEquals(t.running().length, 1, "only camera 2's child runs");
+    assertEquals(service.list().map((c) => c.seq), [2]);
+    assertEquals(service.recorder(1, 1), undefined);
+    assertEquals(running().length, 1, "only camera 2's child runs");
   } finally {
-    await t.cleanup();
+    await nvr.stop();
   }
 });
 
 Deno.test("boot: a camera deleted while startAll is starting it leaves no child running", async () => {
-  const t = await withRegisteredCameras([1, 2]);
+  const { nvr, service, running } = await withRegisteredCameras([1, 2]);
   try {
-    const booting = t.nvr.start();
+    const booting = nvr.recorder.start();
     // startAll has created camera 1's recorder; its start (outage log, live folder) is in flight.
-    await until(() => t.nvr.service.recorder(1, 1) !== undefined, "camera 1's recorder");
-    const del = await t.api("DELETE", "/api/camera/seq/1/gid/1");
+    await until(() => service.recorder(1, 1) !== undefined, "camera 1's recorder");
+    const del = await nvr.api("DELETE", "/api/camera/seq/1/gid/1");
     await booting;
     await flush();
     assertEquals(del.status, 200);
-    assertEquals(t.nvr.service.recorder(1, 1), undefined);
+    assertEquals(service.recorder(1, 1), undefined);
     assertEquals(
-      t.running().map((c) => c.pattern.startsWith(liveDir(t.mediaRoot, 1, 2))),
+      running().map((c) => c.pattern.startsWith(liveDir(nvr.mediaRoot, 1, 2))),
       [true],
       "one child left, camera 2's",
     );
   } finally {
-    await t.cleanup();
+    await nvr.stop();
   }
 });
 
@@ -73,15 +85,15 @@ Deno.test("boot: a recorder stopped while it starts never spawns its child", asy
 });
 
 Deno.test("boot: shutdown while cameras start leaves no child running", async () => {
-  const t = await withRegisteredCameras([1, 2, 3]);
+  const { nvr, service, running } = await withRegisteredCameras([1, 2, 3]);
   try {
-    const booting = t.nvr.start();
-    await until(() => t.nvr.service.recorder(1, 1) !== undefined, "a recorder");
-    await t.nvr.shutdown();
+    const booting = nvr.recorder.start();
+    await until(() => service.recorder(1, 1) !== undefined, "a recorder");
+    await nvr.recorder.shutdown();
     await booting;
     await flush();
-    assertEquals(t.running().length, 0);
+    assertEquals(running().length, 0);
   } finally {
-    await t.cleanup();
+    await nvr.stop();
   }
 });

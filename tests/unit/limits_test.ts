@@ -6,9 +6,18 @@
 import { CameraSettings } from "../../src/cameras/settings.ts";
 import { ConfigError, loadConfig } from "../../src/config/config.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { cameraBody, type ScriptedChild, scriptedNvr } from "../support/scripted_nvr.ts";
+import { InProcessNvr } from "../support/in_process.ts";
+import type { ScriptedGst } from "../support/scripted_gst.ts";
 
 const DAY = 86_400_000;
+const cameraBody = (seq: number, gid = 1) => ({
+  seq,
+  gid,
+  name: `cam ${gid}/${seq}`,
+  iaddr: `rtsp://127.0.0.1:9/cam${seq}`,
+  protocol: "rtsp",
+  isRec: 1,
+});
 const NOW = Date.parse("2026-06-15T12:00:00Z");
 
 Deno.test("--max-cameras / NVR_MAX_CAMERAS: default 64, 1 to 1024, bad values named", () => {
@@ -28,9 +37,9 @@ Deno.test("--max-cameras / NVR_MAX_CAMERAS: default 64, 1 to 1024, bad values na
 });
 
 Deno.test("cameras per box: the camera over --max-cameras is refused with 409, a group move is not", async () => {
-  const t = scriptedNvr({ args: ["--max-cameras=3"], start: NOW });
+  const t = new InProcessNvr({ args: ["--max-cameras=3"], start: NOW });
   try {
-    await t.nvr.start();
+    await t.start();
     for (const seq of [1, 2, 3]) {
       assertEquals((await t.api("POST", "/api/camera", cameraBody(seq))).status, 201);
     }
@@ -39,7 +48,7 @@ Deno.test("cameras per box: the camera over --max-cameras is refused with 409, a
     assertEquals(over.json.status, 0);
     assert(/at most 3 cameras/.test(over.json.error), over.json.error);
     assertEquals(over.json.fields?.[0]?.field, "camera");
-    assertEquals(t.nvr.service.list().length, 3);
+    assertEquals(t.recorder.service.list().length, 3);
     assertEquals(t.children.length, 3, "no child for the refused camera");
     // Concurrent adds cannot overshoot the limit either.
     await t.api("DELETE", "/api/camera/seq/3/gid/1");
@@ -48,31 +57,31 @@ Deno.test("cameras per box: the camera over --max-cameras is refused with 409, a
     const move = await t.api("PUT", "/api/camera", { ...cameraBody(1, 2), b_gid: 1 });
     assertEquals(move.status, 200, "moving a camera to another group does not add one");
   } finally {
-    await t.cleanup();
+    await t.stop();
   }
 });
 
 Deno.test("cameras per box: at boot, cameras over the limit are not started and are logged", async () => {
-  const t = scriptedNvr({ args: ["--max-cameras=2"], start: NOW });
+  const t = new InProcessNvr({ args: ["--max-cameras=2"], start: NOW });
   try {
     await Deno.mkdir(t.dataDir, { recursive: true });
     await Deno.writeTextFile(
       `${t.dataDir}/cameras.json`,
       JSON.stringify([1, 2, 3].map((s) => ({ ...cameraBody(s), inserted: "", updated: "" }))),
     );
-    await t.nvr.start();
+    await t.start();
     assertEquals(t.children.length, 2);
-    assertEquals(t.nvr.service.recorder(1, 3), undefined);
+    assertEquals(t.recorder.service.recorder(1, 3), undefined);
     assert(t.logs.some((l) => l.includes("--max-cameras") && l.includes("1/3")), "logged");
   } finally {
-    await t.cleanup();
+    await t.stop();
   }
 });
 
 Deno.test("keep locks: at most 100 per camera (409), a sane span (400 naming the field)", async () => {
-  const t = scriptedNvr({ start: NOW });
+  const t = new InProcessNvr({ start: NOW });
   try {
-    await t.nvr.start();
+    await t.start();
     await t.api("POST", "/api/camera", cameraBody(1));
     const keep = (start: string | number, end: string | number) =>
       t.api("POST", "/api/camera/seq/1/gid/1/keep", {
@@ -105,14 +114,14 @@ Deno.test("keep locks: at most 100 per camera (409), a sane span (400 naming the
     await t.api("DELETE", `/api/camera/seq/1/gid/1/keep/${list.json.keeps[0].id}`);
     assertEquals((await keep(NOW - DAY, NOW)).status, 201, "room again after a delete");
   } finally {
-    await t.cleanup();
+    await t.stop();
   }
 });
 
 Deno.test("retention: max_age_days is at least 1 (a typo cannot wipe a camera's history)", async () => {
-  const t = scriptedNvr({ start: NOW });
+  const t = new InProcessNvr({ start: NOW });
   try {
-    await t.nvr.start();
+    await t.start();
     await t.api("POST", "/api/camera", cameraBody(1));
     const put = (v: unknown) =>
       t.api("PUT", "/api/camera/seq/1/gid/1/retention", { max_age_days: v });
@@ -124,7 +133,7 @@ Deno.test("retention: max_age_days is at least 1 (a typo cannot wipe a camera's 
     assertEquals((await put(1.5)).json.max_age_days, 1.5);
     assertEquals((await put(null)).json.max_age_days, null);
   } finally {
-    await t.cleanup();
+    await t.stop();
   }
   // A settings file written before the limit (or by hand) is read with the minimum applied.
   const dir = await Deno.makeTempDir();
@@ -140,15 +149,15 @@ Deno.test("retention: max_age_days is at least 1 (a typo cannot wipe a camera's 
 
 Deno.test("failing cameras back off to minutes: spawns stay rare, API calls stay fast", async () => {
   const cameras = 32;
-  const fail = (c: ScriptedChild) =>
+  const fail = (c: ScriptedGst) =>
     queueMicrotask(() =>
       c.fail([
         "ERROR: from element /GstPipeline:pipeline0/GstRTSPSrc:src: Could not open resource for reading and writing.",
       ])
     );
-  const t = scriptedNvr({ args: ["--max-cameras=64"], start: NOW, onSpawn: fail });
+  const t = new InProcessNvr({ args: ["--max-cameras=64"], start: NOW, onSpawn: fail });
   try {
-    await t.nvr.start();
+    await t.start();
     for (let s = 1; s <= cameras; s++) {
       assertEquals((await t.api("POST", "/api/camera", cameraBody(s))).status, 201);
     }
@@ -169,6 +178,6 @@ Deno.test("failing cameras back off to minutes: spawns stay rare, API calls stay
     assert(ms < 1000, `POST + GET took ${ms} ms`);
     assert(list.json.every((c: { state: string }) => c.state !== "stopped"));
   } finally {
-    await t.cleanup();
+    await t.stop();
   }
 });

@@ -4,7 +4,7 @@ import type { Camera } from "../../src/cameras/camera.ts";
 import { Registry } from "../../src/cameras/registry.ts";
 import { CameraSettings } from "../../src/cameras/settings.ts";
 import { assertEquals } from "../support/assert.ts";
-import { scriptedNvr } from "../support/scripted_nvr.ts";
+import { InProcessNvr } from "../support/in_process.ts";
 
 const camera = (seq: number): Camera => ({
   gid: 1,
@@ -103,7 +103,7 @@ Deno.test({
   name: "data dir: start-up makes an existing world-readable data dir and its files private",
   ignore: Deno.build.os === "windows",
   fn: async () => {
-    const t = scriptedNvr();
+    const t = new InProcessNvr();
     try {
       await Deno.mkdir(join(t.dataDir, "old"), { recursive: true });
       const files = ["cameras.json", "camera_settings.json", "users.json", join("old", "x.json")];
@@ -115,14 +115,14 @@ Deno.test({
       for (const f of files) await Deno.chmod(join(t.dataDir, f), 0o644);
       await Deno.chmod(join(t.dataDir, "old"), 0o755);
       await Deno.chmod(t.dataDir, 0o755);
-      await t.nvr.start();
+      await t.start();
       assertEquals(mode(t.dataDir).toString(8), "700");
       assertEquals(mode(join(t.dataDir, "old")).toString(8), "700");
       for (const f of files) assertEquals(mode(join(t.dataDir, f)).toString(8), "600", f);
       await t.api("PUT", "/api/camera/record/status", { seq: 1, gid: 1, isRec: 0 });
       assertEquals(mode(join(t.dataDir, "cameras.json")).toString(8), "600", "after a rewrite");
     } finally {
-      await t.cleanup();
+      await t.stop();
     }
   },
 });
