@@ -1,7 +1,8 @@
 /**
  * 3. API under concurrent load (wrk, loopback, bounded in time): requests/s and p50/p99
  * latency of `GET /api/camera`, the live playlist and a recorded segment, against a bare
- * `Deno.serve` that returns the same bodies from memory (the runtime's ceiling).
+ * `Deno.serve` that returns the same bodies from memory (the runtime's ceiling), or, for
+ * a target with a `file`, streams that file from disk (a bare file server).
  */
 import { join } from "node:path";
 import { BENCH_DIR } from "./source.ts";
@@ -49,7 +50,7 @@ export async function wrk(url: string, seconds: number, connections: number): Pr
 
 export async function measureApi(
   base: string,
-  targets: { name: string; path: string }[],
+  targets: { name: string; path: string; file?: string }[],
   seconds: number,
   connections: number,
   scratch: string,
@@ -58,7 +59,10 @@ export async function measureApi(
   const dir = await Deno.makeTempDir({ dir: scratch, prefix: "api-" });
   for (const t of targets) {
     const res = await fetch(base + t.path);
-    await Deno.writeFile(join(dir, `${t.name}.body`), new Uint8Array(await res.arrayBuffer()));
+    const body = new Uint8Array(await res.arrayBuffer());
+    if (t.file) await Deno.writeTextFile(join(dir, `${t.name}.path`), t.file);
+    else await Deno.writeFile(join(dir, `${t.name}.body`), body);
+    await Deno.writeTextFile(join(dir, `${t.name}.bytes`), String(body.length));
     await Deno.writeTextFile(join(dir, `${t.name}.type`), res.headers.get("content-type") ?? "");
   }
   const port = freePort();
@@ -73,7 +77,7 @@ export async function measureApi(
   try {
     await waitLine(server, /READY/, 20_000);
     for (const t of targets) {
-      const bytes = (await Deno.stat(join(dir, `${t.name}.body`))).size;
+      const bytes = Number(await Deno.readTextFile(join(dir, `${t.name}.bytes`)));
       const nvr = await wrk(base + t.path, seconds, connections);
       const baseline = await wrk(`http://127.0.0.1:${port}/${t.name}`, seconds, connections);
       rows.push({ name: t.name, bytes, nvr, baseline });

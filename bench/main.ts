@@ -129,7 +129,8 @@ try {
           [
             { name: "camera-list", path: "/api/camera" },
             { name: "live-playlist", path: "/1/1/hls/index.m3u8" },
-            { name: "segment", path: segment },
+            // Against a bare file server streaming the same file from disk.
+            { name: "segment", path: segment, file: join(dir, "media", segment) },
           ],
           opts.apiS,
           opts.apiConnections,

@@ -62,7 +62,7 @@ export function headline(r: Results): string[] {
   }
   if (seg) {
     lines.push(row([
-      `Segment GET (~${mb(seg.bytes)} MB), req/s, vs bare Deno.serve`,
+      `Segment GET (~${mb(seg.bytes)} MB), req/s, vs bare Deno.serve file server`,
       f(seg.nvr.rps, 0),
       f(seg.baseline.rps, 0),
       ratio(seg.nvr.rps, seg.baseline.rps),

@@ -9,8 +9,9 @@ export function apiSection(r: Results): string[] {
     out.push(
       `wrk, 2 threads, ${r.options.apiConnections} connections, ${r.options.apiS} s per ` +
         "target, loopback, against a recorder with 4 recording cameras; baseline = a bare " +
-        "`Deno.serve` (bench/static_server.ts) returning the same bodies from memory. wrk " +
-        "and the server share the machine's cores.",
+        "`Deno.serve` (bench/static_server.ts) returning the same bodies from memory, except " +
+        "for the segment: a bare `Deno.serve` file server (open, fstat, stream the same file " +
+        "from disk per request). wrk and the server share the machine's cores.",
       "",
       row([
         "Target",

@@ -8,7 +8,7 @@
  * inside the media root (no `..`, no absolute path, no symlink out).
  */
 import { Hono } from "hono";
-import { join, sep } from "node:path";
+import { join } from "node:path";
 import {
   DATE_RE,
   ID_RE,
@@ -23,7 +23,7 @@ import {
 } from "../storage/layout.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { DayPlaylists } from "./day_playlist.ts";
-import { serveFile } from "./serve_file.ts";
+import { FolderConfinement, serveFile } from "./serve_file.ts";
 import { HttpError } from "./http_errors.ts";
 
 const NO_CACHE = "no-cache";
@@ -32,18 +32,9 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
   const app = new Hono();
   const days = new DayPlaylists(mediaRoot, catalog);
-  let realRoot: string | undefined;
-
+  const confinement = new FolderConfinement(mediaRoot);
   /** The file's real path when it is inside the media root, else undefined. */
-  const confine = async (path: string): Promise<string | undefined> => {
-    realRoot ??= await Deno.realPath(mediaRoot);
-    try {
-      const real = await Deno.realPath(path);
-      return real.startsWith(realRoot + sep) ? real : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const confine = (path: string) => confinement.check(path);
   const notFound = () => new HttpError(404, "not found");
 
   const serve = async (req: Request, parts: string[], cache: string) => {

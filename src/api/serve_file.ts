@@ -1,4 +1,4 @@
-/** Serves one file with the right MIME type, HEAD, and single byte ranges. */
+/** Serves one file with the right MIME type, HEAD, and single byte ranges, streamed. */
 
 const MIME: Record<string, string> = {
   ".m3u8": "application/vnd.apple.mpegurl",
@@ -37,6 +37,11 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end };
 }
 
+/**
+ * Serves a file that lies inside the served root (see FolderConfinement). The body is
+ * streamed from the file, never read whole: a GET costs one open, one fstat, and reads
+ * of the size the runtime picks as the client takes the bytes.
+ */
 export async function serveFile(
   req: Request,
   path: string,
@@ -48,47 +53,120 @@ export async function serveFile(
   } catch {
     return Response.json({ status: 0, error: "not found" }, { status: 404 });
   }
-  const { size, isFile } = await file.stat();
-  if (!isFile) {
-    file.close();
-    return Response.json({ status: 0, error: "not found" }, { status: 404 });
-  }
-  const headers = new Headers({
-    "content-type": mimeType(path),
-    "accept-ranges": "bytes",
-    "cache-control": cacheControl,
-  });
-  const rangeHeader = req.headers.get("range");
-  let start = 0, end = size - 1, status = 200;
-  if (rangeHeader) {
-    const range = parseRange(rangeHeader, size);
-    if (!range) {
-      file.close();
-      headers.set("content-range", `bytes */${size}`);
-      return new Response(null, { status: 416, headers });
-    }
-    ({ start, end } = range);
-    status = 206;
-    headers.set("content-range", `bytes ${start}-${end}/${size}`);
-  }
-  const length = size === 0 ? 0 : end - start + 1;
-  headers.set("content-length", String(length));
-  if (req.method === "HEAD" || length === 0) {
-    file.close();
-    return new Response(null, { status, headers });
-  }
-  const body = new Uint8Array(length);
+  let handedOver = false;
   try {
-    await file.seek(start, Deno.SeekMode.Start);
-    let read = 0;
-    while (read < length) {
-      const n = await file.read(body.subarray(read));
-      if (n === null) break;
-      read += n;
+    const { size, isFile } = await file.stat();
+    if (!isFile) return Response.json({ status: 0, error: "not found" }, { status: 404 });
+    const headers = new Headers({
+      "content-type": mimeType(path),
+      "accept-ranges": "bytes",
+      "cache-control": cacheControl,
+    });
+    const rangeHeader = req.headers.get("range");
+    let start = 0, end = size - 1, status = 200;
+    if (rangeHeader) {
+      const range = parseRange(rangeHeader, size);
+      if (!range) {
+        headers.set("content-range", `bytes */${size}`);
+        return new Response(null, { status: 416, headers });
+      }
+      ({ start, end } = range);
+      status = 206;
+      headers.set("content-range", `bytes ${start}-${end}/${size}`);
     }
-    headers.set("content-length", String(read));
-    return new Response(read === length ? body : body.subarray(0, read), { status, headers });
+    const length = size === 0 ? 0 : end - start + 1;
+    headers.set("content-length", String(length));
+    if (req.method === "HEAD" || length === 0) return new Response(null, { status, headers });
+    if (start > 0) await file.seek(start, Deno.SeekMode.Start);
+    // The whole rest of the file: the runtime's own file stream (it closes the file).
+    // Otherwise a stream of exactly `length` bytes.
+    const body = end === size - 1 ? file.readable : slice(file, length);
+    handedOver = true;
+    return new Response(body, { status, headers });
   } finally {
-    file.close();
+    if (!handedOver) file.close();
+  }
+}
+
+/** `length` bytes from the file's position, then the file is closed (also on cancel). */
+function slice(file: Deno.FsFile, length: number): ReadableStream<Uint8Array> {
+  let left = length;
+  const done = () => {
+    try {
+      file.close();
+    } catch { /* closed */ }
+  };
+  return new ReadableStream({
+    type: "bytes",
+    async pull(controller) {
+      const chunk = new Uint8Array(Math.min(left, 64 * 1024));
+      const n = await file.read(chunk);
+      if (n === null || n === 0) {
+        done();
+        controller.close();
+        return;
+      }
+      controller.enqueue(chunk.subarray(0, n));
+      left -= n;
+      if (left <= 0) {
+        done();
+        controller.close();
+      }
+    },
+    cancel: done,
+  });
+}
+
+/**
+ * Keeps served files inside a root, resolving symlinks once per folder rather than on
+ * every request (a realpath walks and lstats every component): a folder's real path is
+ * cached with its inode, and a request costs one lstat of the folder (still the same
+ * folder, not a symlink?) and one of the file (not a symlink?). A folder replaced by
+ * anything else has another inode, and is resolved again.
+ */
+export class FolderConfinement {
+  #realRoot?: string;
+  #folders = new Map<string, { real: string | undefined; dev: number; ino: number | null }>();
+
+  constructor(readonly root: string, readonly max = 4096) {}
+
+  /** The file's real path when it is a regular file (not a symlink) inside the root. */
+  async check(path: string): Promise<string | undefined> {
+    this.#realRoot ??= await Deno.realPath(this.root);
+    const slash = path.lastIndexOf("/");
+    const realFolder = await this.#folder(path.slice(0, slash));
+    if (realFolder === undefined) return undefined;
+    try {
+      if (!(await Deno.lstat(path)).isFile) return undefined;
+    } catch {
+      return undefined;
+    }
+    return `${realFolder}/${path.slice(slash + 1)}`;
+  }
+
+  async #folder(folder: string): Promise<string | undefined> {
+    let st: Deno.FileInfo;
+    try {
+      st = await Deno.lstat(folder);
+    } catch {
+      this.#folders.delete(folder);
+      return undefined;
+    }
+    const hit = this.#folders.get(folder);
+    if (hit && st.isDirectory && hit.ino === st.ino && hit.dev === st.dev) return hit.real;
+    let real: string | undefined;
+    try {
+      const r = await Deno.realPath(folder);
+      const root = this.#realRoot!;
+      real = r === root || r.startsWith(root + "/") ? r : undefined;
+    } catch {
+      return undefined;
+    }
+    if (!st.isDirectory) return real; // a symlink to a folder: resolved each time
+    if (this.#folders.size >= this.max) {
+      this.#folders.delete(this.#folders.keys().next().value!);
+    }
+    this.#folders.set(folder, { real, dev: st.dev, ino: st.ino });
+    return real;
   }
 }
