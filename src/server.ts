@@ -8,6 +8,7 @@ import { exportRoutes, sweepExports } from "./api/export_routes.ts";
 import { mediaRoutes } from "./api/media_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
 import { requestGuard } from "./api/request_guard.ts";
+import { cors } from "./api/cors.ts";
 import { createUrls } from "./api/urls.ts";
 import { webRoutes } from "./web/routes.ts";
 import { loginPage } from "./web/login_page.tsx";
@@ -119,6 +120,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
   });
   app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
   app.use("*", requestGuard({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl }));
+  app.use("*", cors(config.corsOrigins));
   if (authEnabled(config.auth)) {
     const auth = new Auth(config.auth, log);
     app.use("*", auth.middleware());

@@ -14,8 +14,8 @@ import { type Context, Hono } from "hono";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Catalog } from "../storage/catalog.ts";
-import { renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
-import { readSessionSegments } from "../storage/session_reader.ts";
+import { joinTimeline, renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
+import { readSessionPlaylist } from "../storage/session_reader.ts";
 import { tsStreams } from "../storage/ts_streams.ts";
 import { localDate } from "../time.ts";
 import { EXPORTS_DIR } from "../storage/layout.ts";
@@ -26,7 +26,6 @@ import { exportFileName } from "./export_name.ts";
 const HOUR = 3_600_000;
 const MAX_PLAYLIST_MS = 24 * HOUR;
 const MAX_MP4_MS = 2 * HOUR;
-const GAP_MS = 1500;
 /**
  * MP4 exports being made or sent at once, across all clients. Each one runs a remux
  * child and holds a temporary file as large as the span (up to 2 h of video).
@@ -53,7 +52,11 @@ export interface SpanSegment {
   discontinuity: boolean;
 }
 
-/** Every recorded segment that overlaps [fromMs, toMs), in time order. */
+/**
+ * Every recorded segment that overlaps [fromMs, toMs), as one timeline (see joinTimeline:
+ * no overlap, a discontinuity at every session join and jump), and the target duration
+ * that fits the sessions they come from.
+ */
 export async function segmentsBetween(
   mediaRoot: string,
   catalog: Catalog,
@@ -61,31 +64,32 @@ export async function segmentsBetween(
   seq: number,
   fromMs: number,
   toMs: number,
-): Promise<SpanSegment[]> {
+): Promise<{ segments: SpanSegment[]; targetDuration: number }> {
   const dates = new Set<string>();
   for (let t = fromMs - 24 * HOUR; t < toMs + 24 * HOUR; t += 12 * HOUR) dates.add(localDate(t));
-  const out: SpanSegment[] = [];
-  for (const date of [...dates].sort()) {
-    for (const s of catalog.sessions(gid, seq, date)) {
-      if (s.startMs >= toMs || (!s.open && s.endMs <= fromMs)) continue;
-      const segments = await readSessionSegments(mediaRoot, s);
-      if (!segments) continue;
-      let first = true;
-      for (const seg of segments) {
-        if (seg.startMs + seg.durationMs <= fromMs || seg.startMs >= toMs) continue;
-        const prev = out[out.length - 1];
-        const gap = !prev || Math.abs(seg.startMs - (prev.startMs + prev.durationMs)) > GAP_MS;
-        out.push({
-          rel: `${gid}/${seq}/${date}/${s.time}/${seg.uri}`,
-          startMs: seg.startMs,
-          durationMs: seg.durationMs,
-          discontinuity: out.length > 0 && (gap || first || !!seg.discontinuity),
-        });
-        first = false;
-      }
-    }
+  const sessions = [...dates].flatMap((date) => catalog.sessions(gid, seq, date))
+    .filter((s) => s.startMs < toMs && (s.open || s.endMs > fromMs))
+    .sort((a, b) => a.startMs - b.startMs);
+  const lists: { uri: string; startMs: number; durationMs: number; discontinuity?: boolean }[][] =
+    [];
+  let target = 1;
+  for (const s of sessions) {
+    const parsed = await readSessionPlaylist(mediaRoot, s);
+    if (!parsed) continue;
+    target = Math.max(target, parsed.targetDuration);
+    lists.push(
+      parsed.segments
+        .filter((seg) => seg.startMs + seg.durationMs > fromMs && seg.startMs < toMs)
+        .map((seg) => ({ ...seg, uri: `${gid}/${seq}/${s.date}/${s.time}/${seg.uri}` })),
+    );
   }
-  return out.sort((a, b) => a.startMs - b.startMs);
+  const segments = joinTimeline(lists).map((seg) => ({
+    rel: seg.uri,
+    startMs: seg.startMs,
+    durationMs: seg.durationMs,
+    discontinuity: !!seg.discontinuity,
+  }));
+  return { segments, targetDuration: Math.max(target, targetDurationFor(segments, 1)) };
 }
 
 function parse(c: { req: { param(): Record<string, string>; query(): Record<string, string> } }) {
@@ -108,15 +112,22 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
     if (q.to - q.from > maxMs) {
       throw new HttpError(400, "invalid request", [{ field: "to", message: `span over ${limit}` }]);
     }
-    const segs = await segmentsBetween(mediaRoot, catalog, q.gid, q.seq, q.from, q.to);
+    const { segments: segs, targetDuration } = await segmentsBetween(
+      mediaRoot,
+      catalog,
+      q.gid,
+      q.seq,
+      q.from,
+      q.to,
+    );
     if (segs.length === 0) throw new HttpError(404, "no recording in this span");
-    return { q, segs };
+    return { q, segs, targetDuration };
   };
 
   app.get("/gid/:gid/seq/:seq/span.m3u8", async (c) => {
-    const { segs } = await span(c, MAX_PLAYLIST_MS, "24 h");
+    const { segs, targetDuration } = await span(c, MAX_PLAYLIST_MS, "24 h");
     const text = renderPlaylist(
-      { targetDuration: targetDurationFor(segs, 1), type: "VOD", ended: true },
+      { targetDuration, type: "VOD", ended: true },
       segs.map((s) => ({ ...s, uri: `/${s.rel}` })),
     );
     return c.body(text, 200, {

@@ -2,7 +2,8 @@
  * Media under the contract's URL shapes, straight from the media root:
  *   /{gid}/{seq}/hls/index.m3u8, /{gid}/{seq}/hls/{segment}       live
  *   /{gid}/{seq}/{date}/{time}/index.m3u8, …/{segment}             one recording session
- *   /{gid}/{seq}/{date}/index.m3u8                                 a whole day (composed)
+ *   /{gid}/{seq}/{date}/index.m3u8[?from=<ISO or epoch ms>]        a whole day (composed;
+ *                                                                   `from`: #EXT-X-START there)
  *   /{gid}/{seq}/{date}/thumbs/{HHMMSS}.jpg                        a timeline thumbnail
  * Each path part must match a strict pattern, and the resolved file must lie
  * inside the media root (no `..`, no absolute path, no symlink out).
@@ -22,7 +23,8 @@ import {
   TIME_RE,
 } from "../storage/layout.ts";
 import type { Catalog } from "../storage/catalog.ts";
-import { DayPlaylists } from "./day_playlist.ts";
+import { dayPlaylistFrom, DayPlaylists } from "./day_playlist.ts";
+import { gzip } from "../web/assets.ts";
 import { FolderConfinement, serveFile } from "./serve_file.ts";
 import { HttpError } from "./http_errors.ts";
 
@@ -41,6 +43,25 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     const real = await confine(join(mediaRoot, ...parts));
     if (!real) throw notFound();
     return serveFile(req, real, cache);
+  };
+
+  /** A recording's playlist, gzipped when the client takes it (a long session's is big). */
+  const servePlaylist = async (req: Request, parts: string[]) => {
+    const accepts = /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
+    if (!accepts || req.headers.has("range")) return serve(req, parts, NO_CACHE);
+    const real = await confine(join(mediaRoot, ...parts));
+    const text = real && await Deno.readFile(real).catch(() => undefined);
+    if (!text) throw notFound();
+    const body = await gzip(text);
+    return new Response(req.method === "HEAD" ? null : body as Uint8Array<ArrayBuffer>, {
+      headers: {
+        "content-type": "application/vnd.apple.mpegurl",
+        "cache-control": NO_CACHE,
+        "content-encoding": "gzip",
+        "content-length": String(body.length),
+        vary: "accept-encoding",
+      },
+    });
   };
 
   const ids = (gid: string, seq: string) => {
@@ -69,19 +90,34 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     const { gid, seq, date } = c.req.param();
     ids(gid, seq);
     if (!DATE_RE.test(date)) throw notFound();
+    const fromQuery = c.req.query("from");
+    const from = fromQuery === undefined ? undefined : instantMs(fromQuery);
+    if (Number.isNaN(from)) {
+      throw new HttpError(400, "invalid request", [{
+        field: "from",
+        message: "must be epoch ms or an ISO 8601 time",
+      }]);
+    }
     const day = await days.get(Number(gid), Number(seq), date);
     if (!day) throw notFound();
     const headers: Record<string, string> = {
       "content-type": "application/vnd.apple.mpegurl",
       "cache-control": NO_CACHE,
-      etag: day.etag,
       vary: "accept-encoding",
     };
-    if (c.req.header("if-none-match") === day.etag) {
-      return new Response(null, { status: 304, headers });
-    }
     const zipped = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
     if (zipped) headers["content-encoding"] = "gzip";
+    if (from !== undefined) {
+      // The day as a player should start it at `from` (composed per request).
+      const text = dayPlaylistFrom(day, from);
+      const body = zipped ? await gzip(new TextEncoder().encode(text)) : text;
+      return new Response(c.req.method === "HEAD" ? null : body as BodyInit, { headers });
+    }
+    headers.etag = day.etag;
+    if (c.req.header("if-none-match") === day.etag) {
+      delete headers["content-encoding"];
+      return new Response(null, { status: 304, headers });
+    }
     const body: BodyInit = zipped ? day.gzip as Uint8Array<ArrayBuffer> : day.text;
     return new Response(c.req.method === "HEAD" ? null : body, { headers });
   });
@@ -95,10 +131,17 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
       return serve(c.req.raw, [gid, seq, date, time, file], IMMUTABLE);
     }
     if (!TIME_RE.test(time)) throw notFound();
-    if (file === PLAYLIST) return serve(c.req.raw, [gid, seq, date, time, file], NO_CACHE);
+    if (file === PLAYLIST) return servePlaylist(c.req.raw, [gid, seq, date, time, file]);
     if (SEGMENT_RE.test(file)) return serve(c.req.raw, [gid, seq, date, time, file], IMMUTABLE);
     throw notFound();
   });
 
   return app;
+}
+
+/** `from` of a day playlist: epoch ms or an ISO 8601 time with a zone; NaN when neither. */
+export function instantMs(value: string): number {
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value)) return Date.parse(value);
+  return NaN;
 }

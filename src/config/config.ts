@@ -38,6 +38,11 @@ export interface Config {
   /** Access control; off (exactly as without it) when neither a token nor a user is set. */
   auth: AuthConfig;
   /**
+   * Origins (`scheme://host[:port]`) whose pages may read the API and media (CORS, with
+   * credentials); `*`: any origin, without credentials; none (default): CORS off.
+   */
+  corsOrigins: string[];
+  /**
    * Host names served besides IP literals, localhost and the public URL's host (lower case);
    * `*`: any (src/api/request_guard.ts).
    */
@@ -89,6 +94,18 @@ const ConfigInput = z.strictObject({
     return users;
   }).optional(),
   "session-hours": z.coerce.number().min(0.05).max(24 * 30).default(12),
+  "cors-origins": z.string().transform((s, ctx) => {
+    const origins = s.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
+    const bad = origins.find((o) => o !== "*" && !isOrigin(o));
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${bad.slice(0, 80)}" is not an origin (scheme://host[:port], no path)`,
+      });
+      return z.NEVER;
+    }
+    return origins.map((o) => (o === "*" ? o : new URL(o).origin));
+  }).optional(),
   "allowed-hosts": z.string().transform((s, ctx) => {
     const names = s.split(",").map((h) => h.trim().toLowerCase().replace(/\.$/, "")).filter(
       Boolean,
@@ -108,6 +125,16 @@ const ConfigInput = z.strictObject({
 /** A DNS name (labels of letters, digits and inner hyphens), for `--allowed-hosts`. */
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Whether `o` is exactly an http(s) origin: scheme, host and optional port, nothing else. */
+function isOrigin(o: string): boolean {
+  try {
+    const u = new URL(o);
+    return /^https?:$/.test(u.protocol) && u.origin === o.toLowerCase();
+  } catch {
+    return false;
+  }
+}
 
 /** `name:role:password[,name:role:password…]`; the password may hold `:` but not `,`. */
 export function parseUsers(spec: string): AuthUser[] | string {
@@ -175,6 +202,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     logLevel: c["log-level"],
     ops: resolveOps(c),
     auth: { apiToken: c["api-token"], users: c.users ?? [], sessionHours: c["session-hours"] },
+    corsOrigins: c["cors-origins"] ?? [],
     allowedHosts: c["allowed-hosts"] ?? [],
   };
 }

@@ -63,6 +63,7 @@ export class CameraRecorder {
       liveDir(deps.mediaRoot, camera.gid, camera.seq),
       deps.liveSegments,
       deps.segmentSeconds,
+      () => deps.clock.monotonic(),
     );
     this.#status = {
       state: "connecting",
@@ -309,12 +310,13 @@ export class CameraRecorder {
     const event = parseBusLine(line);
     if (!event) return;
     const now = this.#d.clock.now();
+    const mono = this.#d.clock.monotonic();
     switch (event.type) {
       case "playing":
         this.#status.started = true;
         break;
       case "fragment-opened": {
-        this.#timer.opened(event.runningTimeNs, now);
+        this.#timer.opened(event.runningTimeNs, now, mono);
         this.#status.started = true;
         this.#supervisor?.kick(false);
         const blocked = this.#keeper.wanted ? this.#d.storageBlocked?.() : undefined;
@@ -322,7 +324,7 @@ export class CameraRecorder {
         break;
       }
       case "fragment-closed": {
-        const segment = this.#timer.closed(event.location, event.runningTimeNs);
+        const segment = this.#timer.closed(event.location, event.runningTimeNs, now, mono);
         if (!segment) break;
         this.#supervisor?.kick(true);
         const tracks = this.#tracks;

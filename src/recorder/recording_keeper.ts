@@ -11,7 +11,8 @@
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { type PruneResult, pruneSession } from "../storage/prune.ts";
-import { GAP_TOLERANCE_MS, RecordingSession, type SessionSummary } from "../storage/session.ts";
+import { roundedSeconds } from "../storage/playlist.ts";
+import { RecordingSession, type SessionSummary } from "../storage/session.ts";
 import { localDate } from "../time.ts";
 import type { TimedSegment } from "./segment_timer.ts";
 
@@ -76,9 +77,13 @@ export class RecordingKeeper {
     else if (open && this.#tracks !== tracks) {
       await this.close(`tracks changed (${this.#tracks} → ${tracks})`, false);
     } // The wall clock stepped back (NTP): times would overlap inside one session, so the
-    // session ends and the segment starts a new one.
-    else if (open && open.segments > 0 && startMs < open.endMs - GAP_TOLERANCE_MS) {
+    // session ends and the segment starts a new one. (SegmentTimer never places a segment
+    // before the previous one's end otherwise: lateness under load cannot get here.)
+    else if (open && open.segments > 0 && startMs < open.endMs) {
       await this.close("clock stepped back", false);
+    } // A GOP longer than the playlist's fixed target: a new session with a target it fits.
+    else if (open && this.#session && roundedSeconds(durationMs) > this.#session.target) {
+      await this.close("segment longer than the target duration", false);
     }
     if (!this.#session) {
       const d = this.#d;
@@ -88,6 +93,7 @@ export class RecordingKeeper {
         d.seq,
         startMs,
         d.segmentSeconds,
+        roundedSeconds(durationMs),
       );
       this.#tracks = tracks;
       d.catalog.put(this.#session.summary);

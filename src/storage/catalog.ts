@@ -15,10 +15,10 @@ import {
   SESSION_SUMMARY,
   TIME_RE,
 } from "./layout.ts";
-import { renderPlaylist, targetDurationFor } from "./playlist.ts";
+import { GAP_MS, parsePlaylist, renderPlaylist, targetDurationFor } from "./playlist.ts";
 import { writeFileAtomic } from "./files.ts";
 import { removeDayWithoutSessions } from "./thumbnails.ts";
-import { GAP_TOLERANCE_MS, type SessionSummary, writeSummary } from "./session.ts";
+import { type SessionSummary, writeSummary } from "./session.ts";
 
 const key = (gid: number, seq: number) => `${gid}/${seq}`;
 
@@ -198,15 +198,20 @@ export async function repairSession(
   const spans: [number, number][] = [];
   const listed = segments.map((s, i) => {
     const prevEnd = i > 0 ? segments[i - 1].startMs + segments[i - 1].durationMs : s.startMs;
-    const gap = i > 0 && Math.abs(s.startMs - prevEnd) > GAP_TOLERANCE_MS;
+    const gap = i > 0 && Math.abs(s.startMs - prevEnd) > GAP_MS;
     if (i === 0 || gap) spans.push([s.startMs, s.startMs + s.durationMs]);
     else spans[spans.length - 1][1] = s.startMs + s.durationMs;
     return { ...s, discontinuity: gap };
   });
+  // The target duration the session's playlist had (it never changes), if it still fits.
+  const had = await Deno.readTextFile(join(folder, PLAYLIST)).then(
+    (t) => parsePlaylist(t).targetDuration,
+    () => 0,
+  );
   await writeFileAtomic(
     join(folder, PLAYLIST),
     renderPlaylist(
-      { targetDuration: targetDurationFor(listed, 1), type: "VOD", ended: true },
+      { targetDuration: Math.max(had, targetDurationFor(listed, 1)), type: "VOD", ended: true },
       listed,
     ),
   );

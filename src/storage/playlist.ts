@@ -9,8 +9,31 @@ export interface PlaylistSegment {
   discontinuity?: boolean;
 }
 
+/**
+ * The one tolerance of the timeline (ms): two segments whose times are further apart
+ * than this (a gap, or an overlap after a clock step) are separated by a
+ * #EXT-X-DISCONTINUITY, and a recording's spans split there. Segments of one run chain
+ * exactly (see SegmentTimer), so it only absorbs rounding and old recordings' jitter.
+ */
+export const GAP_MS = 500;
+
+/** The duration HLS counts for a segment: EXTINF rounded to the nearest second (RFC 8216 4.3.3.1). */
+export const roundedSeconds = (durationMs: number) => Math.round(durationMs / 1000);
+
+/**
+ * The fixed target duration of a recording session's playlist: twice the segment length,
+ * at least 6 s. A segment can be longer than the configured length (it ends at a keyframe),
+ * so this leaves room for GOPs up to twice as long; a longer one starts a new session
+ * (see RecordingKeeper), never a longer entry in a playlist that said less.
+ */
+export function sessionTarget(segmentSeconds: number): number {
+  return Math.max(6, Math.ceil(segmentSeconds * 2));
+}
+
 export interface PlaylistOptions {
   targetDuration: number;
+  /** #EXT-X-START:TIME-OFFSET (seconds; negative: from the end), where players begin. */
+  startOffset?: number;
   mediaSequence?: number;
   discontinuitySequence?: number;
   /** "EVENT" for a growing recording, "VOD" for a finished one, none for live. */
@@ -18,16 +41,22 @@ export interface PlaylistOptions {
   ended?: boolean;
 }
 
-/** The smallest valid EXT-X-TARGETDURATION for these segments (never below `floor`). */
+/**
+ * The smallest valid EXT-X-TARGETDURATION for these segments (never below `floor`):
+ * every EXTINF rounded to the nearest integer is at most it (RFC 8216 4.3.3.1).
+ */
 export function targetDurationFor(segments: { durationMs: number }[], floor: number): number {
-  let max = floor;
-  for (const s of segments) max = Math.max(max, Math.ceil(s.durationMs / 1000));
-  return Math.ceil(max);
+  let max = Math.ceil(floor);
+  for (const s of segments) max = Math.max(max, roundedSeconds(s.durationMs));
+  return max;
 }
 
 export function renderHeader(o: PlaylistOptions): string {
   let text = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:${o.targetDuration}\n`;
   if (o.type) text += `#EXT-X-PLAYLIST-TYPE:${o.type}\n`;
+  if (o.startOffset !== undefined) {
+    text += `#EXT-X-START:TIME-OFFSET=${o.startOffset.toFixed(3)},PRECISE=YES\n`;
+  }
   text += `#EXT-X-MEDIA-SEQUENCE:${o.mediaSequence ?? 0}\n`;
   if (o.discontinuitySequence) {
     text += `#EXT-X-DISCONTINUITY-SEQUENCE:${o.discontinuitySequence}\n`;
@@ -86,4 +115,36 @@ export function parsePlaylist(text: string): ParsedPlaylist {
     }
   }
   return { targetDuration, mediaSequence, ended, segments };
+}
+
+/**
+ * Joins recordings (each list in time order, the lists in order of their start) into one
+ * timeline where a time maps to one segment: a DISCONTINUITY where a list starts, where
+ * one was marked, and wherever the times jump by more than GAP_MS. Sessions overlap only
+ * after the wall clock stepped back: a segment that starts more than GAP_MS before the
+ * previous one ends is left out (its session's own playlist still lists it); one that
+ * overlaps by less is listed from the previous end (its time moves by under GAP_MS).
+ */
+export function joinTimeline<T extends PlaylistSegment>(lists: T[][]): T[] {
+  const out: T[] = [];
+  let prevEnd: number | undefined;
+  for (const list of lists) {
+    let cut = true; // a new list, or a segment left out before this one
+    for (const seg of list) {
+      let s = seg;
+      if (prevEnd !== undefined && s.startMs < prevEnd) {
+        if (prevEnd - s.startMs > GAP_MS) {
+          cut = true;
+          continue;
+        }
+        s = { ...s, startMs: prevEnd };
+      }
+      const jump = prevEnd !== undefined && Math.abs(s.startMs - prevEnd) > GAP_MS;
+      const discontinuity = out.length > 0 && (cut || jump || !!s.discontinuity);
+      out.push({ ...s, discontinuity: discontinuity || undefined });
+      prevEnd = s.startMs + s.durationMs;
+      cut = false;
+    }
+  }
+  return out;
 }

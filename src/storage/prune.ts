@@ -7,12 +7,13 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./files.ts";
 import { PLAYLIST, SESSION_SUMMARY } from "./layout.ts";
 import {
+  GAP_MS,
   parsePlaylist,
   type PlaylistSegment,
   renderPlaylist,
   targetDurationFor,
 } from "./playlist.ts";
-import { GAP_TOLERANCE_MS, type SessionSummary, writeSummary } from "./session.ts";
+import { type SessionSummary, writeSummary } from "./session.ts";
 
 export interface PruneResult {
   deleted: number;
@@ -26,7 +27,7 @@ export function spansOf(segments: PlaylistSegment[]): [number, number][] {
   const spans: [number, number][] = [];
   let lastEnd = NaN;
   for (const s of segments) {
-    const gap = s.discontinuity || Math.abs(s.startMs - lastEnd) > GAP_TOLERANCE_MS;
+    const gap = s.discontinuity || Math.abs(s.startMs - lastEnd) > GAP_MS;
     if (spans.length === 0 || gap) spans.push([s.startMs, s.startMs + s.durationMs]);
     else spans[spans.length - 1][1] = s.startMs + s.durationMs;
     lastEnd = s.startMs + s.durationMs;
@@ -81,7 +82,7 @@ export async function pruneSession(
   for (let i = 0; i < keep.length; i++) {
     const prev = keep[i - 1];
     const gap = prev && Math.abs(keep[i].startMs - (prev.startMs + prev.durationMs)) >
-        GAP_TOLERANCE_MS;
+        GAP_MS;
     keep[i] = { ...keep[i], discontinuity: i > 0 && (keep[i].discontinuity || gap) || undefined };
   }
   const text = renderPlaylist(
@@ -90,7 +91,12 @@ export async function pruneSession(
         targetDuration: parsed.targetDuration || targetDurationFor(keep, 1),
         mediaSequence: parsed.mediaSequence + removed,
       }
-      : { targetDuration: targetDurationFor(keep, 1), type: "VOD", ended: true },
+      : {
+        // A playlist's target duration never changes (RFC 8216 6.2.1).
+        targetDuration: parsed.targetDuration || targetDurationFor(keep, 1),
+        type: "VOD",
+        ended: true,
+      },
     keep,
   );
   await writeFileAtomic(join(dir, PLAYLIST), text);

@@ -10,14 +10,7 @@ import { join } from "node:path";
 import { localDate, localTimeCompact } from "../time.ts";
 import { linkOrCopy, writeFileAtomic } from "./files.ts";
 import { PLAYLIST, segmentFileName, SESSION_SUMMARY, sessionDir } from "./layout.ts";
-import {
-  ENDLIST,
-  parsePlaylist,
-  renderHeader,
-  renderPlaylist,
-  renderSegment,
-  targetDurationFor,
-} from "./playlist.ts";
+import { ENDLIST, GAP_MS, renderHeader, renderSegment, sessionTarget } from "./playlist.ts";
 
 /** What the catalog knows of a session; session.json holds it for closed ones. */
 export interface SessionSummary {
@@ -35,29 +28,30 @@ export interface SessionSummary {
   closeReason?: string;
 }
 
-/** Gap (ms) between two segments above which the timeline shows a hole. */
-export const GAP_TOLERANCE_MS = 1500;
-
 export class RecordingSession {
   readonly summary: SessionSummary;
   readonly dir: string;
-  #target: number;
+  /** EXT-X-TARGETDURATION, fixed when the session opens: no entry is ever longer. */
+  readonly target: number;
   #lastEnd = 0;
-  #maxDurationMs = 0;
 
   private constructor(dir: string, summary: SessionSummary, target: number) {
     this.dir = dir;
     this.summary = summary;
-    this.#target = target;
+    this.target = target;
   }
 
-  /** Creates the session folder and its playlist header; named after `startMs`. */
+  /**
+   * Creates the session folder and its playlist header; named after `startMs`. Its target
+   * duration is sessionTarget(segmentSeconds), or `minTarget` when that is more.
+   */
   static async open(
     root: string,
     gid: number,
     seq: number,
     startMs: number,
     segmentSeconds: number,
+    minTarget = 0,
   ): Promise<RecordingSession> {
     const date = localDate(startMs);
     let time = localTimeCompact(startMs);
@@ -68,7 +62,7 @@ export class RecordingSession {
       dir = sessionDir(root, gid, seq, date, time);
     }
     await Deno.mkdir(dir, { recursive: true });
-    const target = Math.max(6, Math.ceil(segmentSeconds * 2));
+    const target = Math.max(sessionTarget(segmentSeconds), minTarget);
     await Deno.writeTextFile(
       join(dir, PLAYLIST),
       renderHeader({ targetDuration: target, type: "EVENT" }),
@@ -99,7 +93,7 @@ export class RecordingSession {
     const name = segmentFileName({ startMs, durationMs });
     await linkOrCopy(livePath, join(this.dir, name));
     const s = this.summary;
-    const gap = s.segments > 0 && (newRun || Math.abs(startMs - this.#lastEnd) > GAP_TOLERANCE_MS);
+    const gap = s.segments > 0 && (newRun || Math.abs(startMs - this.#lastEnd) > GAP_MS);
     await Deno.writeTextFile(
       join(this.dir, PLAYLIST),
       renderSegment({ uri: name, startMs, durationMs, discontinuity: gap }),
@@ -113,27 +107,15 @@ export class RecordingSession {
     s.endMs = endMs;
     s.bytes += bytes ?? (await Deno.stat(join(this.dir, name))).size;
     this.#lastEnd = endMs;
-    this.#maxDurationMs = Math.max(this.#maxDurationMs, durationMs);
   }
 
-  /** Ends the playlist and writes the summary. */
+  /**
+   * Ends the playlist (one append: its header, target duration included, never changes)
+   * and writes the summary.
+   */
   async close(reason: string): Promise<SessionSummary> {
     const s = this.summary;
-    const playlist = join(this.dir, PLAYLIST);
-    if (Math.ceil(this.#maxDurationMs / 1000) > this.#target) {
-      // Rare (a GOP longer than twice the target): rewrite once with a valid target.
-      const parsed = parsePlaylist(await Deno.readTextFile(playlist));
-      await writeFileAtomic(
-        playlist,
-        renderPlaylist({
-          targetDuration: targetDurationFor(parsed.segments, 1),
-          type: "VOD",
-          ended: true,
-        }, parsed.segments),
-      );
-    } else {
-      await Deno.writeTextFile(playlist, ENDLIST, { append: true });
-    }
+    await Deno.writeTextFile(join(this.dir, PLAYLIST), ENDLIST, { append: true });
     s.open = false;
     s.closeReason = reason;
     await writeSummary(this.dir, s);

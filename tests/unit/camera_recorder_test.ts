@@ -139,10 +139,10 @@ Deno.test("clock steps: forward is a marked gap, back starts a new session; noth
   assertEquals(sessions.length, 2, JSON.stringify(sessions));
   const [early, late] = sessions; // sorted by start time
   assertEquals(late.closeReason, "clock stepped back");
-  // A segment is timed when it opens: the one open during a step keeps the old clock.
-  assertEquals(late.segments, 5);
+  // A segment is timed when it closes: the one open during a step takes the new clock.
+  assertEquals(late.segments, 4);
   assertEquals(late.spans.length, 2, "the forward step is a gap");
-  assertEquals(early.segments, 1);
+  assertEquals(early.segments, 2);
   assert(early.startMs < late.startMs);
   for (const s of sessions) {
     const text = Deno.readTextFileSync(join(root, "1", "2", s.date, s.time, "index.m3u8"));

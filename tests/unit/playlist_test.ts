@@ -20,7 +20,7 @@ Deno.test("playlists render wall-clock time and discontinuities, and parse back"
     type: "VOD",
     ended: true,
   }, segments);
-  assertMatch(text, /#EXT-X-TARGETDURATION:5\n/);
+  assertMatch(text, /#EXT-X-TARGETDURATION:4\n/, "4.1 s rounds to 4 (RFC 8216 4.3.3.1)");
   assertMatch(
     text,
     /#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:[^\n]+\n#EXTINF:2\.000,\nc\.ts/,
@@ -28,7 +28,7 @@ Deno.test("playlists render wall-clock time and discontinuities, and parse back"
   assertMatch(text, /#EXT-X-ENDLIST\n$/);
   const parsed = parsePlaylist(text);
   assertEquals(parsed.ended, true);
-  assertEquals(parsed.targetDuration, 5);
+  assertEquals(parsed.targetDuration, 4);
   assertEquals(parsed.segments.map((s) => [s.uri, s.startMs, s.durationMs, !!s.discontinuity]), [
     ["a.ts", segments[0].startMs, 2000, false],
     ["b.ts", segments[1].startMs, 4100, false],
