@@ -75,7 +75,7 @@ export function setup(
   const children: ScriptedGst[] = [];
   const catalog = new Catalog(root);
   const rec = new CameraRecorder(
-    { gid: 1, seq: 2, name: "n", iaddr, protocol: "rtsp", isRec, inserted: "", updated: "" },
+    { gid: 1, seq: 2, iaddr, isRec },
     {
       mediaRoot: root,
       segmentSeconds: 2,
