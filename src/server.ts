@@ -20,6 +20,8 @@ import type { Config } from "./config/config.ts";
 import type { Logger } from "./log.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
 import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
+import type { RecorderDeps } from "./recorder/camera_status.ts";
+import { tcpReachable } from "./recorder/reachability.ts";
 import { Catalog } from "./storage/catalog.ts";
 import { makePrivateDir } from "./storage/files.ts";
 import { recorderFrame, Thumbnailer } from "./recorder/thumbnailer.ts";
@@ -30,6 +32,8 @@ export interface ServerDeps {
   log: Logger;
   clock?: Clock;
   spawn?: Spawner;
+  /** Asks whether a camera's host answers (default: a TCP connect; tests pass a stub). */
+  reachable?: RecorderDeps["reachable"];
 }
 
 export interface Recorder {
@@ -76,6 +80,7 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
         liveSegments: config.liveSegments,
         clock,
         spawn: deps.spawn ?? denoSpawner,
+        reachable: deps.reachable ?? tcpReachable,
         catalog,
         log,
         storageBlocked: ops.storageBlocked,

@@ -5,6 +5,7 @@
  * restarts the connection to the camera.
  */
 import { join } from "node:path";
+import { sourceEndpoint } from "./reachability.ts";
 import { parseSource, type Source } from "./source_url.ts";
 import { liveDir } from "../storage/layout.ts";
 import { LiveWindow } from "../storage/live_window.ts";
@@ -120,6 +121,8 @@ export class CameraRecorder {
     if (stopped() || this.#supervisor) return;
     const latencyMs = this.latencyMs;
     const segmentMs = this.#d.segmentSeconds * 1000;
+    const endpoint = sourceEndpoint(this.#source);
+    const reachable = this.#d.reachable;
     this.#supervisor = new Supervisor({
       spawn: this.#d.spawn,
       command: GST_LAUNCH,
@@ -142,6 +145,7 @@ export class CameraRecorder {
       },
       onLine: (stream, line) => this.#onLine(stream, line),
       onExit: (result, delay) => this.#onExit(result, delay),
+      reachable: endpoint && reachable && (() => reachable(endpoint)),
     });
     this.#supervisor.start();
   }

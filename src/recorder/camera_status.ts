@@ -49,6 +49,8 @@ export interface RecorderDeps {
   options?: () => SourceOptions | undefined;
   /** The folder `file://` sources are confined to; none: file sources are refused. */
   fileRoot?: string;
+  /** Does a network source answer (a TCP connect)? None: never asked; backoff only. */
+  reachable?: (endpoint: { hostname: string; port: number }) => Promise<boolean>;
 }
 
 export interface CameraStatus {

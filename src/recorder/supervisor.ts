@@ -2,7 +2,8 @@
  * Keeps one child process running: spawns it, restarts it whenever it exits
  * (exit code 0 included: GStreamer exits 0 when the camera closes the stream),
  * waits a capped exponential backoff with jitter between failures (1 s doubling
- * to about 5 minutes; back to quick after a run that delivered), kills a child that
+ * to about 5 minutes; back to quick after a run that delivered; cut short when a
+ * source that was unreachable answers again, see `reachable`), kills a child that
  * stalls (the watchdog), and stops it with SIGINT, then SIGKILL after a grace.
  */
 import { type Clock, sleep } from "../clock.ts";
@@ -33,6 +34,15 @@ export interface SupervisorOptions {
   random?: () => number;
   onStart?: (child: ChildHandle) => void;
   onLine?: (stream: "stdout" | "stderr", line: string) => void;
+  /**
+   * Asked every `probeMs` while a failed run's backoff is waited out: when the source did
+   * not answer at the first ask and answers at a later one (it came back), the wait ends
+   * and the next run starts. A source that answers all along (it fails for another
+   * reason) waits its whole backoff.
+   */
+  reachable?: () => Promise<boolean>;
+  /** Time between two `reachable` asks (default 5 s). */
+  probeMs?: number;
   /** Returns the delay before the next run; by default capped backoff on failures. */
   onExit?: (result: RunResult, defaultDelayMs: number) => number | void;
   /**
@@ -215,7 +225,27 @@ export class Supervisor {
       this.#o.random,
     );
     if (!result.healthy) this.#failures++;
-    const chosen = this.#o.onExit?.(result, result.healthy ? 500 : delay);
-    await sleep(this.#o.clock, chosen ?? (result.healthy ? 500 : delay), this.#stop.signal);
+    const chosen = this.#o.onExit?.(result, result.healthy ? 500 : delay) ??
+      (result.healthy ? 500 : delay);
+    const probeMs = this.#o.probeMs ?? 5000;
+    if (result.healthy || !this.#o.reachable || chosen <= probeMs) {
+      await sleep(this.#o.clock, chosen, this.#stop.signal);
+      return;
+    }
+    await this.#waitOrReturn(chosen, probeMs, this.#o.reachable);
+  }
+
+  /** Sleeps `ms`, but wakes early when an unreachable source starts answering. */
+  async #waitOrReturn(ms: number, probeMs: number, reachable: () => Promise<boolean>) {
+    const { clock } = this.#o;
+    const end = clock.monotonic() + ms;
+    const ask = () => reachable().catch(() => false);
+    const answeredAtFirst = await ask();
+    while (!this.#stop.signal.aborted) {
+      const left = end - clock.monotonic();
+      if (left <= 0) return;
+      if (!(await sleep(clock, Math.min(probeMs, left), this.#stop.signal))) return;
+      if (!answeredAtFirst && end - clock.monotonic() > 0 && await ask()) return;
+    }
   }
 }

@@ -43,6 +43,7 @@ export class InProcessNvr {
     this.recorder = createRecorder(config, {
       log: createLogger("json", {}, (line) => this.logs.push(line)),
       clock: this.clock,
+      reachable: () => Promise.resolve(true), // no network: backoff only
       spawn: (_cmd, args) => {
         const child = new ScriptedGst(args);
         this.children.push(child);
