@@ -10,6 +10,9 @@ import { dayPlaylistFrom, DayPlaylists, startOffsetAt } from "../../src/api/day_
 import { cors } from "../../src/api/cors.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { Hono } from "hono";
+import { Catalog } from "../../src/storage/catalog.ts";
+import { RecordingSession } from "../../src/storage/session.ts";
+import { segmentsBetween } from "../../src/api/export_routes.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { settle, setup } from "../support/scripted_gst.ts";
 
@@ -238,4 +241,35 @@ Deno.test("CORS: off by default; listed origins get credentials, * does not; pre
   const star = await get(app(["*"]), "https://any.example");
   assertEquals(star.headers.get("access-control-allow-origin"), "*");
   assertEquals(star.headers.get("access-control-allow-credentials"), null);
+});
+
+Deno.test("day and export playlists: overlapping sessions never list a time twice", async () => {
+  // Two sessions on disk whose times overlap (written before the timer fix, or after a
+  // clock step back): the issue's 7.8 s segment at …23.293 and the next session at …23.358.
+  const root = await Deno.makeTempDir();
+  const catalog = new Catalog(root);
+  const t0 = new Date(2026, 4, 10, 13, 47, 21, 293).getTime();
+  const live = join(root, "live.ts");
+  await Deno.writeFile(live, new Uint8Array(188).fill(0x47));
+  const record = async (start: number, durations: number[]) => {
+    const s = await RecordingSession.open(root, 1, 2, start, 2);
+    for (const d of durations) {
+      await s.append(live, start, d, false, 188);
+      start += d;
+    }
+    catalog.put(await s.close("recording stopped"));
+  };
+  await record(t0, [2000, 7800]);
+  await record(t0 + 2065, [2000, 2000, 2000, 2000, 2000]);
+  const text = (await new DayPlaylists(root, catalog).get(1, 2, "2026-05-10"))!.text;
+  const day = parsePlaylist(text).segments;
+  for (let i = 1; i < day.length; i++) {
+    const prevEnd = day[i - 1].startMs + day[i - 1].durationMs;
+    assert(day[i].startMs >= prevEnd, `segment ${i} starts ${prevEnd - day[i].startMs} ms early`);
+  }
+  const listed = day.reduce((sum, s) => sum + s.durationMs, 0);
+  const last = day.at(-1)!;
+  assert(listed <= last.startMs + last.durationMs - day[0].startMs, "more media than wall time");
+  const span = await segmentsBetween(root, catalog, 1, 2, t0, t0 + 60_000);
+  assertEquals(span.segments.map((s) => s.startMs), day.map((s) => s.startMs), "export = day");
 });
