@@ -6,7 +6,7 @@
  * change. `?from=` adds #EXT-X-START at a time of the day, so review starts there (an
  * EVENT playlist otherwise starts at its live edge).
  */
-import { gzip } from "../web/assets.ts";
+import { gzip } from "../util/gzip.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import {
   joinTimeline,

@@ -24,7 +24,7 @@ import {
 } from "../storage/layout.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { dayPlaylistFrom, DayPlaylists } from "./day_playlist.ts";
-import { gzip } from "../web/assets.ts";
+import { gzip } from "../util/gzip.ts";
 import { FolderConfinement, serveFile } from "./serve_file.ts";
 import { HttpError } from "./http_errors.ts";
 

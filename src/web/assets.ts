@@ -2,6 +2,7 @@
  * Static UI assets (the client bundle, the stylesheet) read once per change on
  * disk, kept gzipped in memory and served with a content hash as ETag.
  */
+import { gzip } from "../util/gzip.ts";
 
 /** The stylesheet every page inlines. */
 export const CSS_PATH = new URL("../../static/app.css", import.meta.url).pathname;
@@ -14,11 +15,6 @@ export interface Asset {
 }
 
 const cache = new Map<string, Asset>();
-
-export async function gzip(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 /** The asset at `path`, re-read when its modification time changes; undefined if absent. */
 export async function loadAsset(path: string): Promise<Asset | undefined> {

@@ -4,7 +4,8 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { assetResponse, gzip, loadAsset } from "./assets.ts";
+import { assetResponse, loadAsset } from "./assets.ts";
+import { gzip } from "../util/gzip.ts";
 import type { CameraJson } from "./client/types.ts";
 import { renderPage, type Tab } from "./page.tsx";
 
