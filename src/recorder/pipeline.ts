@@ -54,14 +54,17 @@ const AUDIO_SLACK_S = 0.25;
  * Caps that make the parser hand on whole access units. Left to negotiate, h264parse and
  * h265parse pass single NAL units on when the depayloader does (RTSP): every NAL unit is
  * then its own buffer and its own PES packet, a multi-slice frame's later slices without
- * a PTS (corrupt frames in ffmpeg), and the parameter sets and SEI that precede an IDR
- * count as keyframes of their own for splitmuxsink, which then cut some segments one frame
- * before the IDR. It also makes each frame cross the pipeline once instead of ~4 times.
+ * a PTS (corrupt frames in ffmpeg), video PES packets without timestamps (mpegtsmux then
+ * wrote a segment's audio all at its start: "no PTS found at end of file"), and the SEI
+ * and parameter sets before an IDR count as keyframes of their own for splitmuxsink,
+ * which then cut some segments one frame before the IDR. Whole frames also cross the
+ * pipeline once instead of ~4 times.
  *
- * It does not delay segments: splitmuxsink, whatever the alignment, hands a GOP to the
- * muxer only once the next keyframe shows where it ends, and closes a fragment when it
- * decides the GOP after it (one GOP after the fragment's end; see segment_timer.ts).
- * The earlier "+2 s" seen without these caps came from those misplaced cuts.
+ * These caps add no delay. splitmuxsink, whatever the alignment, hands a GOP to the muxer
+ * once the next keyframe shows where it ends, and closes a fragment when it decides on the
+ * GOP after it: a segment is closed about one GOP after its last frame. Without these caps
+ * a bench once saw segments listed a GOP sooner, only because of those extra "keyframes"
+ * (its source sends an SEI before each IDR): the misplaced cuts above.
  */
 const VIDEO_FRAMES: Record<Codec, string> = {
   h264: "video/x-h264,alignment=au",
