@@ -1,7 +1,7 @@
 /** Entry point: config → recorder → HTTP server; stops every camera cleanly on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from "./src/config/config.ts";
 import { createLogger } from "./src/log.ts";
-import { createRecorder } from "./src/server.ts";
+import { createNvr } from "./src/server.ts";
 
 let config;
 try {
@@ -13,19 +13,19 @@ try {
 }
 
 const log = createLogger(config.logFormat, {}, undefined, config.logLevel);
-const recorder = createRecorder(config, { log });
+const nvr = createNvr(config, { log });
 let server: Deno.HttpServer;
 try {
   server = Deno.serve({
     hostname: config.host,
     port: config.port,
     onListen: ({ hostname, port }) => log.info("listening", { url: `http://${hostname}:${port}/` }),
-  }, recorder.app.fetch);
+  }, nvr.app.fetch);
 } catch (err) {
   console.error(`nvr: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   Deno.exit(1);
 }
-await recorder.start();
+await nvr.start();
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -33,7 +33,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log.info("stopping", { signal });
   // Ctrl-C in a terminal reaches the GStreamer children too: give them time to finish.
-  await recorder.shutdown(signal === "SIGINT" ? 3000 : 0);
+  await nvr.shutdown(signal === "SIGINT" ? 3000 : 0);
   await server.shutdown();
   Deno.exit(0);
 };

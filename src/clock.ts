@@ -30,3 +30,24 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * Runs `fn` after each wait of `intervalMs()` (read anew every time) until `signal` aborts.
+ * A throw from `fn` goes to `onError` and the loop goes on: it runs in the background, where
+ * a rejection would end the process.
+ */
+export async function repeat(
+  clock: Clock,
+  intervalMs: () => number,
+  fn: () => Promise<void>,
+  signal: AbortSignal,
+  onError: (err: unknown) => void,
+): Promise<void> {
+  while (await sleep(clock, intervalMs(), signal)) {
+    try {
+      await fn();
+    } catch (err) {
+      onError(err);
+    }
+  }
+}

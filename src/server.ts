@@ -1,42 +1,45 @@
-/** Builds the whole recorder from a resolved config: storage, cameras, HTTP app. */
-import { Hono } from "hono";
-import { Auth, authEnabled } from "./api/auth/guard.ts";
-import { authRoutes } from "./api/auth/routes.ts";
-import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
-import { errorBody, HttpError } from "./api/http_errors.ts";
-import { exportRoutes, sweepExports } from "./api/export_routes.ts";
-import { mediaRoutes } from "./api/media_routes.ts";
-import { recordingRoutes } from "./api/recording_routes.ts";
-import { requestGuard } from "./api/request_guard.ts";
-import { cors } from "./api/cors.ts";
-import { createUrls } from "./api/urls.ts";
-import { webRoutes } from "./web/routes.ts";
-import { loginPage } from "./web/login_page.tsx";
+/**
+ * The composition root: builds the whole recorder once from a resolved config, leaves
+ * first (registry, catalog, settings, disk guard), then the camera service with its
+ * recorder factory, then what acts on cameras (cleaner, scheduler, thumbnailer), then
+ * the HTTP app (http_app.ts). Nothing else constructs these parts.
+ */
+import type { Hono } from "hono";
+import { sweepExports } from "./api/export_routes.ts";
 import { loadBootCameras } from "./cameras/boot.ts";
 import { Registry } from "./cameras/registry.ts";
-import { CameraService, ConflictError, NotFoundError } from "./cameras/service.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { CameraService } from "./cameras/service.ts";
+import { CameraSettings } from "./cameras/settings.ts";
+import { type Clock, repeat, systemClock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
+import { httpApp } from "./http_app.ts";
 import type { Logger } from "./log.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
-import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
 import type { RecorderDeps } from "./recorder/camera_status.ts";
+import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
 import { tcpReachable } from "./recorder/reachability.ts";
-import { Catalog } from "./storage/catalog.ts";
-import { makePrivateDir } from "./storage/files.ts";
+import { Snapshots } from "./recorder/snapshot.ts";
 import { recorderFrame, Thumbnailer } from "./recorder/thumbnailer.ts";
-import { thumbnailRoutes } from "./api/thumbnail_routes.ts";
-import { Operations } from "./operations.ts";
+import { Scheduler } from "./schedule/scheduler.ts";
+import { Catalog } from "./storage/catalog.ts";
+import { Cleaner } from "./storage/cleaner.ts";
+import { DiskGuard, type Space } from "./storage/disk_guard.ts";
+import { makePrivateDir } from "./storage/files.ts";
+import { SNAPSHOTS_DIR } from "./storage/layout.ts";
+import { join } from "node:path";
 
-export interface ServerDeps {
+/** What the recorder touches outside itself; tests pass scripted ones. */
+export interface NvrDeps {
   log: Logger;
   clock?: Clock;
   spawn?: Spawner;
   /** Asks whether a camera's host answers (default: a TCP connect; tests pass a stub). */
   reachable?: RecorderDeps["reachable"];
+  /** Reads the media filesystem's free space (default: statfs). */
+  space?: (root: string) => Promise<Space | undefined>;
 }
 
-export interface Recorder {
+export interface Nvr {
   app: Hono;
   service: CameraService;
   catalog: Catalog;
@@ -55,27 +58,34 @@ export const DEMO_CAMERA = {
   isRec: 1 as const,
 };
 
-export function createRecorder(config: Config, deps: ServerDeps): Recorder {
+const DAY_MS = 86_400_000;
+
+export function createNvr(config: Config, deps: NvrDeps): Nvr {
   const clock = deps.clock ?? systemClock;
   const log = deps.log;
+  const { mediaRoot, ops } = config;
+
+  // Leaves.
   const registry = new Registry(config.dataDir);
-  const catalog = new Catalog(config.mediaRoot);
-  const ops: Operations = new Operations({
-    config,
-    catalog,
-    clock,
-    log,
-    service: () => service,
+  const catalog = new Catalog(mediaRoot);
+  const settings = new CameraSettings(config.dataDir);
+  const disk = new DiskGuard({
+    mediaRoot,
+    minFreeBytes: ops.minFreeBytes,
+    log: log.child({ component: "retention" }),
+    space: deps.space,
   });
+
+  // The cameras.
   const service = new CameraService({
-    mediaRoot: config.mediaRoot,
+    mediaRoot,
     registry,
     catalog,
     log,
     now: () => clock.now(),
     createRecorder: (camera) =>
       new CameraRecorder(camera, {
-        mediaRoot: config.mediaRoot,
+        mediaRoot,
         segmentSeconds: config.segmentSeconds,
         liveSegments: config.liveSegments,
         clock,
@@ -83,16 +93,49 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
         reachable: deps.reachable ?? tcpReachable,
         catalog,
         log,
-        storageBlocked: ops.storageBlocked,
-        options: () => ops.settings.get(camera.gid, camera.seq).options,
-        fileRoot: config.ops.fileRoot,
+        storageBlocked: disk.blocked,
+        options: () => settings.get(camera.gid, camera.seq).options,
+        fileRoot: ops.fileRoot,
       }),
-    settings: ops.settings,
+    settings,
     maxCameras: config.maxCameras,
   });
-  const urls = createUrls(config.publicUrl);
+
+  // What acts on the cameras.
+  const cleaner = new Cleaner({
+    mediaRoot,
+    catalog,
+    clock,
+    log: log.child({ component: "retention" }),
+    budgetBytes: ops.diskBudgetBytes,
+    minFreeBytes: ops.minFreeBytes,
+    disk,
+    keeps: () => settings.allKeeps(),
+    maxAgeMs: (gid, seq) => {
+      const days = settings.get(gid, seq).maxAgeDays;
+      return days === undefined ? undefined : days * DAY_MS;
+    },
+    pruneOpen: (s, names) =>
+      service.recorder(s.gid, s.seq)?.pruneSession(s.date, s.time, names) ??
+        Promise.resolve(undefined),
+  });
+  const scheduler = new Scheduler({
+    clock,
+    log,
+    schedules: () =>
+      service.list().flatMap((c) => {
+        const schedule = settings.get(c.gid, c.seq).schedule;
+        return schedule ? [{ gid: c.gid, seq: c.seq, schedule }] : [];
+      }),
+    apply: async (gid, seq, on) => {
+      const cam = service.get(gid, seq);
+      if (!cam || cam.isRec === (on ? 1 : 0)) return;
+      await service.setRecording(gid, seq, on ? 1 : 0);
+      log.info("schedule: recording " + (on ? "on" : "off"), { camera: `${gid}/${seq}` });
+    },
+  });
   const thumbnailer = new Thumbnailer({
-    mediaRoot: config.mediaRoot,
+    mediaRoot,
     intervalSeconds: config.thumbnailSeconds,
     clock,
     log: log.child({ component: "thumbnails" }),
@@ -104,45 +147,35 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
             gid: cam.gid,
             seq: cam.seq,
             recording: rec.status.state === "recording",
-            frame: () => recorderFrame(rec, config.mediaRoot, catalog),
+            frame: () => recorderFrame(rec, mediaRoot, catalog),
           }]
           : [];
       }),
   });
+  const snapshots = new Snapshots(join(mediaRoot, SNAPSHOTS_DIR));
 
-  const app = new Hono();
-  app.onError((err, c) => {
-    if (err instanceof HttpError) return c.json(errorBody(err), err.status);
-    if (err instanceof NotFoundError) return c.json({ status: 0, error: err.message }, 404);
-    if (err instanceof ConflictError) {
-      return c.json(
-        { status: 0, error: err.message, ...(err.fields && { fields: err.fields }) },
-        409,
-      );
-    }
-    log.error("request failed", { path: c.req.path, error: String(err) });
-    return c.json({ status: 0, error: "internal error" }, 500);
+  const app = httpApp({
+    config,
+    log,
+    clock,
+    service,
+    catalog,
+    settings,
+    disk,
+    cleaner,
+    scheduler,
+    snapshots,
   });
-  app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
-  app.use("*", requestGuard({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl }));
-  app.use("*", cors(config.corsOrigins));
-  if (authEnabled(config.auth)) {
-    const auth = new Auth(config.auth, log);
-    app.use("*", auth.middleware());
-    app.route("/", authRoutes(auth, loginPage, config.publicUrl));
-  }
-  app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
-  app.route("/api/recordings", recordingRoutes(catalog, urls));
-  app.route("/api/export", exportRoutes(config.mediaRoot, catalog));
-  app.route("/api", thumbnailRoutes(service, config.mediaRoot));
-  app.route("/", ops.routes());
-  app.route(
-    "/",
-    webRoutes((c) =>
-      Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam)))
-    ),
-  );
-  app.route("/", mediaRoutes(config.mediaRoot, catalog));
+
+  /** Schedules follow cameras deleted or moved elsewhere; then one cleaning pass. */
+  const housekeeping = async () => {
+    scheduler.sync();
+    await cleaner.pass();
+  };
+  const reportPass = (err: unknown) =>
+    log.error("retention pass failed", { error: (err as Error).message });
+  const stopLoops = new AbortController();
+  let loop: Promise<void> | undefined;
 
   return {
     app,
@@ -152,15 +185,16 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
       // Camera changes that arrive while the registry loads wait for it (the server answers).
       const loaded = service.holdChanges();
       try {
-        await Deno.mkdir(config.mediaRoot, { recursive: true });
+        await Deno.mkdir(mediaRoot, { recursive: true });
         // The registry holds camera passwords: owner-only folder and files (fixed if not).
         await makePrivateDir(config.dataDir);
-        await sweepExports(config.mediaRoot).catch((err) =>
+        await sweepExports(mediaRoot).catch((err) =>
           log.warn("cannot empty the exports folder", { error: String(err) })
         );
         const report = await catalog.rebuild();
         log.info("catalog rebuilt from disk", { ...report });
-        await ops.load();
+        await settings.load();
+        await housekeeping().catch(reportPass); // before cameras start: room for them
         await loadBootCameras(registry, config.controllerUrl, log, clock.now());
       } finally {
         loaded();
@@ -175,12 +209,18 @@ export function createRecorder(config: Config, deps: ServerDeps): Recorder {
         }
       }
       await service.startAll();
-      await ops.start();
+      await scheduler.start();
+      const interval = ops.retentionIntervalSeconds * 1000;
+      // While the disk is full, look again every few seconds to resume soon after space returns.
+      const wait = () => disk.blocked() ? Math.min(interval, 2000) : interval;
+      loop ??= repeat(clock, wait, housekeeping, stopLoops.signal, reportPass);
       thumbnailer.start();
     },
     shutdown: async (signalledMs = 0) => {
       await thumbnailer.stop();
-      await ops.stop();
+      stopLoops.abort();
+      scheduler.stop();
+      await loop;
       await service.shutdown(signalledMs);
     },
   };

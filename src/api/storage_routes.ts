@@ -17,6 +17,8 @@ import {
 } from "../cameras/settings.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import type { Cleaner } from "../storage/cleaner.ts";
+import type { DiskGuard } from "../storage/disk_guard.ts";
+import { totalBytes, usageByCamera } from "../storage/usage.ts";
 import { forecastDays } from "../storage/retention.ts";
 import { cameraIds } from "./camera_routes.ts";
 import { HttpError, readBody } from "./http_errors.ts";
@@ -26,6 +28,8 @@ export interface StorageDeps {
   settings: CameraSettings;
   catalog: Catalog;
   cleaner: Cleaner;
+  disk: DiskGuard;
+  mediaRoot: string;
   budgetBytes: number;
   minFreeBytes: number;
   now: () => number;
@@ -39,10 +43,10 @@ export function storageRoutes(d: StorageDeps) {
   const app = new Hono();
 
   app.get("/api/storage", async (c) => {
-    const usage = await d.cleaner.usage();
+    const usage = await usageByCamera(d.catalog, d.mediaRoot);
     const sessions = d.catalog.allSessions().filter((s) => s.segments > 0);
-    const space = await d.cleaner.refreshSpace();
-    const used = [...usage.values()].reduce((a, b) => a + b, 0);
+    const space = await d.disk.read();
+    const used = totalBytes(usage);
     const views = d.service.list();
     const bitrate = (gid: number, seq: number) => {
       const v = views.find((x) => x.gid === gid && x.seq === seq);
@@ -75,7 +79,7 @@ export function storageRoutes(d: StorageDeps) {
       min_free_bytes: d.minFreeBytes || null,
       free_bytes: space?.freeBytes ?? null,
       total_bytes: space?.totalBytes ?? null,
-      paused: d.cleaner.blocked() ?? null,
+      paused: d.disk.blocked() ?? null,
       oldest_recording: iso(sessions[0]?.startMs),
       bytes_per_day: Math.round(bytesPerDay),
       forecast_days: forecastDays(capacity, bytesPerDay),

@@ -1,17 +1,14 @@
 /**
- * Retention and cleaning: every pass measures what the recordings use and what the
- * media filesystem has free, deletes what `planDeletions` chooses (oldest first,
- * expired first, never kept or being written), keeps playlists, summaries, the
- * catalog and the days' thumbnails consistent, and pauses recording while the disk
- * is really full.
+ * The cleaning pass: measures what the recordings use and what the media filesystem has
+ * free, deletes what `planDeletions` chooses (expired first, then oldest, never kept or
+ * being written), keeps playlists, summaries, the catalog and the days' thumbnails
+ * consistent, then lets the disk guard pause or resume recording.
  */
-import { statfs } from "node:fs/promises";
-import { join } from "node:path";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "./catalog.ts";
-import { listDir } from "./files.ts";
-import { liveDir, parseSegmentFileName, SEGMENT_RE, sessionDir } from "./layout.ts";
+import type { DiskGuard } from "./disk_guard.ts";
+import { sessionDir } from "./layout.ts";
 import { type PruneResult, pruneSession } from "./prune.ts";
 import {
   bytesToFree,
@@ -22,21 +19,7 @@ import {
 } from "./retention.ts";
 import type { SessionSummary } from "./session.ts";
 import { removeDayWithoutSessions, trimThumbnails } from "./thumbnails.ts";
-
-export interface Space {
-  freeBytes: number;
-  totalBytes: number;
-}
-
-/** Free space of the filesystem holding `path` (needs `--allow-sys=statfs`). */
-export async function statfsSpace(path: string): Promise<Space | undefined> {
-  try {
-    const s = await statfs(path);
-    return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
-  } catch {
-    return undefined;
-  }
-}
+import { sessionFiles, totalBytes, usageByCamera } from "./usage.ts";
 
 export interface CleanerDeps {
   mediaRoot: string;
@@ -45,7 +28,7 @@ export interface CleanerDeps {
   log: Logger;
   budgetBytes: number;
   minFreeBytes: number;
-  space: (root: string) => Promise<Space | undefined>;
+  disk: DiskGuard;
   keeps: () => KeepSpan[];
   maxAgeMs: (gid: number, seq: number) => number | undefined;
   /** Prunes an open session through its recorder; undefined when it is not open there. */
@@ -61,68 +44,28 @@ export interface PassReport {
   shortfallBytes: number;
 }
 
-const MiB = 2 ** 20;
-const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
-
 export class Cleaner {
   #d: CleanerDeps;
-  #blocked?: string;
   #last?: PassReport;
-  #space?: Space;
   totals = { deletedSegments: 0, deletedBytes: 0 };
 
   constructor(deps: CleanerDeps) {
     this.#d = deps;
   }
 
-  /** Below this much free space the disk counts as really full: recording pauses. */
-  get floorBytes(): number {
-    if (this.#d.minFreeBytes > 0) return this.#d.minFreeBytes / 2;
-    return Math.min(32 * MiB, (this.#space?.totalBytes ?? Infinity) * 0.02);
-  }
-
-  blocked(): string | undefined {
-    return this.#blocked;
-  }
-
   get last(): PassReport | undefined {
     return this.#last;
-  }
-
-  get space(): Space | undefined {
-    return this.#space;
-  }
-
-  /** Reads the free space now (it is otherwise as of the last pass). */
-  async refreshSpace(): Promise<Space | undefined> {
-    return this.#space = await this.#d.space(this.#d.mediaRoot);
-  }
-
-  /** Bytes per camera key `gid/seq`: sessions plus live segments not linked into one. */
-  async usage(): Promise<Map<string, number>> {
-    const used = new Map<string, number>();
-    const add = (k: string, n: number) => used.set(k, (used.get(k) ?? 0) + n);
-    const cams = new Set<string>();
-    for (const s of this.#d.catalog.allSessions()) {
-      add(`${s.gid}/${s.seq}`, s.bytes);
-      cams.add(`${s.gid}/${s.seq}`);
-    }
-    for (const k of cams) {
-      const [gid, seq] = k.split("/").map(Number);
-      add(k, await liveOnlyBytes(liveDir(this.#d.mediaRoot, gid, seq)));
-    }
-    return used;
   }
 
   /** One retention pass. */
   async pass(): Promise<PassReport> {
     const d = this.#d;
     const now = d.clock.now();
-    const usedBytes = [...(await this.usage()).values()].reduce((a, b) => a + b, 0);
-    this.#space = await d.space(d.mediaRoot);
+    const usedBytes = totalBytes(await usageByCamera(d.catalog, d.mediaRoot));
+    const space = await d.disk.read();
     const need = bytesToFree({
       usedBytes,
-      freeBytes: this.#space?.freeBytes,
+      freeBytes: space?.freeBytes,
       budgetBytes: d.budgetBytes,
       minFreeBytes: d.minFreeBytes,
     });
@@ -162,7 +105,6 @@ export class Cleaner {
     let thumbnails = 0;
     for (const day of touchedDays) thumbnails += await this.#tidyDay(day);
     if (deleted > 0) {
-      this.#space = await d.space(d.mediaRoot);
       d.log.info("retention: segments deleted", {
         deleted,
         freedBytes: freed,
@@ -177,11 +119,11 @@ export class Cleaner {
     }
     this.totals.deletedSegments += deleted;
     this.totals.deletedBytes += freed;
-    this.#setBlocked(this.#space);
+    const after = await d.disk.check();
     this.#last = {
       at: now,
       usedBytes: usedBytes - freed,
-      freeBytes: this.#space?.freeBytes,
+      freeBytes: after?.freeBytes,
       deletedSegments: deleted,
       freedBytes: freed,
       shortfallBytes: plan.shortfallBytes,
@@ -216,15 +158,6 @@ export class Cleaner {
     }
   }
 
-  #setBlocked(space?: Space): void {
-    const before = this.#blocked;
-    this.#blocked = space && space.freeBytes < this.floorBytes
-      ? `disk full (${mib(space.freeBytes)} free, recording needs ${mib(this.floorBytes)})`
-      : undefined;
-    if (this.#blocked && !before) this.#d.log.error("recording paused", { reason: this.#blocked });
-    if (!this.#blocked && before) this.#d.log.info("recording resumes: space is back");
-  }
-
   /** Segments of the sessions that may be cleaned now: expired ones and the oldest. */
   async #candidates(now: number, need: number): Promise<SegmentFile[]> {
     const d = this.#d;
@@ -241,40 +174,4 @@ export class Cleaner {
     }
     return out;
   }
-}
-
-/** The segment files of one session, with sizes; the newest of an open one is marked. */
-export async function sessionFiles(root: string, s: SessionSummary): Promise<SegmentFile[]> {
-  const dir = sessionDir(root, s.gid, s.seq, s.date, s.time);
-  const files: SegmentFile[] = [];
-  for (const name of await listDir(dir, "file")) {
-    if (!SEGMENT_RE.test(name)) continue;
-    const size = await Deno.stat(join(dir, name)).then((i) => i.size, () => -1);
-    if (size < 0) continue;
-    const { startMs, durationMs } = parseSegmentFileName(name)!;
-    files.push({
-      gid: s.gid,
-      seq: s.seq,
-      date: s.date,
-      time: s.time,
-      name,
-      startMs,
-      durationMs,
-      bytes: size,
-    });
-  }
-  if (s.open && files.length) files[files.length - 1].newestOfOpen = true;
-  return files;
-}
-
-/** Bytes of live segments (including the one being written) not yet linked into a session. */
-async function liveOnlyBytes(dir: string): Promise<number> {
-  let n = 0;
-  for (const run of await listDir(dir, "dir")) {
-    for (const f of await listDir(join(dir, run), "file")) {
-      const i = await Deno.stat(join(dir, run, f)).catch(() => undefined);
-      if (i && (i.nlink ?? 1) <= 1) n += i.size;
-    }
-  }
-  return n;
 }

@@ -7,7 +7,7 @@ import { MaskedPasswordError, restoreMaskedPassword } from "../../src/cameras/ma
 import { parseSource } from "../../src/recorder/source_url.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { createRecorder } from "../../src/server.ts";
+import { createNvr } from "../../src/server.ts";
 import { ScriptedGst } from "../support/scripted_gst.ts";
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 
@@ -66,7 +66,7 @@ Deno.test({
       "--demo=off",
     ], {});
     const spawned: string[][] = [];
-    const nvr = createRecorder(config, {
+    const nvr = createNvr(config, {
       log: createLogger("json", {}, () => {}),
       spawn: (_cmd, args) => {
         spawned.push(args);

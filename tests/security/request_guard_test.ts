@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { requestGuard } from "../../src/api/request_guard.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { createRecorder } from "../../src/server.ts";
+import { createNvr } from "../../src/server.ts";
 import { ScriptedGst } from "../support/scripted_gst.ts";
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 
@@ -29,7 +29,7 @@ Deno.test({
   async fn() {
     const tmp = Deno.makeTempDirSync({ prefix: "nvr-guard-" });
     const config = loadConfig([`--media-root=${tmp}/m`, `--data-dir=${tmp}/d`, "--demo=off"], {});
-    const nvr = createRecorder(config, {
+    const nvr = createNvr(config, {
       log: createLogger("json", {}, () => {}),
       spawn: (_cmd, args) => new ScriptedGst(args),
     });

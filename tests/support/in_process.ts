@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { createRecorder, type Recorder } from "../../src/server.ts";
+import { createNvr, type Nvr } from "../../src/server.ts";
 import { FakeClock } from "./fake_clock.ts";
 import { ScriptedGst } from "./scripted_gst.ts";
 
@@ -22,7 +22,7 @@ export class InProcessNvr {
   readonly clock: FakeClock;
   readonly children: ScriptedGst[] = [];
   readonly logs: string[] = [];
-  readonly recorder: Recorder;
+  readonly recorder: Nvr;
 
   constructor(
     readonly options: {
@@ -40,7 +40,7 @@ export class InProcessNvr {
       ...(options.args ?? []),
     ], {});
     this.clock = new FakeClock(options.start);
-    this.recorder = createRecorder(config, {
+    this.recorder = createNvr(config, {
       log: createLogger("json", {}, (line) => this.logs.push(line)),
       clock: this.clock,
       reachable: () => Promise.resolve(true), // no network: backoff only

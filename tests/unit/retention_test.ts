@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createLogger } from "../../src/log.ts";
 import { Catalog } from "../../src/storage/catalog.ts";
 import { Cleaner } from "../../src/storage/cleaner.ts";
+import { DiskGuard } from "../../src/storage/disk_guard.ts";
 import { parsePlaylist } from "../../src/storage/playlist.ts";
 import { pruneSession } from "../../src/storage/prune.ts";
 import {
@@ -101,6 +102,12 @@ Deno.test("cleaner: budget pass empties the oldest day, trims the next session, 
   catalog.put(open.summary); // the recorder keeps its open session in the catalog
   const clock = new FakeClock(day2 + 60_000);
   let free = 10_000;
+  const disk = new DiskGuard({
+    mediaRoot: root,
+    minFreeBytes: 0,
+    log: createLogger("json", {}, () => {}),
+    space: () => Promise.resolve({ freeBytes: free, totalBytes: 100_000 }),
+  });
   const cleaner = new Cleaner({
     mediaRoot: root,
     catalog,
@@ -108,7 +115,7 @@ Deno.test("cleaner: budget pass empties the oldest day, trims the next session, 
     log: createLogger("json", {}, () => {}),
     budgetBytes: 4000,
     minFreeBytes: 0,
-    space: () => Promise.resolve({ freeBytes: free, totalBytes: 100_000 }),
+    disk,
     keeps: () => [],
     maxAgeMs: () => undefined,
     pruneOpen: (_s, names) => pruneSession(open.dir, open.summary, names),
@@ -136,10 +143,10 @@ Deno.test("cleaner: budget pass empties the oldest day, trims the next session, 
   // Really full: recording pauses; space back: it resumes.
   free = 1000;
   await cleaner.pass();
-  assert(cleaner.blocked()?.startsWith("disk full"), cleaner.blocked());
+  assert(disk.blocked()?.startsWith("disk full"), disk.blocked());
   free = 10 * 2 ** 30;
   await cleaner.pass();
-  assertEquals(cleaner.blocked(), undefined);
+  assertEquals(disk.blocked(), undefined);
 });
 
 Deno.test("cleaner: a fully kept oldest session is skipped, the next one is cleaned; max age applies", async () => {
@@ -158,7 +165,7 @@ Deno.test("cleaner: a fully kept oldest session is skipped, the next one is clea
     log: createLogger("json", {}, () => {}),
     budgetBytes: 5000,
     minFreeBytes: 0,
-    space: () => Promise.resolve(undefined),
+    disk: unknownSpace(root),
     keeps: () => [{ gid: 1, seq: 1, startMs: t1, endMs: t1 + 6000 }],
     maxAgeMs: () => age.ms,
     pruneOpen: () => Promise.resolve(undefined),
@@ -184,3 +191,13 @@ Deno.test("prune: an unlisted file left by a crash is deleted without touching t
   assertEquals([r.deleted, r.freedBytes, s.summary.bytes, s.summary.segments], [0, 500, 2000, 2]);
   assertEquals(await Deno.stat(join(s.dir, orphan)).then(() => true, () => false), false);
 });
+
+/** A disk guard on a filesystem whose free space cannot be read (budget-only retention). */
+function unknownSpace(root: string): DiskGuard {
+  return new DiskGuard({
+    mediaRoot: root,
+    minFreeBytes: 0,
+    log: createLogger("json", {}, () => {}),
+    space: () => Promise.resolve(undefined),
+  });
+}

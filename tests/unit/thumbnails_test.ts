@@ -15,6 +15,7 @@ import {
 } from "../../src/recorder/thumbnailer.ts";
 import { Catalog } from "../../src/storage/catalog.ts";
 import { Cleaner } from "../../src/storage/cleaner.ts";
+import { DiskGuard } from "../../src/storage/disk_guard.ts";
 import {
   DATE_RE,
   parseThumbnailName,
@@ -271,7 +272,12 @@ Deno.test("retention: an emptied day loses its folder and thumbnails; a trimmed 
     log: quiet(),
     budgetBytes: 7800, // 13 000 used: 3 + 3 segments go (2% slack), the keep lock is skipped
     minFreeBytes: 0,
-    space: () => Promise.resolve(undefined),
+    disk: new DiskGuard({
+      mediaRoot: root,
+      minFreeBytes: 0,
+      log: quiet(),
+      space: () => Promise.resolve(undefined),
+    }),
     keeps: () => [
       { gid: 1, seq: 1, startMs: day2 + 4500, endMs: day2 + 5000 },
       { gid: 1, seq: 1, startMs: day2 - 10_000, endMs: day2 - 1000 },

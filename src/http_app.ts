@@ -1,0 +1,118 @@
+/**
+ * The HTTP app: error mapping, request guards (Host, cross-site writes, CORS), access
+ * control when it is on, then every route module of `api/` and the pages of `web/`.
+ * Built by the composition root (server.ts) from parts it made; it makes none itself.
+ */
+import { Hono } from "hono";
+import { Auth, authEnabled } from "./api/auth/guard.ts";
+import { authRoutes } from "./api/auth/routes.ts";
+import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
+import { cors } from "./api/cors.ts";
+import { exportRoutes } from "./api/export_routes.ts";
+import { errorBody, HttpError } from "./api/http_errors.ts";
+import { mediaRoutes } from "./api/media_routes.ts";
+import { opsRoutes } from "./api/ops_routes.ts";
+import { optionsRoutes } from "./api/options_routes.ts";
+import { recordingRoutes } from "./api/recording_routes.ts";
+import { requestGuard } from "./api/request_guard.ts";
+import { scheduleRoutes } from "./api/schedule_routes.ts";
+import { snapshotRoutes } from "./api/snapshot_routes.ts";
+import { storageRoutes } from "./api/storage_routes.ts";
+import { thumbnailRoutes } from "./api/thumbnail_routes.ts";
+import { createUrls } from "./api/urls.ts";
+import { type CameraService, ConflictError, NotFoundError } from "./cameras/service.ts";
+import type { CameraSettings } from "./cameras/settings.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config/config.ts";
+import type { Logger } from "./log.ts";
+import type { Snapshots } from "./recorder/snapshot.ts";
+import type { Scheduler } from "./schedule/scheduler.ts";
+import type { Catalog } from "./storage/catalog.ts";
+import type { Cleaner } from "./storage/cleaner.ts";
+import type { DiskGuard } from "./storage/disk_guard.ts";
+import { totalBytes, usageByCamera } from "./storage/usage.ts";
+import { loginPage } from "./web/login_page.tsx";
+import { webRoutes } from "./web/routes.ts";
+
+export interface HttpParts {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  service: CameraService;
+  catalog: Catalog;
+  settings: CameraSettings;
+  disk: DiskGuard;
+  cleaner: Cleaner;
+  scheduler: Scheduler;
+  snapshots: Snapshots;
+}
+
+export function httpApp(p: HttpParts): Hono {
+  const { config, log, service, catalog, settings } = p;
+  const now = () => p.clock.now();
+  const urls = createUrls(config.publicUrl);
+  const app = new Hono();
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json(errorBody(err), err.status);
+    if (err instanceof NotFoundError) return c.json({ status: 0, error: err.message }, 404);
+    if (err instanceof ConflictError) {
+      return c.json(
+        { status: 0, error: err.message, ...(err.fields && { fields: err.fields }) },
+        409,
+      );
+    }
+    log.error("request failed", { path: c.req.path, error: String(err) });
+    return c.json({ status: 0, error: "internal error" }, 500);
+  });
+  app.notFound((c) => c.json({ status: 0, error: "not found" }, 404));
+  app.use("*", requestGuard({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl }));
+  app.use("*", cors(config.corsOrigins));
+  if (authEnabled(config.auth)) {
+    const auth = new Auth(config.auth, log);
+    app.use("*", auth.middleware());
+    app.route("/", authRoutes(auth, loginPage, config.publicUrl));
+  }
+  app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
+  app.route("/api/recordings", recordingRoutes(catalog, urls));
+  app.route("/api/export", exportRoutes(config.mediaRoot, catalog));
+  app.route("/api", thumbnailRoutes(service, config.mediaRoot));
+  app.route(
+    "/",
+    opsRoutes({
+      service,
+      now,
+      staleMs: config.ops.healthStaleSeconds * 1000,
+      storageBlocked: p.disk.blocked,
+      storageMetrics: async () => ({
+        usedBytes: totalBytes(await usageByCamera(catalog, config.mediaRoot)),
+        freeBytes: p.disk.space?.freeBytes,
+        ...p.cleaner.totals,
+      }),
+    }),
+  );
+  app.route(
+    "/",
+    storageRoutes({
+      service,
+      settings,
+      catalog,
+      cleaner: p.cleaner,
+      disk: p.disk,
+      mediaRoot: config.mediaRoot,
+      budgetBytes: config.ops.diskBudgetBytes,
+      minFreeBytes: config.ops.minFreeBytes,
+      now,
+    }),
+  );
+  app.route("/", scheduleRoutes(service, settings, p.scheduler, now));
+  app.route("/", optionsRoutes(service, settings));
+  app.route("/", snapshotRoutes(service, p.snapshots));
+  app.route(
+    "/",
+    webRoutes((c) =>
+      Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam)))
+    ),
+  );
+  app.route("/", mediaRoutes(config.mediaRoot, catalog));
+  return app;
+}

@@ -1,0 +1,75 @@
+/**
+ * The disk guard: the media filesystem's free space, and whether recording must pause
+ * because the disk is really full (free space under half of `--min-free`, or without it
+ * under 2% of the filesystem capped at 32 MiB). Recorders ask `blocked()` before they
+ * keep a segment; the cleaner updates it after each pass.
+ */
+import { statfs } from "node:fs/promises";
+import type { Logger } from "../log.ts";
+
+export interface Space {
+  freeBytes: number;
+  totalBytes: number;
+}
+
+/** Free space of the filesystem holding `path` (needs `--allow-sys=statfs`). */
+export async function statfsSpace(path: string): Promise<Space | undefined> {
+  try {
+    const s = await statfs(path);
+    return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DiskGuardDeps {
+  mediaRoot: string;
+  minFreeBytes: number;
+  log: Logger;
+  /** Reads the free space (statfs by default; tests pass their own). */
+  space?: (root: string) => Promise<Space | undefined>;
+}
+
+const MiB = 2 ** 20;
+export const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
+
+export class DiskGuard {
+  #d: DiskGuardDeps;
+  #space?: Space;
+  #blocked?: string;
+
+  constructor(deps: DiskGuardDeps) {
+    this.#d = deps;
+  }
+
+  /** Why recording must pause now ("disk full …"), or undefined when it may write. */
+  blocked = (): string | undefined => this.#blocked;
+
+  /** The free space as last read. */
+  get space(): Space | undefined {
+    return this.#space;
+  }
+
+  /** Below this much free space the disk counts as really full: recording pauses. */
+  get floorBytes(): number {
+    if (this.#d.minFreeBytes > 0) return this.#d.minFreeBytes / 2;
+    return Math.min(32 * MiB, (this.#space?.totalBytes ?? Infinity) * 0.02);
+  }
+
+  /** Reads the free space now (the pause state is left as it is). */
+  async read(): Promise<Space | undefined> {
+    return this.#space = await (this.#d.space ?? statfsSpace)(this.#d.mediaRoot);
+  }
+
+  /** Reads the free space and pauses or resumes recording by it; logs each change. */
+  async check(): Promise<Space | undefined> {
+    const space = await this.read();
+    const before = this.#blocked;
+    this.#blocked = space && space.freeBytes < this.floorBytes
+      ? `disk full (${mib(space.freeBytes)} free, recording needs ${mib(this.floorBytes)})`
+      : undefined;
+    if (this.#blocked && !before) this.#d.log.error("recording paused", { reason: this.#blocked });
+    if (!this.#blocked && before) this.#d.log.info("recording resumes: space is back");
+    return space;
+  }
+}
