@@ -1,9 +1,11 @@
 /**
  * Requests the recorder answers at all, with access control on or off (installed first):
  *
- * - **Host**: an IP literal, `localhost` (or `*.localhost`), a name in `--allowed-hosts`, or
- *   the `--public-url`'s host; anything else is `403`. A web page whose name an attacker
- *   re-points at the box (DNS rebinding) would otherwise be same-origin with the API.
+ * - **Host**: an IP literal, `localhost` (or `*.localhost`), a name only the local network
+ *   can resolve (one label like `nvr`, or under `.local`, `.home.arpa`, `.internal`), a name
+ *   in `--allowed-hosts`, or the `--public-url`'s host; anything else is `403`. A web page
+ *   whose public name an attacker re-points at the box (DNS rebinding) would otherwise be
+ *   same-origin with the API; nobody on the internet can own a local-only name.
  *   `--allowed-hosts=*` turns the check off.
  * - **Writes** (`POST`, `PUT`, `PATCH`, `DELETE`) must come from this origin: a cross-site
  *   `Sec-Fetch-Site`, an `Origin` of `null`, or an `Origin` whose host is neither the
@@ -24,6 +26,12 @@ export interface RequestGuardOptions {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+/**
+ * Names no one outside the local network can register: one label (`nvr`, resolved by the
+ * LAN's DNS or search domain), mDNS (`.local`), and the names reserved for home and
+ * private networks (RFC 8375 `.home.arpa`, ICANN's `.internal`).
+ */
+const LOCAL_ONLY = /^(?:[a-z0-9-]+|.+\.(?:local|home\.arpa|internal|localhost))$/;
 
 /** `Host` (or `X-Forwarded-Host`) value → its host name in lower case, without port or final dot. */
 function hostname(value: string): string | undefined {
@@ -63,7 +71,7 @@ export function requestGuard(opts: RequestGuardOptions): MiddlewareHandler {
     const name = hostname(value);
     if (name === undefined) return false;
     return any || names.has(name) || IPV4.test(name) || name.startsWith("[") ||
-      name === "localhost" || name.endsWith(".localhost");
+      LOCAL_ONLY.test(name);
   };
 
   return async (c, next) => {

@@ -96,7 +96,7 @@ const status = async (p: Promise<Response> | Response) => {
   return r.status;
 };
 
-Deno.test("Host names: IP literals, localhost, configured names and the public URL's", async () => {
+Deno.test("Host names: IP literals, localhost, local-only names, configured names and the public URL's", async () => {
   const app = guarded(["nvr.lan", "Cams.Example.COM"], "https://nvr.example.org");
   const get = (host?: string) =>
     status(app.request("http://x/api/camera", { headers: host ? { host } : {} }));
@@ -113,12 +113,26 @@ Deno.test("Host names: IP literals, localhost, configured names and the public U
       "cams.example.com",
       "nvr.example.org",
       "nvr.lan.",
+      // Names only the local network resolves: no attacker can point them at the box.
+      "nvr:8000",
+      "nvr-2",
+      "nvr.local",
+      "cam-box.home.arpa",
+      "nvr.internal:8000",
     ]
   ) {
     assertEquals(await get(ok), 200, ok);
   }
   for (
-    const bad of ["evil.example", "nvr.lan.evil.example", "127.0.0.1.evil.example", "x.nvr.lan"]
+    const bad of [
+      "evil.example",
+      "nvr.lan.evil.example",
+      "127.0.0.1.evil.example",
+      "x.nvr.lan",
+      "local.evil.example",
+      "internal.evil.example",
+      "evil.example.local.evil.example",
+    ]
   ) {
     assertEquals(await get(bad), 403, bad);
   }
