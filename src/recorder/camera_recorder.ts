@@ -145,6 +145,12 @@ export class CameraRecorder {
       },
       onLine: (stream, line) => this.#onLine(stream, line),
       onExit: (result, delay) => this.#onExit(result, delay),
+      onError: (what, err) =>
+        this.#d.log.error("camera supervisor error", {
+          camera: this.key,
+          what,
+          error: String(err),
+        }),
       reachable: endpoint && reachable && (() => reachable(endpoint)),
     });
     this.#supervisor.start();
