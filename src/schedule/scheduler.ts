@@ -103,7 +103,15 @@ export class Scheduler {
     chain.timer = this.#d.clock.setTimeout(async () => {
       chain.timer = undefined;
       if (this.#d.clock.now() >= edge.at) await this.#apply(gid, seq, edge.on);
-      this.#plan(gid, seq, schedule, chain);
+      try {
+        this.#plan(gid, seq, schedule, chain);
+      } catch (err) {
+        // A timer callback: a throw here would be an unhandled rejection (process exit).
+        this.#d.log.error("schedule: cannot plan the next edge", {
+          camera: k,
+          error: (err as Error).message,
+        });
+      }
     }, wait);
   }
 
