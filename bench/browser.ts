@@ -9,7 +9,7 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
-import { CHROMIUM_FLAGS as FLAGS } from "../tests/ui/browser.ts";
+import { CHROMIUM_FLAGS as FLAGS } from "../tools/chromium.ts";
 import { REPO } from "./source.ts";
 
 const PAGE = `<!doctype html><html><body>

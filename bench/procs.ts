@@ -116,7 +116,7 @@ function descendants(root: number): number[] {
   return out;
 }
 
-export { freePort } from "../tests/support/harness.ts";
+export { freePort } from "../tools/free_port.ts";
 
 export async function waitFor<T>(
   fn: () => Promise<T | undefined> | T | undefined,

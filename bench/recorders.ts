@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { childrenNamed } from "./procstat.ts";
-import { serverArgv } from "../tests/support/server_flags.ts";
+import { serverArgv } from "../tools/server_flags.ts";
 import { freePort, spawn, type Spawned, waitFor, waitLine } from "./procs.ts";
 
 export type RecorderKind = "nvr" | "overlay" | "seed" | "ffmpeg";

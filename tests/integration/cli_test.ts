@@ -1,7 +1,7 @@
 /** The program as a user starts it: a bad setting is one clear message and exit code 2. */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { serverArgv } from "../support/server_flags.ts";
+import { serverArgv } from "../../tools/server_flags.ts";
 
 Deno.test("invalid configuration exits with code 2 and names the setting", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "nvr-cli-" });

@@ -2,20 +2,14 @@
  * Test harness: real parts only. Starts the test RTSP server (GStreamer's RTSP
  * server library via Debian's python3-gi), the recorder as a real child process
  * (`deno run main.ts` with the permission flags of deno.json's start task, see
- * server_flags.ts), and probes media with ffprobe.
+ * tools/server_flags.ts), and probes media with ffprobe.
  */
 import { join } from "node:path";
-import { REPO, serverArgv } from "./server_flags.ts";
+import { freePort } from "../../tools/free_port.ts";
+import { REPO, serverArgv } from "../../tools/server_flags.ts";
 
-export { REPO };
+export { freePort, REPO };
 export const PYTHON = "/usr/bin/python3";
-
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 export async function waitFor<T>(
   fn: () => Promise<T | undefined | false> | T | undefined | false,

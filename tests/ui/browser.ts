@@ -1,20 +1,9 @@
 /** Headless Chromium (Debian's build) driven by playwright-core, for the UI tests. */
 import { type Browser, chromium, type Page } from "playwright-core";
+import { CHROMIUM_FLAGS } from "../../tools/chromium.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-
-/** Flags for headless Chromium on a machine with no GPU and a closed network. */
-export const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--autoplay-policy=no-user-gesture-required",
-];
 
 export async function launch(): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM, timeout: 30_000, args: CHROMIUM_FLAGS });

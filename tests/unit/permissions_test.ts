@@ -11,7 +11,7 @@ import {
   serverArgv,
   serverFlags,
   shippedFlags,
-} from "../support/server_flags.ts";
+} from "../../tools/server_flags.ts";
 
 const start = () => parseDenoCommand(denoTasks().start);
 

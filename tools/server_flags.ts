@@ -6,7 +6,7 @@
  */
 import { isAbsolute, join } from "node:path";
 
-export const REPO = new URL("../../", import.meta.url).pathname;
+export const REPO = new URL("../", import.meta.url).pathname;
 
 /** A `deno …` task command split into the deno subcommand, its flags, entry point, program args. */
 export interface DenoCommand {

@@ -6,7 +6,8 @@
  * memory (RSS), open file descriptors, GStreamer children and segment timeliness; halfway,
  * the RTSP server disappears for `--outage-seconds` (the long outage CI does not run), then
  * stops cleanly and checks no child is left and the recordings decode. Writes
- * bench/out/soak-<time>.json and prints a table.
+ * tests/artifacts/soak-<time>.json and prints a summary. Lives with the reliability
+ * tests but is not one of them: the suite runs `*_test.ts` files only.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -16,8 +17,8 @@ import {
   Nvr,
   RtspServer,
   waitFor,
-} from "../tests/support/harness.ts";
-import { apiClient, newStats, player } from "./soak_load.ts";
+} from "../support/harness.ts";
+import { apiClient, newStats, player } from "./load.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -223,7 +224,7 @@ try {
     load: stats,
     samples,
   };
-  const out = join(new URL(".", import.meta.url).pathname, "out");
+  const out = new URL("../artifacts/", import.meta.url).pathname;
   Deno.mkdirSync(out, { recursive: true });
   const file = join(out, `soak-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
