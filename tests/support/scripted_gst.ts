@@ -1,12 +1,23 @@
-/** A scripted gst-launch child (fake spawner) and a CameraRecorder around it, for unit tests. */
+/**
+ * The one fake gst-launch child (a `ChildHandle`) for unit and in-process tests, and a
+ * CameraRecorder around it. The test decides what it prints (any line, or splitmuxsink's
+ * fragment messages with real files behind them), when it exits and with which code, and
+ * sees the signals it got; like `gst-launch-1.0 -e` it exits on SIGINT unless told not to.
+ */
 import { CameraRecorder, type RecorderDeps } from "../../src/recorder/camera_recorder.ts";
 import type { ChildExit, ChildHandle } from "../../src/recorder/child_process.ts";
 import { Catalog } from "../../src/storage/catalog.ts";
 import { createLogger } from "../../src/log.ts";
 import { FakeClock, flush } from "./fake_clock.ts";
 
+let nextPid = 4242;
+
 export class ScriptedGst implements ChildHandle {
-  pid = 4242;
+  pid = nextPid++;
+  /** Every signal kill() was given, in order. */
+  readonly signals: Deno.Signal[] = [];
+  /** Exits (code 0) when it gets SIGINT, as gst-launch -e does after its EOS; false: stuck in EOS. */
+  exitOnSigint = true;
   #exit!: (e: ChildExit) => void;
   status = new Promise<ChildExit>((r) => this.#exit = r);
   #queue: { stream: "stdout" | "stderr"; line: string }[] = [];
@@ -14,6 +25,7 @@ export class ScriptedGst implements ChildHandle {
   #done = false;
   #n = 0;
   #rt = 0;
+  /** splitmuxsink's `location=` pattern from the argv (empty when there is none). */
   readonly pattern: string;
   lines = (async function* (self: ScriptedGst) {
     while (true) {
@@ -23,19 +35,34 @@ export class ScriptedGst implements ChildHandle {
     }
   })(this);
 
-  constructor(readonly args: string[]) {
-    const loc = args.filter((a) => a.startsWith("location=")).pop()!;
-    this.pattern = loc.slice(10, -1);
+  constructor(readonly args: string[] = []) {
+    const loc = args.filter((a) => a.startsWith("location=")).pop();
+    this.pattern = loc ? loc.slice(10, -1) : "";
   }
-  #print(line: string, stream: "stdout" | "stderr" = "stdout") {
+
+  get exited(): boolean {
+    return this.#done;
+  }
+
+  /** Prints one line on stdout (or stderr). */
+  print(line: string, stream: "stdout" | "stderr" = "stdout") {
     this.#queue.push({ stream, line });
     this.#wake?.();
   }
+
+  /** Ends the output and exits with `code` (and `signal`, when a signal ended it). */
+  exit(code: number, signal: string | null = null) {
+    this.#done = true;
+    this.#wake?.();
+    this.#exit({ code, signal });
+  }
+
   #path(n: number) {
     return this.pattern.replace("%05d", String(n).padStart(5, "0"));
   }
+  /** splitmuxsink opened the next segment. */
   open() {
-    this.#print(
+    this.print(
       `Got message #1 from element "mux" (element): splitmuxsink-fragment-opened, location=(string)${
         this.#path(this.#n)
       }, running-time=(guint64)${this.#rt * 1e6}, sink=(GstElement)x;`,
@@ -45,7 +72,7 @@ export class ScriptedGst implements ChildHandle {
   close(durationMs: number, bytes: Uint8Array = new Uint8Array(188 * 10).fill(0x47)) {
     Deno.writeFileSync(this.#path(this.#n), bytes);
     this.#rt += durationMs;
-    this.#print(
+    this.print(
       `Got message #2 from element "mux" (element): splitmuxsink-fragment-closed, location=(string)${
         this.#path(this.#n)
       }, running-time=(guint64)${this.#rt * 1e6}, sink=(GstElement)x;`,
@@ -53,14 +80,16 @@ export class ScriptedGst implements ChildHandle {
     this.#n++;
     this.open();
   }
+  /** Prints `lines` on stderr, then exits with `code`. */
   fail(lines: string[], code = 1) {
-    for (const l of lines) this.#print(l, "stderr");
-    this.#done = true;
-    this.#wake?.();
-    this.#exit({ code, signal: null });
+    for (const l of lines) this.print(l, "stderr");
+    this.exit(code);
   }
   kill(signal: Deno.Signal) {
-    if (signal === "SIGINT" || signal === "SIGKILL") this.fail([], 0);
+    this.signals.push(signal);
+    if (this.#done) return;
+    if (signal === "SIGKILL") this.exit(137, "SIGKILL");
+    else if (signal === "SIGINT" && this.exitOnSigint) this.exit(0);
   }
 }
 

@@ -1,54 +1,17 @@
-import type { ChildExit, ChildHandle } from "../../src/recorder/child_process.ts";
 import { backoffDelay } from "../../src/recorder/backoff.ts";
 import { type RunResult, Supervisor } from "../../src/recorder/supervisor.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { FakeClock } from "../support/fake_clock.ts";
-
-/** A scripted child: the test decides when it prints and exits, and sees the signals it got. */
-class FakeChild implements ChildHandle {
-  pid = Math.floor(Math.random() * 1e6);
-  signals: string[] = [];
-  #exit!: (e: ChildExit) => void;
-  status = new Promise<ChildExit>((r) => this.#exit = r);
-  #lines: { stream: "stdout" | "stderr"; line: string }[] = [];
-  #wake?: () => void;
-  #done = false;
-  /** Exits with this code when it gets SIGINT (like gst-launch -e). */
-  exitOnSigint = true;
-
-  lines = (async function* (self: FakeChild) {
-    while (true) {
-      if (self.#lines.length) yield self.#lines.shift()!;
-      else if (self.#done) return;
-      else await new Promise<void>((r) => self.#wake = r);
-    }
-  })(this);
-
-  print(line: string, stream: "stdout" | "stderr" = "stdout") {
-    this.#lines.push({ stream, line });
-    this.#wake?.();
-  }
-  exit(code: number, signal: string | null = null) {
-    this.#done = true;
-    this.#wake?.();
-    this.#exit({ code, signal });
-  }
-  kill(signal: Deno.Signal) {
-    this.signals.push(signal);
-    if (signal === "SIGKILL" || (signal === "SIGINT" && this.exitOnSigint)) {
-      this.exit(signal === "SIGKILL" ? 137 : 0, signal === "SIGKILL" ? "SIGKILL" : null);
-    }
-  }
-}
+import { ScriptedGst } from "../support/scripted_gst.ts";
 
 function setup(stallMs = 10_000) {
   const clock = new FakeClock();
-  const children: FakeChild[] = [];
+  const children: ScriptedGst[] = [];
   const results: RunResult[] = [];
   const delays: number[] = [];
   const sup = new Supervisor({
     spawn: () => {
-      const c = new FakeChild();
+      const c = new ScriptedGst();
       children.push(c);
       return c;
     },
@@ -85,14 +48,14 @@ Deno.test("backoff: 1 s doubling to a 5-minute cap by default, ±20% jitter", ()
 
 Deno.test("backoff with the fake clock: quick first retry, minutes when the camera stays down, quick again after a run that delivered", async () => {
   const clock = new FakeClock();
-  const children: FakeChild[] = [];
+  const children: ScriptedGst[] = [];
   const starts: number[] = [];
   let dead = true;
   let seed = 42;
   const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const sup = new Supervisor({
     spawn: () => {
-      const c = new FakeChild();
+      const c = new ScriptedGst();
       children.push(c);
       starts.push(clock.monotonic());
       if (dead) queueMicrotask(() => c.exit(1)); // connection refused at once
@@ -208,9 +171,9 @@ Deno.test("stop after a shared Ctrl-C waits for the child before signalling it",
 Deno.test("output lines reach the handler in order", async () => {
   const clock = new FakeClock();
   const seen: string[] = [];
-  let child!: FakeChild;
+  let child!: ScriptedGst;
   const sup = new Supervisor({
-    spawn: () => child = new FakeChild(),
+    spawn: () => child = new ScriptedGst(),
     command: "x",
     args: () => [],
     clock,
