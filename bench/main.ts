@@ -1,6 +1,6 @@
 /**
  * `deno task bench [--quick]`: measures the recorder against the seed's pipeline and
- * ffmpeg on the same local RTSP source, and writes bench/RESULTS.md (+ an SVG chart).
+ * ffmpeg on the same local RTSP source, and writes bench/RESULTS.md.
  * Every child process is killed on exit, errors and Ctrl-C included.
  */
 import { join } from "node:path";
@@ -13,8 +13,7 @@ import { parseOptions } from "./options.ts";
 import { killAll, sleep } from "./procs.ts";
 import { machineBusy } from "./procstat.ts";
 import { startNvr, waitSegments } from "./recorders.ts";
-import { writeReport } from "./report.ts";
-import type { Results } from "./results.ts";
+import { type Results, writeReport } from "./report.ts";
 import { measureScale } from "./scale.ts";
 import { BENCH_DIR, ensureClip, OUT, SOURCE, startSource } from "./source.ts";
 import { generate, makeSegment } from "./synthetic.ts";
