@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Camera } from "../../src/cameras/camera.ts";
 import { Registry } from "../../src/cameras/registry.ts";
 import { CameraSettings } from "../../src/cameras/settings.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { InProcessNvr } from "../support/in_process.ts";
 
 const camera = (seq: number): Camera => ({
@@ -125,4 +125,57 @@ Deno.test({
       await t.stop();
     }
   },
+});
+
+Deno.test("registry: list sorted by (gid, seq); put replacing moves a camera; remove says whether it had one", async () => {
+  const dir = await Deno.makeTempDir();
+  const registry = new Registry(dir);
+  await registry.put({ ...camera(2), gid: 3 });
+  await registry.put(camera(5));
+  await registry.put(camera(1));
+  assertEquals(registry.list().map((c) => [c.gid, c.seq]), [[1, 1], [1, 5], [3, 2]]);
+  assertEquals(registry.get(1, 5)?.name, "cam 5");
+  assertEquals(registry.get(9, 9), undefined);
+  await registry.put({ ...camera(5), gid: 2, name: "moved" }, { gid: 1, seq: 5 });
+  assertEquals(registry.get(1, 5), undefined, "the old key is gone");
+  assertEquals(registry.get(2, 5)?.name, "moved");
+  assertEquals(await registry.remove(9, 9), false);
+  assertEquals(await registry.remove(1, 1), true);
+  const again = new Registry(dir);
+  assertEquals(await again.load(), []);
+  assertEquals(again.list().map((c) => [c.gid, c.seq, c.name]), [[2, 5, "moved"], [3, 2, "cam 2"]]);
+  await again.replaceAll([camera(7)]);
+  const third = new Registry(dir);
+  await third.load();
+  assertEquals(third.list().map((c) => c.seq), [7]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("registry: load skips invalid entries (named for the log), a missing file is empty, a torn one an error", async () => {
+  const dir = await Deno.makeTempDir();
+  const registry = new Registry(dir);
+  assertEquals(await registry.load(), [], "no file yet: no cameras, nothing skipped");
+  assertEquals(registry.list(), []);
+  await Deno.writeTextFile(
+    registry.path,
+    JSON.stringify([
+      { ...camera(1), inserted: "2026-01-01 00:00:00", extra: "dropped" },
+      { ...camera(2), iaddr: "ftp://x" },
+      { ...camera(3), seq: "3" },
+      null,
+    ]),
+  );
+  const skipped = await registry.load();
+  assertEquals(skipped, ["1/2", "1/3", "undefined/undefined"]);
+  assertEquals(registry.list().length, 1);
+  const one = registry.get(1, 1)!;
+  assertEquals(one.inserted, "2026-01-01 00:00:00");
+  assertEquals(Object.hasOwn(one, "extra"), false, "unknown fields are not kept");
+  await Deno.writeTextFile(registry.path, '{"not": "a list"}');
+  assertEquals(await new Registry(dir).load(), [], "not a list: nothing loaded");
+  await Deno.writeTextFile(registry.path, '[{"seq": 1,');
+  let error = "";
+  await new Registry(dir).load().catch((e) => error = e.message);
+  assert(error.startsWith(`cannot read ${registry.path}`), error);
+  await Deno.remove(dir, { recursive: true });
 });
