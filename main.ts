@@ -8,7 +8,7 @@ try {
   config = loadConfig(Deno.args, Deno.env.toObject());
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
-  console.error(`nvr: ${err.message}\nSee README.md (Configuration) for every setting.`);
+  console.error(`nvr: ${err.message}\nSee docs/configuration.md for every setting.`);
   Deno.exit(2);
 }
 

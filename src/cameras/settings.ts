@@ -14,7 +14,7 @@ import type { Schedule } from "../schedule/schedule.ts";
 export const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
 /**
- * Limits (README "Limits", docs/reliability.md): keep locks block retention and are
+ * Limits (docs/configuration.md "Limits", docs/reliability.md): keep locks block retention and are
  * rewritten with every settings change, so they are counted and bounded; a maximum
  * age under a day is far more likely a typo than a wish to wipe a camera's history.
  */

@@ -1,4 +1,4 @@
-/** Settings for health, retention and cleaning (part of the config; see README). */
+/** Settings for health, retention and cleaning (part of the config; see docs/configuration.md). */
 import { resolve } from "node:path";
 import { z } from "zod";
 

@@ -55,7 +55,7 @@ Deno.test("file source: records a clip from the file folder in real time and loo
   await makeClip(join(root, "door.mp4"), 3);
   await Deno.copyFile(join(root, "door.mp4"), join(tmp, "secret.mp4"));
   await Deno.symlink(join(tmp, "secret.mp4"), join(root, "escape.mp4"));
-  // The file folder needs read permission, as the README says for --file-root.
+  // The file folder needs read permission, as docs/configuration.md says for --file-root.
   const nvr = new Nvr({ segmentSeconds: 1, extraArgs: [`--file-root=${root}`], extraRead: [root] });
   const cam = { gid: 1, name: "demo", protocol: "file", isRec: 1 };
   try {

@@ -44,7 +44,7 @@ Deno.test("compile task = start task's permissions (documented: read is not limi
   const compile = parseDenoCommand(denoTasks().compile);
   assertEquals(compile.subcommand, "compile");
   assertEquals(compile.entry, "main.ts");
-  // The one documented difference (README, Permissions): the compiled binary reads its
+  // The one documented difference (docs/configuration.md, Permissions): the compiled binary reads its
   // embedded static files from a virtual folder Deno picks at run time, so its read
   // access cannot be a list of paths. Everything else is the start task's.
   const expected = start().flags.map((f) => f.startsWith("--allow-read=") ? "--allow-read" : f);
