@@ -5,7 +5,6 @@
  * the HTTP app (http_app.ts). Nothing else constructs these parts.
  */
 import type { Hono } from "hono";
-import { sweepExports } from "./api/export_routes.ts";
 import { loadBootCameras } from "./cameras/boot.ts";
 import { Registry } from "./cameras/registry.ts";
 import { CameraService } from "./cameras/service.ts";
@@ -25,6 +24,7 @@ import { Catalog } from "./storage/catalog.ts";
 import { Cleaner } from "./storage/cleaner.ts";
 import { DiskGuard, type Space } from "./storage/disk_guard.ts";
 import { makePrivateDir } from "./storage/files.ts";
+import { sweepExports } from "./storage/exports.ts";
 import { SNAPSHOTS_DIR } from "./storage/layout.ts";
 import { join } from "node:path";
 

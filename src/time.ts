@@ -1,4 +1,7 @@
-/** Local-time formatting used by the API contract and the storage layout. */
+/**
+ * Local-time formatting used by the API contract, the storage layout, file names and the
+ * browser UI (pure, no imports: the client bundle uses it too).
+ */
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
@@ -14,10 +17,20 @@ export function localTimeCompact(ms: number): string {
   return `${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 }
 
+/** `HH:MM:SS` in local time. */
+export function localTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in local time (the seed's timestamp format). */
 export function contractTimestamp(ms: number): string {
-  const d = new Date(ms);
-  return `${localDate(ms)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${localDate(ms)} ${localTime(ms)}`;
+}
+
+/** `YYYYMMDD-HHMMSS` in local time (in file and folder names). */
+export function localStampCompact(ms: number): string {
+  return `${localDate(ms).replaceAll("-", "")}-${localTimeCompact(ms)}`;
 }
 
 /** ISO 8601 with the local offset and milliseconds, as `#EXT-X-PROGRAM-DATE-TIME` wants it. */

@@ -61,6 +61,9 @@ export const cameraView = (urls: Urls, base: string, c: CameraView) => ({
     : null,
 });
 
+/** The JSON of one camera in GET /api/camera (the browser UI's type is this one). */
+export type CameraViewJson = ReturnType<typeof cameraView>;
+
 export function cameraRoutes(
   service: CameraService,
   urls: Urls,

@@ -9,15 +9,13 @@
 import { gzip } from "../util/gzip.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import {
-  joinTimeline,
   type PlaylistOptions,
   type PlaylistSegment,
   renderHeader,
   renderSegment,
-  targetDurationFor,
 } from "../storage/playlist.ts";
-import { readSessionPlaylist } from "../storage/session_reader.ts";
 import type { SessionSummary } from "../storage/session.ts";
+import { joinSessions } from "../storage/span_query.ts";
 
 export interface DayPlaylist {
   text: string;
@@ -34,20 +32,16 @@ export async function dayPlaylistParts(
   mediaRoot: string,
   sessions: SessionSummary[],
 ): Promise<{ options: PlaylistOptions; segments: PlaylistSegment[] }> {
-  const lists: PlaylistSegment[][] = [];
-  // Each session's target duration is fixed; the day's is the largest (sessions only add up).
-  let target = 1;
-  for (const s of sessions) {
-    const parsed = await readSessionPlaylist(mediaRoot, s);
-    if (!parsed) continue;
-    target = Math.max(target, parsed.targetDuration);
-    lists.push(parsed.segments.map((seg) => ({ ...seg, uri: `${s.time}/${seg.uri}` })));
-  }
-  const segments = joinTimeline(lists);
+  // The day's target duration is the largest of its sessions' (sessions only add up).
+  const { segments, targetDuration } = await joinSessions(
+    mediaRoot,
+    sessions,
+    (s, name) => `${s.time}/${name}`,
+  );
   const open = sessions.some((s) => s.open);
   return {
     options: {
-      targetDuration: Math.max(target, targetDurationFor(segments, 1)),
+      targetDuration,
       type: open ? "EVENT" : "VOD",
       ended: !open,
     },

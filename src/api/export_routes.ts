@@ -13,12 +13,13 @@
 import { type Context, Hono } from "hono";
 import { join } from "node:path";
 import { z } from "zod";
+import { denoSpawner, type Spawner } from "../recorder/child_process.ts";
+import { remux } from "../recorder/remux.ts";
 import type { Catalog } from "../storage/catalog.ts";
-import { joinTimeline, renderPlaylist, targetDurationFor } from "../storage/playlist.ts";
-import { readSessionPlaylist } from "../storage/session_reader.ts";
-import { tsStreams } from "../storage/ts_streams.ts";
-import { localDate } from "../time.ts";
-import { EXPORTS_DIR } from "../storage/layout.ts";
+import { newExportFile } from "../storage/exports.ts";
+import { renderPlaylist } from "../storage/playlist.ts";
+import { segmentsBetween } from "../storage/span_query.ts";
+import { spanTracks } from "../storage/ts_streams.ts";
 import { fieldErrors, IdParam } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
 import { exportFileName } from "./export_name.ts";
@@ -44,54 +45,6 @@ const Span = z.strictObject({
   name: z.string().max(100).optional(),
 }).refine((s) => s.to > s.from, { message: "must be after from", path: ["to"] });
 
-export interface SpanSegment {
-  /** Path under the media root, with `/` separators. */
-  rel: string;
-  startMs: number;
-  durationMs: number;
-  discontinuity: boolean;
-}
-
-/**
- * Every recorded segment that overlaps [fromMs, toMs), as one timeline (see joinTimeline:
- * no overlap, a discontinuity at every session join and jump), and the target duration
- * that fits the sessions they come from.
- */
-export async function segmentsBetween(
-  mediaRoot: string,
-  catalog: Catalog,
-  gid: number,
-  seq: number,
-  fromMs: number,
-  toMs: number,
-): Promise<{ segments: SpanSegment[]; targetDuration: number }> {
-  const dates = new Set<string>();
-  for (let t = fromMs - 24 * HOUR; t < toMs + 24 * HOUR; t += 12 * HOUR) dates.add(localDate(t));
-  const sessions = [...dates].flatMap((date) => catalog.sessions(gid, seq, date))
-    .filter((s) => s.startMs < toMs && (s.open || s.endMs > fromMs))
-    .sort((a, b) => a.startMs - b.startMs);
-  const lists: { uri: string; startMs: number; durationMs: number; discontinuity?: boolean }[][] =
-    [];
-  let target = 1;
-  for (const s of sessions) {
-    const parsed = await readSessionPlaylist(mediaRoot, s);
-    if (!parsed) continue;
-    target = Math.max(target, parsed.targetDuration);
-    lists.push(
-      parsed.segments
-        .filter((seg) => seg.startMs + seg.durationMs > fromMs && seg.startMs < toMs)
-        .map((seg) => ({ ...seg, uri: `${gid}/${seq}/${s.date}/${s.time}/${seg.uri}` })),
-    );
-  }
-  const segments = joinTimeline(lists).map((seg) => ({
-    rel: seg.uri,
-    startMs: seg.startMs,
-    durationMs: seg.durationMs,
-    discontinuity: !!seg.discontinuity,
-  }));
-  return { segments, targetDuration: Math.max(target, targetDurationFor(segments, 1)) };
-}
-
 function parse(c: { req: { param(): Record<string, string>; query(): Record<string, string> } }) {
   const ids = Ids.safeParse(c.req.param());
   const span = Span.safeParse(c.req.query());
@@ -103,7 +56,8 @@ function parse(c: { req: { param(): Record<string, string>; query(): Record<stri
   return { ...ids.data, ...span.data };
 }
 
-export function exportRoutes(mediaRoot: string, catalog: Catalog) {
+/** `spawn` runs the remux child (tests may script it). */
+export function exportRoutes(mediaRoot: string, catalog: Catalog, spawn: Spawner = denoSpawner) {
   const app = new Hono();
 
   /** The request's span (at most `maxMs`, named `limit` in the error) and its segments. */
@@ -153,18 +107,22 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
       if (!released) inFlight--;
       released = true;
     };
-    const dir = join(mediaRoot, EXPORTS_DIR);
-    const out = join(dir, `${crypto.randomUUID()}.mp4`);
+    let out: string | undefined;
     try {
       try {
-        await Deno.mkdir(dir, { recursive: true });
+        out = await newExportFile(mediaRoot);
       } catch (err) {
         return c.json({
           status: 0,
           error: `cannot write the export under the media folder: ${(err as Error).name}`,
         }, 503);
       }
-      await remux(segs.map((s) => join(mediaRoot, ...s.rel.split("/"))), out);
+      const paths = segs.map((s) => join(mediaRoot, ...s.rel.split("/")));
+      const tracks = await spanTracks(paths);
+      if (!tracks) {
+        throw new HttpError(409, "the camera changed codec within this span: export shorter spans");
+      }
+      await remux(spawn, paths, tracks, out);
       const file = await Deno.open(out);
       const size = (await file.stat()).size;
       await Deno.remove(out); // the open handle keeps the data until the body is sent
@@ -181,7 +139,10 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog) {
       handedOff = true; // the body releases its slot when it is sent or the client leaves
       return res;
     } catch (err) {
-      await Deno.remove(out).catch(() => {});
+      // Swallows everything on purpose: `err` is what the request fails with. The file may
+      // not exist (the child failed first); one that cannot be removed goes at the next
+      // start-up's sweep.
+      if (out !== undefined) await Deno.remove(out).catch(() => {});
       throw err;
     } finally {
       if (!handedOff) release();
@@ -209,102 +170,8 @@ function releasing(src: ReadableStream<Uint8Array>, done: () => void): ReadableS
     },
     async cancel(reason) {
       done();
+      // The client left: whatever cancelling the file's stream says, nobody reads it.
       await reader.cancel(reason).catch(() => {});
     },
   });
-}
-
-/** Empties `{media}/.exports` (files left by a crash); called at start-up. */
-export async function sweepExports(mediaRoot: string): Promise<void> {
-  await Deno.remove(join(mediaRoot, EXPORTS_DIR), { recursive: true }).catch((err) => {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  });
-}
-
-/** The first KB of a segment (where its PAT/PMT are); empty if it is gone (pruned). */
-async function head(path: string): Promise<Uint8Array> {
-  try {
-    using file = await Deno.open(path);
-    const buf = new Uint8Array(4 * 188);
-    const n = await file.read(buf);
-    return buf.subarray(0, n ?? 0);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return new Uint8Array();
-    throw err;
-  }
-}
-
-/**
- * The MP4's tracks: the span's video codec, and its AAC audio when every segment has
- * some (a span that starts before the camera's audio was found is exported silent).
- * A span whose video changes codec cannot be one MP4: 409.
- */
-async function spanStreams(paths: string[]): Promise<{ video: "h264" | "h265"; audio: boolean }> {
-  const all = (await Promise.all(paths.map(async (p) => tsStreams(await head(p)))))
-    .filter((s) => s.length > 0);
-  const videos = new Set(all.map((s) => s.find((x) => x === "h264" || x === "h265")));
-  if (videos.size > 1) {
-    throw new HttpError(409, "the camera changed codec within this span: export shorter spans");
-  }
-  const video = [...videos][0] ?? "h264";
-  return { video, audio: all.length > 0 && all.every((s) => s.includes("aac")) };
-}
-
-/**
- * Concatenated MPEG-TS on stdin → tsdemux → parsers → mp4mux → `out`; no re-encoding.
- * Pure argv (paths are never part of the pipeline text except `out`, a temp file).
- */
-export function remuxArgs(streams: { video: "h264" | "h265"; audio: boolean }, out: string) {
-  return [
-    "-q",
-    "fdsrc",
-    "fd=0",
-    "!",
-    "tsdemux",
-    "name=demux",
-    "demux.",
-    "!",
-    "queue",
-    "!",
-    `${streams.video}parse`,
-    "!",
-    // The parser passes NAL units on as they were muxed (one PES packet each, only the
-    // first with a PTS: splitmuxsink cuts a GOP sooner that way); MP4 needs every frame's.
-    `${streams.video}timestamper`,
-    "!",
-    "mp4mux",
-    "name=mux",
-    "!",
-    "filesink",
-    `location=${out}`,
-    ...(streams.audio ? ["demux.", "!", "queue", "!", "aacparse", "!", "mux."] : []),
-  ];
-}
-
-async function remux(paths: string[], out: string): Promise<void> {
-  const child = new Deno.Command("gst-launch-1.0", {
-    args: remuxArgs(await spanStreams(paths), out),
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-    signal: AbortSignal.timeout(120_000),
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const writer = child.stdin.getWriter();
-  try {
-    for (const p of paths) {
-      try {
-        await writer.write(await Deno.readFile(p));
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound) continue; // pruned meanwhile
-        throw err;
-      }
-    }
-  } finally {
-    await writer.close().catch(() => {});
-  }
-  const status = await child.status;
-  if (!status.success) {
-    throw new Error(`remux failed (${status.code}): ${(await stderr).slice(0, 300)}`);
-  }
 }

@@ -34,8 +34,12 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T): Prom
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buffer));
-  } catch {
-    throw new HttpError(400, "body is not valid JSON");
+  } catch (err) {
+    // Not UTF-8 (the decoder: a TypeError) or not JSON (a SyntaxError).
+    if (err instanceof TypeError || err instanceof SyntaxError) {
+      throw new HttpError(400, "body is not valid JSON");
+    }
+    throw err;
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw new HttpError(400, "body must be a JSON object");

@@ -50,7 +50,10 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     const accepts = /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
     if (!accepts || req.headers.has("range")) return serve(req, parts, NO_CACHE);
     const real = await confine(join(mediaRoot, ...parts));
-    const text = real && await Deno.readFile(real).catch(() => undefined);
+    const text = real && await Deno.readFile(real).catch((err) => {
+      if (err instanceof Deno.errors.NotFound) return undefined; // cleaned meanwhile
+      throw err;
+    });
     if (!text) throw notFound();
     const body = await gzip(text);
     return new Response(req.method === "HEAD" ? null : body as Uint8Array<ArrayBuffer>, {

@@ -40,8 +40,9 @@ function hostname(value: string): string | undefined {
       /\.$/,
       "",
     );
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof TypeError) return undefined; // not a host
+    throw err;
   }
 }
 
@@ -94,7 +95,9 @@ export function requestGuard(opts: RequestGuardOptions): MiddlewareHandler {
       let from: string | undefined;
       try {
         from = new URL(origin).host.toLowerCase();
-      } catch { /* refused below */ }
+      } catch (err) {
+        if (!(err instanceof TypeError)) throw err; // else: not a URL, refused below
+      }
       const ours = [host, forwarded?.split(",")[0].trim(), publicHost]
         .filter((h): h is string => !!h).map((h) => h.toLowerCase());
       if (!from || !ours.includes(from)) return refuse(c, 403, "cross-origin request refused");

@@ -50,8 +50,12 @@ export async function serveFile(
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
-  } catch {
-    return Response.json({ status: 0, error: "not found" }, { status: 404 });
+  } catch (err) {
+    // Gone since it was checked (cleaned meanwhile); anything else (not readable) is a fault.
+    if (err instanceof Deno.errors.NotFound) {
+      return Response.json({ status: 0, error: "not found" }, { status: 404 });
+    }
+    throw err;
   }
   let handedOver = false;
   try {
@@ -94,7 +98,9 @@ function slice(file: Deno.FsFile, length: number): ReadableStream<Uint8Array> {
   const done = () => {
     try {
       file.close();
-    } catch { /* closed */ }
+    } catch (err) {
+      if (!(err instanceof Deno.errors.BadResource)) throw err; // else: closed already
+    }
   };
   return new ReadableStream({
     type: "bytes",
@@ -139,7 +145,7 @@ export class FolderConfinement {
     try {
       if (!(await Deno.lstat(path)).isFile) return undefined;
     } catch {
-      return undefined;
+      return undefined; // see #folder: what cannot be examined is not served
     }
     return `${realFolder}/${path.slice(slash + 1)}`;
   }
@@ -149,6 +155,8 @@ export class FolderConfinement {
     try {
       st = await Deno.lstat(folder);
     } catch {
+      // Swallows everything on purpose: a path that cannot be examined (missing, through a
+      // file, not permitted, a loop) is not served; hostile paths end here as a 404.
       this.#folders.delete(folder);
       return undefined;
     }
@@ -160,7 +168,7 @@ export class FolderConfinement {
       const root = this.#realRoot!;
       real = r === root || r.startsWith(root + "/") ? r : undefined;
     } catch {
-      return undefined;
+      return undefined; // as above: not resolvable, not served
     }
     if (!st.isDirectory) return real; // a symlink to a folder: resolved each time
     if (this.#folders.size >= this.max) {

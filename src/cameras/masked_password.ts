@@ -33,8 +33,9 @@ function authorityOf(iaddr: string) {
   let url: URL;
   try {
     url = new URL(iaddr);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof TypeError) return undefined; // not a URL
+    throw err;
   }
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^\s"/?#\\]*)/i.exec(iaddr);
   if (!m) return undefined;

@@ -1,28 +1,21 @@
 /**
- * The camera service: the registry, one recorder per camera, and the rules of the
- * seed's API (identity (gid, seq), group moves, deletion into the deleted area).
- * Calls on the same camera are serialized.
+ * The camera service: the rules of the seed's API (identity (gid, seq), group moves,
+ * edits that restart a camera, deletion into the deleted area) over the registry, with
+ * calls on the same camera serialized. It runs cameras through a RecorderPool of
+ * injected runners (runner.ts) and moves their folders with folders.ts.
  */
-import { join } from "node:path";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
-import { exists, listDir, moveDir } from "../storage/files.ts";
-import {
-  cameraDir,
-  DELETED_DIR,
-  DELETED_RE,
-  deletedFolderName,
-  liveDir,
-  THUMBS_DIR,
-} from "../storage/layout.ts";
 import type { SessionSummary } from "../storage/session.ts";
-import { mergeThumbnails } from "../storage/thumbnails.ts";
 import { contractTimestamp } from "../time.ts";
-import { type CameraRecorder, type CameraStatus } from "../recorder/camera_recorder.ts";
+import type { CameraStatus } from "../recorder/camera_status.ts";
 import { type Camera, cameraKey } from "./camera.ts";
+import { listDeleted, moveCameraFolder, moveToDeleted, purgeDeleted } from "./folders.ts";
 import { restoreMaskedPassword } from "./masked_password.ts";
 import { KeyedMutex } from "./keyed_mutex.ts";
+import { RecorderPool } from "./recorder_pool.ts";
 import type { Registry } from "./registry.ts";
+import type { CameraRunner, RunnerFactory } from "./runner.ts";
 import type { CameraSettings } from "./settings.ts";
 import type { CameraEdit, CameraInput } from "./schemas.ts";
 
@@ -50,7 +43,8 @@ export interface ServiceDeps {
   catalog: Catalog;
   log: Logger;
   now: () => number;
-  createRecorder: (camera: Camera) => CameraRecorder;
+  /** Builds the runner of one camera (a CameraRecorder, from the composition root). */
+  createRecorder: RunnerFactory;
   /** Per-camera settings (schedule, retention, keep locks) follow moves and deletions. */
   settings?: CameraSettings;
   /** Cameras recorded at most (`--max-cameras`); more are refused (add) or not started (boot). */
@@ -59,15 +53,15 @@ export interface ServiceDeps {
 
 export class CameraService {
   #d: ServiceDeps;
-  #recorders = new Map<string, CameraRecorder>();
+  #pool: RecorderPool;
   #mutex = new KeyedMutex();
-  #bootKeys?: string[];
+  #boot?: Camera[];
   /** While boot loads the cameras, changes wait for it (see holdChanges). */
   #loading?: Promise<void>;
-  #closed = false;
 
   constructor(deps: ServiceDeps) {
     this.#d = deps;
+    this.#pool = new RecorderPool(deps.createRecorder, deps.maxCameras);
   }
 
   list(): CameraView[] {
@@ -79,14 +73,13 @@ export class CameraService {
     return c && this.#view(c);
   }
 
-  recorder(gid: number, seq: number): CameraRecorder | undefined {
-    return this.#recorders.get(cameraKey(gid, seq));
+  /** The camera's runner, while it runs. */
+  recorder(gid: number, seq: number): CameraRunner | undefined {
+    return this.#pool.get(gid, seq);
   }
 
   #view(c: Camera): CameraView {
-    const status = this.#recorders.get(cameraKey(c.gid, c.seq))?.status ??
-      { state: "stopped", since: 0, reconnects: 0, segments: 0, started: false };
-    return { ...c, status };
+    return { ...c, status: this.#pool.status(c.gid, c.seq) };
   }
 
   get #maxCameras(): number {
@@ -121,14 +114,14 @@ export class CameraService {
    */
   async startAll(): Promise<void> {
     const cameras = this.#d.registry.list();
-    this.#bootKeys = cameras.map((c) => cameraKey(c.gid, c.seq));
+    this.#boot = cameras;
     const skipped: string[] = [];
     await Promise.all(cameras.map((c) => {
       const key = cameraKey(c.gid, c.seq);
       return this.#mutex.run([key], async () => {
         const camera = this.#d.registry.get(c.gid, c.seq);
-        if (!camera || this.#recorders.has(key)) return;
-        if (!(await this.#startRecorder(camera))) skipped.push(key);
+        if (!camera || this.#pool.get(c.gid, c.seq)) return;
+        if (!(await this.#pool.start(camera))) skipped.push(key);
       });
     }));
     if (skipped.length) {
@@ -141,17 +134,8 @@ export class CameraService {
 
   /** 1 when every boot camera reached PLAYING or failed with a recorded reason. */
   bootEnded(): boolean {
-    if (!this.#bootKeys) return false; // boot has not started the cameras yet
-    return this.#bootKeys.every((k) => this.#recorders.get(k)?.status.started ?? true);
-  }
-
-  /** False when it was not started: shut down, or as many recorders as `maxCameras` run. */
-  async #startRecorder(camera: Camera): Promise<boolean> {
-    if (this.#closed || this.#recorders.size >= this.#maxCameras) return false;
-    const recorder = this.#d.createRecorder(camera);
-    this.#recorders.set(cameraKey(camera.gid, camera.seq), recorder);
-    await recorder.start();
-    return true;
+    if (!this.#boot) return false; // boot has not started the cameras yet
+    return this.#boot.every((c) => this.#pool.get(c.gid, c.seq)?.status.started ?? true);
   }
 
   async add(input: CameraInput): Promise<Camera> {
@@ -170,7 +154,7 @@ export class CameraService {
       const now = contractTimestamp(this.#d.now());
       const camera: Camera = { ...input, inserted: now, updated: now };
       await this.#d.registry.put(camera);
-      await this.#startRecorder(camera);
+      await this.#pool.start(camera);
       this.#d.log.info("camera added", { camera: cameraKey(camera.gid, camera.seq) });
       return camera;
     });
@@ -196,16 +180,15 @@ export class CameraService {
         inserted: old.inserted,
         updated: contractTimestamp(this.#d.now()),
       };
-      const recorder = this.#recorders.get(from);
+      const recorder = this.#pool.get(input.b_gid, input.seq);
       if (moving || camera.iaddr !== old.iaddr || !recorder) {
-        const closed = await recorder?.stop();
-        this.#recorders.delete(from);
+        const closed = await this.#pool.stop(input.b_gid, input.seq);
         if (moving) {
           await this.#moveRecordings(input.b_gid, input.gid, input.seq);
           await this.#d.settings?.move(input.b_gid, input.gid, input.seq);
         }
         await this.#d.registry.put(camera, { gid: old.gid, seq: old.seq });
-        await this.#startRecorder(camera);
+        await this.#pool.start(camera);
         this.#d.log.info("camera changed", { camera: to, from, restarted: true });
         return { camera, closed: closed && moving ? { ...closed, gid: input.gid } : closed };
       }
@@ -224,7 +207,7 @@ export class CameraService {
       if (!old) throw new NotFoundError(`camera gid=${gid} seq=${seq} not found`);
       const camera: Camera = { ...old, isRec, updated: contractTimestamp(this.#d.now()) };
       await this.#d.registry.put(camera);
-      const recorder = this.#recorders.get(key);
+      const recorder = this.#pool.get(gid, seq);
       const closed = old.isRec !== isRec ? recorder?.setRecording(isRec === 1) : undefined;
       return { camera, closed };
     });
@@ -235,79 +218,38 @@ export class CameraService {
     const key = cameraKey(gid, seq);
     return await this.#change([key], async () => {
       if (!this.#d.registry.get(gid, seq)) return false;
-      await this.#recorders.get(key)?.stop();
-      this.#recorders.delete(key);
+      await this.#pool.stop(gid, seq);
       await this.#d.registry.remove(gid, seq);
       await this.#d.settings?.remove(gid, seq);
-      const dir = cameraDir(this.#d.mediaRoot, gid, seq);
-      await Deno.remove(liveDir(this.#d.mediaRoot, gid, seq), { recursive: true }).catch(() => {});
-      if (await exists(dir)) {
-        let target = join(
-          this.#d.mediaRoot,
-          DELETED_DIR,
-          deletedFolderName(gid, seq, new Date(this.#d.now())),
-        );
-        for (let i = 1; await exists(target); i++) target = target.replace(/(-\d+)?$/, `-${i}`);
-        await moveDir(dir, target);
-        this.#d.log.info("camera deleted; recordings moved", { camera: key, to: target });
-      }
+      const { mediaRoot, log } = this.#d;
+      const target = await moveToDeleted(mediaRoot, gid, seq, new Date(this.#d.now()), log);
+      if (target) log.info("camera deleted; recordings moved", { camera: key, to: target });
       this.#d.catalog.forget(gid, seq);
       return true;
     });
   }
 
+  /** The camera's folder follows a group move, and so does the catalog. */
   async #moveRecordings(fromGid: number, toGid: number, seq: number): Promise<void> {
-    const from = cameraDir(this.#d.mediaRoot, fromGid, seq);
-    const to = cameraDir(this.#d.mediaRoot, toGid, seq);
-    await Deno.remove(liveDir(this.#d.mediaRoot, fromGid, seq), { recursive: true }).catch(
-      () => {},
-    );
-    if (!(await exists(from))) return;
-    if (!(await exists(to))) {
-      await moveDir(from, to);
-    } else {
-      // Leftovers at the target (not a registered camera): merge day by day, session by session.
-      for (const date of await listDir(from, "dir")) {
-        for (const time of await listDir(join(from, date), "dir")) {
-          if (time === THUMBS_DIR) {
-            await mergeThumbnails(join(from, date), join(to, date));
-            continue;
-          }
-          let target = join(to, date, time);
-          for (let i = 1; await exists(target); i++) {
-            target = join(to, date, String(Number(time) + i).padStart(6, "0"));
-          }
-          await moveDir(join(from, date, time), target);
-        }
-      }
-      await Deno.remove(from, { recursive: true }).catch(() => {});
+    if (await moveCameraFolder(this.#d.mediaRoot, fromGid, toGid, seq, this.#d.log)) {
+      this.#d.catalog.move(fromGid, toGid, seq);
     }
-    this.#d.catalog.move(fromGid, toGid, seq);
   }
 
   /** Folders in the deleted area: `{gid}_{seq}_{YYYYMMDD-HHMMSS}`. */
-  async listDeleted(): Promise<{ id: string; gid: number; seq: number }[]> {
-    const names = await listDir(join(this.#d.mediaRoot, DELETED_DIR), "dir");
-    return names.flatMap((id) => {
-      const m = DELETED_RE.exec(id);
-      return m ? [{ id, gid: Number(m[1]), seq: Number(m[2]) }] : [];
-    });
+  listDeleted(): Promise<{ id: string; gid: number; seq: number }[]> {
+    return listDeleted(this.#d.mediaRoot);
   }
 
   /** Permanently removes one folder of the deleted area. */
   async purgeDeleted(id: string): Promise<boolean> {
-    if (!DELETED_RE.test(id)) return false;
-    const dir = join(this.#d.mediaRoot, DELETED_DIR, id);
-    if (!(await exists(dir))) return false;
-    await Deno.remove(dir, { recursive: true });
-    this.#d.log.info("deleted recordings purged", { id });
-    return true;
+    const purged = await purgeDeleted(this.#d.mediaRoot, id);
+    if (purged) this.#d.log.info("deleted recordings purged", { id });
+    return purged;
   }
 
   /** Stops every camera; see CameraRecorder.stop for `signalledMs`. */
   async shutdown(signalledMs = 0): Promise<void> {
-    this.#closed = true; // a start still in flight (boot, an API call) starts nothing now
-    await Promise.all([...this.#recorders.values()].map((r) => r.stop(signalledMs)));
-    this.#recorders.clear();
+    await this.#pool.close(signalledMs); // a start still in flight then starts nothing
   }
 }

@@ -1,20 +1,11 @@
 /** Prometheus text exposition (format 0.0.4) of the recorder's state. Pure. */
 import { LATENCY_BUCKETS, type SegmentStatsView } from "../recorder/camera_stats.ts";
-
-export const CAMERA_STATES = [
-  "connecting",
-  "streaming",
-  "recording",
-  "reconnecting",
-  "failed",
-  "paused",
-  "stopped",
-];
+import { CAMERA_STATES, type CameraState } from "../recorder/camera_status.ts";
 
 export interface CameraMetrics {
   gid: number;
   seq: number;
-  state: string;
+  state: CameraState;
   reconnects: number;
   segments: number;
   lastSegmentAt?: number;

@@ -23,15 +23,19 @@ export interface SourceOptions {
   timeFormat?: string;
 }
 
-export type CameraState =
-  | "connecting"
-  | "streaming"
-  | "recording"
-  | "reconnecting"
-  | "failed"
-  /** Recording wanted but suspended: the disk is full (see `lastError`). */
-  | "paused"
-  | "stopped";
+/** Every state a camera can be in, once (GET /api/camera, metrics, the UI's labels). */
+export const CAMERA_STATES = [
+  "connecting",
+  "streaming",
+  "recording",
+  "reconnecting",
+  "failed",
+  // Recording wanted but suspended: the disk is full (see `lastError`).
+  "paused",
+  "stopped",
+] as const;
+
+export type CameraState = typeof CAMERA_STATES[number];
 
 export interface RecorderDeps {
   mediaRoot: string;

@@ -11,9 +11,16 @@ export interface ChildHandle {
   lines: AsyncIterable<{ stream: "stdout" | "stderr"; line: string }>;
   status: Promise<ChildExit>;
   kill(signal: Deno.Signal): void;
+  /** The child's standard input, when it was spawned with `{ stdin: true }`. */
+  stdin?: WritableStream<Uint8Array>;
 }
 
-export type Spawner = (command: string, args: string[]) => ChildHandle;
+export interface SpawnOptions {
+  /** Give the child a standard input to write to (default: none, /dev/null). */
+  stdin?: boolean;
+}
+
+export type Spawner = (command: string, args: string[], options?: SpawnOptions) => ChildHandle;
 
 async function* splitLines(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
   let buffer = "";
@@ -60,10 +67,10 @@ async function* merge(
   }
 }
 
-export const denoSpawner: Spawner = (command, args) => {
+export const denoSpawner: Spawner = (command, args, options) => {
   const child = new Deno.Command(command, {
     args,
-    stdin: "null",
+    stdin: options?.stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -71,6 +78,7 @@ export const denoSpawner: Spawner = (command, args) => {
     pid: child.pid,
     lines: merge(splitLines(child.stdout), splitLines(child.stderr)),
     status: child.status.then((s) => ({ code: s.code, signal: s.signal })),
+    stdin: options?.stdin ? child.stdin : undefined,
     kill: (signal) => {
       try {
         child.kill(signal);

@@ -15,7 +15,8 @@ import {
   SESSION_SUMMARY,
   TIME_RE,
 } from "./layout.ts";
-import { GAP_MS, parsePlaylist, renderPlaylist, targetDurationFor } from "./playlist.ts";
+import { parsePlaylist, renderPlaylist, targetDurationFor } from "./playlist.ts";
+import { markTimeline } from "./timeline.ts";
 import { writeFileAtomic } from "./files.ts";
 import { removeDayWithoutSessions } from "./thumbnails.ts";
 import { type SessionSummary, writeSummary } from "./session.ts";
@@ -195,14 +196,7 @@ export async function repairSession(
     return { dropped };
   }
   segments.sort((a, b) => a.startMs - b.startMs);
-  const spans: [number, number][] = [];
-  const listed = segments.map((s, i) => {
-    const prevEnd = i > 0 ? segments[i - 1].startMs + segments[i - 1].durationMs : s.startMs;
-    const gap = i > 0 && Math.abs(s.startMs - prevEnd) > GAP_MS;
-    if (i === 0 || gap) spans.push([s.startMs, s.startMs + s.durationMs]);
-    else spans[spans.length - 1][1] = s.startMs + s.durationMs;
-    return { ...s, discontinuity: gap };
-  });
+  const { segments: listed, spans } = markTimeline(segments);
   // The target duration the session's playlist had (it never changes), if it still fits.
   const had = await Deno.readTextFile(join(folder, PLAYLIST)).then(
     (t) => parsePlaylist(t).targetDuration,

@@ -18,7 +18,7 @@
  * See docs/storage.md for the invariants.
  */
 import { join } from "node:path";
-import { localDate, localTimeCompact } from "../time.ts";
+import { localDate, localStampCompact, localTimeCompact } from "../time.ts";
 
 export const LIVE_DIR = "hls";
 export const DELETED_DIR = "deleted";
@@ -91,10 +91,7 @@ export function parseThumbnailName(date: string, name: string): number | undefin
 }
 
 export function deletedFolderName(gid: number, seq: number, at: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${gid}_${seq}_${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${
-    p(at.getHours())
-  }${p(at.getMinutes())}${p(at.getSeconds())}`;
+  return `${gid}_${seq}_${localStampCompact(at.getTime())}`;
 }
 
 export const DELETED_RE = /^(\d{1,9})_(\d{1,9})_(\d{8}-\d{6})(?:-\d+)?$/;

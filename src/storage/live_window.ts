@@ -17,7 +17,8 @@
  */
 import { join, relative } from "node:path";
 import { PLAYLIST } from "./layout.ts";
-import { GAP_MS, type PlaylistSegment, renderPlaylist, roundedSeconds } from "./playlist.ts";
+import { type PlaylistSegment, renderPlaylist, roundedSeconds } from "./playlist.ts";
+import { jumps } from "./timeline.ts";
 import { writeFileAtomic } from "./files.ts";
 
 export class LiveWindow {
@@ -68,7 +69,7 @@ export class LiveWindow {
 
   async push(path: string, startMs: number, durationMs: number, discontinuity: boolean) {
     const uri = relative(this.dir, path);
-    const jump = this.#lastEnd !== undefined && Math.abs(startMs - this.#lastEnd) > GAP_MS;
+    const jump = this.#lastEnd !== undefined && jumps(this.#lastEnd, startMs);
     this.#lastEnd = startMs + durationMs;
     this.#target ??= Math.max(Math.ceil(this.segmentSeconds), roundedSeconds(durationMs));
     const now = this.now();

@@ -9,14 +9,6 @@ export interface PlaylistSegment {
   discontinuity?: boolean;
 }
 
-/**
- * The one tolerance of the timeline (ms): two segments whose times are further apart
- * than this (a gap, or an overlap after a clock step) are separated by a
- * #EXT-X-DISCONTINUITY, and a recording's spans split there. Segments of one run chain
- * exactly (see SegmentTimer), so it only absorbs rounding and old recordings' jitter.
- */
-export const GAP_MS = 500;
-
 /** The duration HLS counts for a segment: EXTINF rounded to the nearest second (RFC 8216 4.3.3.1). */
 export const roundedSeconds = (durationMs: number) => Math.round(durationMs / 1000);
 
@@ -115,36 +107,4 @@ export function parsePlaylist(text: string): ParsedPlaylist {
     }
   }
   return { targetDuration, mediaSequence, ended, segments };
-}
-
-/**
- * Joins recordings (each list in time order, the lists in order of their start) into one
- * timeline where a time maps to one segment: a DISCONTINUITY where a list starts, where
- * one was marked, and wherever the times jump by more than GAP_MS. Sessions overlap only
- * after the wall clock stepped back: a segment that starts more than GAP_MS before the
- * previous one ends is left out (its session's own playlist still lists it); one that
- * overlaps by less is listed from the previous end (its time moves by under GAP_MS).
- */
-export function joinTimeline<T extends PlaylistSegment>(lists: T[][]): T[] {
-  const out: T[] = [];
-  let prevEnd: number | undefined;
-  for (const list of lists) {
-    let cut = true; // a new list, or a segment left out before this one
-    for (const seg of list) {
-      let s = seg;
-      if (prevEnd !== undefined && s.startMs < prevEnd) {
-        if (prevEnd - s.startMs > GAP_MS) {
-          cut = true;
-          continue;
-        }
-        s = { ...s, startMs: prevEnd };
-      }
-      const jump = prevEnd !== undefined && Math.abs(s.startMs - prevEnd) > GAP_MS;
-      const discontinuity = out.length > 0 && (cut || jump || !!s.discontinuity);
-      out.push({ ...s, discontinuity: discontinuity || undefined });
-      prevEnd = s.startMs + s.durationMs;
-      cut = false;
-    }
-  }
-  return out;
 }

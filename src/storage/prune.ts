@@ -7,32 +7,19 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./files.ts";
 import { PLAYLIST, SESSION_SUMMARY } from "./layout.ts";
 import {
-  GAP_MS,
   parsePlaylist,
   type PlaylistSegment,
   renderPlaylist,
   targetDurationFor,
 } from "./playlist.ts";
 import { type SessionSummary, writeSummary } from "./session.ts";
+import { markTimeline } from "./timeline.ts";
 
 export interface PruneResult {
   deleted: number;
   freedBytes: number;
   /** The session has no segment left: its folder is gone. */
   empty: boolean;
-}
-
-/** Continuous spans of listed segments (a discontinuity or a gap starts a new one). Pure. */
-export function spansOf(segments: PlaylistSegment[]): [number, number][] {
-  const spans: [number, number][] = [];
-  let lastEnd = NaN;
-  for (const s of segments) {
-    const gap = s.discontinuity || Math.abs(s.startMs - lastEnd) > GAP_MS;
-    if (spans.length === 0 || gap) spans.push([s.startMs, s.startMs + s.durationMs]);
-    else spans[spans.length - 1][1] = s.startMs + s.durationMs;
-    lastEnd = s.startMs + s.durationMs;
-  }
-  return spans;
 }
 
 /**
@@ -46,7 +33,7 @@ export async function pruneSession(
   names: Set<string>,
 ): Promise<PruneResult> {
   const parsed = parsePlaylist(await Deno.readTextFile(join(dir, PLAYLIST)));
-  const keep: PlaylistSegment[] = [];
+  let keep: PlaylistSegment[] = [];
   let removed = 0;
   const gone: string[] = [];
   let freed = 0;
@@ -79,12 +66,8 @@ export async function pruneSession(
     return { deleted: removed, freedBytes: freed + orphans, empty: true };
   }
   // A hole left by the deletion is a discontinuity, like any other gap.
-  for (let i = 0; i < keep.length; i++) {
-    const prev = keep[i - 1];
-    const gap = prev && Math.abs(keep[i].startMs - (prev.startMs + prev.durationMs)) >
-        GAP_MS;
-    keep[i] = { ...keep[i], discontinuity: i > 0 && (keep[i].discontinuity || gap) || undefined };
-  }
+  const timeline = markTimeline(keep);
+  keep = timeline.segments;
   const text = renderPlaylist(
     summary.open
       ? {
@@ -102,7 +85,7 @@ export async function pruneSession(
   await writeFileAtomic(join(dir, PLAYLIST), text);
   summary.segments = keep.length;
   summary.bytes = Math.max(0, summary.bytes - freed);
-  summary.spans = spansOf(keep);
+  summary.spans = timeline.spans;
   if (keep.length > 0) summary.startMs = keep[0].startMs;
   if (!summary.open) await writeSummary(dir, summary);
   // Files go after the playlist and summary stopped naming them (a crash in between

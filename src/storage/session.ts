@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { localDate, localTimeCompact } from "../time.ts";
 import { linkOrCopy, writeFileAtomic } from "./files.ts";
 import { PLAYLIST, segmentFileName, SESSION_SUMMARY, sessionDir } from "./layout.ts";
-import { ENDLIST, GAP_MS, renderHeader, renderSegment, sessionTarget } from "./playlist.ts";
+import { ENDLIST, renderHeader, renderSegment, sessionTarget } from "./playlist.ts";
+import { addToSpans, jumps, type Span } from "./timeline.ts";
 
 /** What the catalog knows of a session; session.json holds it for closed ones. */
 export interface SessionSummary {
@@ -23,7 +24,7 @@ export interface SessionSummary {
   segments: number;
   bytes: number;
   /** Continuous recorded spans [startMs, endMs]; a gap separates two spans. */
-  spans: [number, number][];
+  spans: Span[];
   open: boolean;
   closeReason?: string;
 }
@@ -93,15 +94,14 @@ export class RecordingSession {
     const name = segmentFileName({ startMs, durationMs });
     await linkOrCopy(livePath, join(this.dir, name));
     const s = this.summary;
-    const gap = s.segments > 0 && (newRun || Math.abs(startMs - this.#lastEnd) > GAP_MS);
+    const gap = s.segments > 0 && (newRun || jumps(this.#lastEnd, startMs));
     await Deno.writeTextFile(
       join(this.dir, PLAYLIST),
       renderSegment({ uri: name, startMs, durationMs, discontinuity: gap }),
       { append: true },
     );
     const endMs = startMs + durationMs;
-    if (s.segments === 0 || gap) s.spans.push([startMs, endMs]);
-    else s.spans[s.spans.length - 1][1] = endMs;
+    addToSpans(s.spans, { startMs, durationMs }, gap);
     if (s.segments === 0) s.startMs = startMs;
     s.segments++;
     s.endMs = endMs;

@@ -1,6 +1,7 @@
 /**
  * Which elementary streams an MPEG-TS segment carries, read from its first program map
- * table (PAT → PMT). Pure: give it the first few KB of a segment.
+ * table (PAT → PMT): `tsStreams` is pure (give it the first few KB of a segment);
+ * `spanTracks` reads the heads of a span's segments to say what one MP4 of them holds.
  */
 
 export type TsStream = "h264" | "h265" | "aac" | "other";
@@ -58,4 +59,40 @@ export function tsStreams(bytes: Uint8Array): TsStream[] {
     p += 5 + (((pmt[p + 3] & 0x0f) << 8) | pmt[p + 4]);
   }
   return streams;
+}
+
+/** The tracks of an MP4 made of a span's segments. */
+export interface SpanTracks {
+  video: "h264" | "h265";
+  /** AAC audio, when every segment has some. */
+  audio: boolean;
+}
+
+/** The first packets of a segment (where its PAT/PMT are); empty if it is gone (pruned). */
+async function readHead(path: string): Promise<Uint8Array> {
+  try {
+    using file = await Deno.open(path);
+    const buf = new Uint8Array(4 * PACKET);
+    const n = await file.read(buf);
+    return buf.subarray(0, n ?? 0);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return new Uint8Array();
+    throw err;
+  }
+}
+
+/**
+ * What one MP4 of these segments holds: their video codec (H.264 when none says), and
+ * their AAC audio when every segment has some (a span that starts before the camera's
+ * audio was found is exported silent). Undefined when the video changes codec within
+ * the span (it cannot be one MP4). Segments that are gone or unreadable as MPEG-TS are
+ * left out.
+ */
+export async function spanTracks(paths: string[]): Promise<SpanTracks | undefined> {
+  const all = (await Promise.all(paths.map(async (p) => tsStreams(await readHead(p)))))
+    .filter((s) => s.length > 0);
+  const videos = new Set(all.map((s) => s.find((x) => x === "h264" || x === "h265")));
+  if (videos.size > 1) return undefined;
+  const video = [...videos][0] ?? "h264";
+  return { video, audio: all.length > 0 && all.every((s) => s.includes("aac")) };
 }

@@ -21,8 +21,9 @@ export async function loadAsset(path: string): Promise<Asset | undefined> {
   let mtime: number;
   try {
     mtime = (await Deno.stat(path)).mtime?.getTime() ?? 0;
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined; // not built
+    throw err;
   }
   const hit = cache.get(path);
   if (hit && hit.mtime === mtime) return hit;

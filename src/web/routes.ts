@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { assetResponse, loadAsset } from "./assets.ts";
 import { gzip } from "../util/gzip.ts";
+import { localDate } from "../time.ts";
 import type { CameraJson } from "./client/types.ts";
 import { renderPage, type Tab } from "./page.tsx";
 
@@ -18,18 +19,12 @@ const CAM = /^\d{1,9}-\d{1,9}$/;
 /** Where a page gets the camera list (the same JSON as GET /api/camera). */
 export type CameraSource = (c: Context) => Promise<CameraJson[]>;
 
-const today = () => {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
-
 export function webRoutes(cameras: CameraSource) {
   const app = new Hono();
 
   const page = async (c: Context, tab: Tab, title: string, extra: Record<string, unknown>) => {
     const [list, css, js] = await Promise.all([
-      cameras(c).catch(() => []),
+      cameras(c),
       loadAsset(CSS),
       loadAsset(BUNDLE),
     ]);
@@ -60,7 +55,7 @@ export function webRoutes(cameras: CameraSource) {
     const date = c.req.query("date") ?? "";
     const cam = c.req.query("cam") ?? "";
     return page(c, "recordings", "Recordings", {
-      date: DATE.test(date) ? date : today(),
+      date: DATE.test(date) ? date : localDate(Date.now()),
       ...(CAM.test(cam) ? { cam } : {}),
     });
   });

@@ -5,14 +5,15 @@
  */
 import { join } from "node:path";
 import { LiveWindow } from "../../src/storage/live_window.ts";
-import { joinTimeline, parsePlaylist, type PlaylistSegment } from "../../src/storage/playlist.ts";
+import { parsePlaylist, type PlaylistSegment } from "../../src/storage/playlist.ts";
+import { joinTimeline } from "../../src/storage/timeline.ts";
 import { dayPlaylistFrom, DayPlaylists, startOffsetAt } from "../../src/api/day_playlist.ts";
 import { cors } from "../../src/api/cors.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { Hono } from "hono";
 import { Catalog } from "../../src/storage/catalog.ts";
 import { RecordingSession } from "../../src/storage/session.ts";
-import { segmentsBetween } from "../../src/api/export_routes.ts";
+import { segmentsBetween } from "../../src/storage/span_query.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { settle, setup } from "../support/scripted_gst.ts";
 

@@ -1,5 +1,5 @@
 import { tsStreams } from "../../src/storage/ts_streams.ts";
-import { remuxArgs } from "../../src/api/export_routes.ts";
+import { remuxArgs } from "../../src/recorder/remux.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 /** One 188-byte packet starting a PSI section on `pid` (CRC not checked by the reader). */

@@ -241,8 +241,10 @@ export class Auth {
       decoded = new TextDecoder("utf-8", { fatal: true }).decode(
         Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)),
       );
-    } catch {
-      return "bad";
+    } catch (err) {
+      // Not base64 (atob: a DOMException) or not UTF-8 (the decoder: a TypeError).
+      if (err instanceof DOMException || err instanceof TypeError) return "bad";
+      throw err;
     }
     const colon = decoded.indexOf(":");
     if (colon < 1) return "bad";

@@ -32,8 +32,9 @@ function sameOrigin(c: Context, publicUrl?: string): boolean {
   let host: string;
   try {
     host = new URL(origin).host;
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof TypeError) return false; // not a URL
+    throw err;
   }
   const ours = [c.req.header("x-forwarded-host"), c.req.header("host")];
   if (publicUrl) ours.push(new URL(publicUrl).host);
@@ -100,6 +101,8 @@ export function authRoutes(auth: Auth, loginPage: LoginPage, publicUrl?: string)
   app.post("/login", async (c) => {
     const len = Number(c.req.header("content-length") ?? "0");
     if (len > 8192) throw new HttpError(413, "body is larger than 8192 bytes");
+    // A body that cannot be read (the client went away mid-request) is an empty form: the
+    // sign-in fails like a wrong password, and there is nobody left to answer.
     const form = new URLSearchParams(await c.req.text().catch(() => ""));
     const next = safeNext(form.get("next"));
     const user = (form.get("user") ?? "").slice(0, 64);

@@ -6,6 +6,7 @@
 export async function installAccount(): Promise<void> {
   const box = document.querySelector<HTMLElement>("[data-account]");
   if (!box) return;
+  // No answer or no JSON: the corner stays hidden, as when signed in some other way.
   const me = await fetch("/api/auth/me").then((r) => r.ok ? r.json() : undefined).catch(
     () => undefined,
   );
@@ -14,6 +15,7 @@ export async function installAccount(): Promise<void> {
   box.hidden = false;
   box.querySelector("button")!.addEventListener("click", async () => {
     // The CSRF header is added by installCsrfHeader; the cookies are cleared by the server.
+    // Offline: the sign-in page is where the user goes either way.
     await fetch("/api/auth/logout", { method: "POST" }).catch(() => undefined);
     location.href = "/login";
   });

@@ -1,5 +1,6 @@
 /** A month calendar that marks the days holding recordings; picking a day selects it. */
 import { useState } from "preact/hooks";
+import { localDate } from "../../time.ts";
 
 interface Props {
   /** Selected `YYYY-MM-DD`. */
@@ -9,8 +10,7 @@ interface Props {
   onPick: (date: string) => void;
 }
 
-const p2 = (n: number) => String(n).padStart(2, "0");
-const iso = (y: number, m: number, d: number) => `${y}-${p2(m + 1)}-${p2(d)}`;
+const iso = (y: number, m: number, d: number) => localDate(new Date(y, m, d).getTime());
 const WEEKDAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 
 /** The 6x7 cells of a month, Monday first; null outside the month. */

@@ -64,7 +64,7 @@ export function CameraForm({ editing, onDone, onCancel }: Props) {
         signal: AbortSignal.timeout(15_000),
       });
       if (res.ok) return onDone();
-      const json = await res.json().catch(() => ({}));
+      const json = await res.json().catch(() => ({})); // not JSON (a proxy's page): HTTP status
       const fields = byField(json.fields);
       setErrors(Object.keys(fields).length ? fields : { form: json.error ?? `HTTP ${res.status}` });
     } catch (err) {

@@ -20,7 +20,7 @@ export function Cameras(props: CamerasProps) {
       headers: { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
-    }).catch(() => undefined);
+    }).catch(() => undefined); // no answer (offline, timed out): said below
     setMessage(
       res?.ok ? done : `Failed: ${(await res?.json().catch(() => null))?.error ?? "no answer"}`,
     );

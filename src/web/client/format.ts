@@ -1,18 +1,14 @@
 /** Small formatting helpers shared by the islands (pure). */
+import { contractTimestamp, localTime } from "../../time.ts";
+import type { CameraState } from "./types.ts";
 
 const p2 = (n: number) => String(n).padStart(2, "0");
 
 /** `HH:MM:SS` in local time. */
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
-}
+export const clock = localTime;
 
 /** `YYYY-MM-DD HH:MM:SS` in local time. */
-export function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${clock(ms)}`;
-}
+export const stamp = contractTimestamp;
 
 /** A duration as `1h 05m`, `4m 10s` or `12s`. */
 export function duration(ms: number): string {
@@ -28,8 +24,8 @@ export function bytes(n: number): string {
   return `${Math.round(n / 1e3)} kB`;
 }
 
-/** Human words for a camera state. */
-export const STATE_LABEL: Record<string, string> = {
+/** Human words for each camera state (a state added on the server must be named here). */
+export const STATE_LABEL: Record<CameraState, string> = {
   connecting: "Connecting",
   streaming: "Live",
   recording: "Recording",

@@ -49,6 +49,17 @@ export const LIVE_CONFIG = {
 
 const VOD_CONFIG = { maxBufferLength: 30, backBufferLength: 30, enableWorker: true };
 
+/**
+ * Starts playback. The browser may refuse it (autoplay without a gesture) or a newer load
+ * or pause may interrupt it: expected, ignored. Anything else goes to the console.
+ */
+export function play(video: HTMLVideoElement): void {
+  video.play().catch((err: unknown) => {
+    const name = (err as { name?: string } | undefined)?.name;
+    if (name !== "NotAllowedError" && name !== "AbortError") console.warn("video.play:", err);
+  });
+}
+
 export function attach(video: HTMLVideoElement, url: string, o: PlayerOptions): Player {
   if (Hls.isSupported()) return attachHlsJs(video, url, o);
   return attachNative(video, url, o);
@@ -68,7 +79,7 @@ function attachHlsJs(video: HTMLVideoElement, url: string, o: PlayerOptions): Pl
     o.onFatal?.(data.details);
   });
   hls.on(Hls.Events.MANIFEST_PARSED, () => {
-    video.play().catch(() => {});
+    play(video);
     o.onReady?.();
   });
   if (o.startAt !== undefined) {
@@ -97,7 +108,7 @@ function attachHlsJs(video: HTMLVideoElement, url: string, o: PlayerOptions): Pl
     resume() {
       hls.startLoad(-1);
       if (o.live && hls.liveSyncPosition) video.currentTime = hls.liveSyncPosition;
-      video.play().catch(() => {});
+      play(video);
     },
     destroy: () => hls.destroy(),
   };
@@ -110,7 +121,7 @@ function attachNative(video: HTMLVideoElement, url: string, o: PlayerOptions): P
   const onMeta = () => {
     const at = o.startAt === undefined ? undefined : player.positionOf(o.startAt);
     if (at) video.currentTime = at;
-    video.play().catch(() => {});
+    play(video);
     o.onReady?.();
   };
   video.addEventListener("error", onError);
@@ -130,7 +141,7 @@ function attachNative(video: HTMLVideoElement, url: string, o: PlayerOptions): P
       return b === undefined ? undefined : (ms - b) / 1000;
     },
     pause: () => video.pause(),
-    resume: () => void video.play().catch(() => {}),
+    resume: () => play(video),
     destroy() {
       video.removeEventListener("error", onError);
       video.removeEventListener("loadedmetadata", onMeta);

@@ -30,13 +30,6 @@ export function dayBounds(date: string): { start: number; end: number } {
   return { start: new Date(y, m - 1, d).getTime(), end: new Date(y, m - 1, d + 1).getTime() };
 }
 
-/** `YYYY-MM-DD` of an instant in local time. */
-export function localDateOf(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 export function spansOf(sessions: SessionJson[]): Span[] {
   const out: Span[] = [];
   sessions.forEach((s, i) => {

@@ -1,27 +1,14 @@
 /** Shapes of the REST API answers the UI reads (see src/api/). */
 
 /** The recorder's own state type (type-only: nothing of the server is bundled). */
-export type { CameraState } from "../../recorder/camera_recorder.ts";
-import type { CameraState } from "../../recorder/camera_recorder.ts";
-import type { Camera } from "../../cameras/camera.ts";
+export type { CameraState } from "../../recorder/camera_status.ts";
+import type { CameraViewJson } from "../../api/camera_routes.ts";
 
-/** A camera as GET /api/camera shows it (iaddr masked), with its live state. */
-export interface CameraJson extends Camera {
-  stream_url: string;
-  state: CameraState;
-  since: string;
-  last_error: string | null;
-  reconnects: number;
-  segments: number;
-  last_segment_at: string | null;
-  bitrate?: number;
-  bytes_written?: number;
-  outage_since?: string | null;
-  codec: string | null;
-  /** The camera's audio as it arrives (recorded as AAC), or null. */
-  audio?: string | null;
-  recording: string | null;
-}
+/**
+ * A camera as GET /api/camera shows it (iaddr masked), with its live state: the server's
+ * own type (type-only import), so a field the API adds shows up here.
+ */
+export type CameraJson = CameraViewJson;
 
 export interface SessionJson {
   time: string;

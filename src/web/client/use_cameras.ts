@@ -22,7 +22,7 @@ export function useCameras(
         if (!alive) return;
         // Keep the same array when nothing changed, so tiles do not re-render.
         setCams((old) => JSON.stringify(old) === JSON.stringify(c) ? old : c);
-      }).catch(() => {});
+      }).catch((err) => console.warn("camera list not refreshed:", err)); // next poll retries
     const id = setInterval(() => !document.hidden && load(), everyMs);
     load();
     return () => {

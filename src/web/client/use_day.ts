@@ -3,7 +3,8 @@
  * (refreshed while it is today).
  */
 import { useEffect, useState } from "preact/hooks";
-import { localDateOf, type Thumb } from "./timeline_math.ts";
+import { localDate } from "../../time.ts";
+import type { Thumb } from "./timeline_math.ts";
 import type { SessionJson, ThumbnailJson } from "./types.ts";
 
 const get = async <T>(url: string): Promise<T> => {
@@ -33,7 +34,7 @@ export function useSessions(gid: number, seq: number, date: string) {
       get<{ sessions: SessionJson[] }>(`/api/recordings/gid/${gid}/seq/${seq}/date/${date}`)
         .then((r) => alive && setSessions(r.sessions), () => alive && setSessions((s) => s ?? []));
     load();
-    const today = date === localDateOf(Date.now());
+    const today = date === localDate(Date.now());
     const id = today ? setInterval(load, 10_000) : undefined;
     return () => {
       alive = false;
@@ -60,7 +61,7 @@ export function useThumbnails(gid: number, seq: number, date: string): Thumb[] {
         );
       }, () => {});
     load();
-    const id = date === localDateOf(Date.now()) ? setInterval(load, 60_000) : undefined;
+    const id = date === localDate(Date.now()) ? setInterval(load, 60_000) : undefined;
     return () => {
       alive = false;
       clearInterval(id);

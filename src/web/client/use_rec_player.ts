@@ -4,7 +4,7 @@
  * segments), seeks inside it while it can, and moves on to the next window at its end.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { attach, type Player } from "./player.ts";
+import { attach, play, type Player } from "./player.ts";
 import { snapToRecorded, type Span } from "./timeline_math.ts";
 
 const WINDOW_MS = 3 * 3_600_000;
@@ -52,7 +52,7 @@ export function useRecPlayer(
     const pos = c && ms >= c.from && ms < c.to ? c.player.positionOf(ms) : undefined;
     if (pos !== undefined && v) {
       v.currentTime = pos;
-      v.play().catch(() => {});
+      play(v);
     } else load(ms);
     setFrame(ms);
   };
