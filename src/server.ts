@@ -67,7 +67,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
 
   // Leaves.
   const registry = new Registry(config.dataDir);
-  const catalog = new Catalog(mediaRoot);
+  const catalog = new Catalog(mediaRoot, log.child({ component: "catalog" }));
   const settings = new CameraSettings(config.dataDir);
   const disk = new DiskGuard({
     mediaRoot,
@@ -152,7 +152,8 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
           : [];
       }),
   });
-  const snapshots = new Snapshots(join(mediaRoot, SNAPSHOTS_DIR));
+  const snapshotLog = log.child({ component: "snapshots" });
+  const snapshots = new Snapshots(join(mediaRoot, SNAPSHOTS_DIR), undefined, snapshotLog);
 
   const app = httpApp({
     config,

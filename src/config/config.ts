@@ -131,8 +131,9 @@ function isOrigin(o: string): boolean {
   try {
     const u = new URL(o);
     return /^https?:$/.test(u.protocol) && u.origin === o.toLowerCase();
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof TypeError) return false; // not a URL
+    throw err;
   }
 }
 

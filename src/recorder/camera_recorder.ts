@@ -1,86 +1,72 @@
 /**
- * Records one camera: supervises its gst-launch child, tracks its state, and turns
- * closed segments (timed by SegmentTimer) into the live playlist and, while
- * recording, into recording sessions (RecordingKeeper). Recording on/off never
- * restarts the connection to the camera.
+ * Records one camera: the wiring around its state machine (camera_state.ts). Supervises
+ * its gst-launch child, turns runs, bus lines, stored segments and API calls into events
+ * and carries out the effects, and turns closed segments (timed by SegmentTimer) into the
+ * live playlist and, while recording, into recording sessions (RecordingKeeper).
+ * Recording on/off never restarts the connection to the camera.
  */
 import { join } from "node:path";
 import { sourceEndpoint } from "./reachability.ts";
 import { parseSource, type Source } from "./source_url.ts";
-import { liveDir } from "../storage/layout.ts";
-import { LiveWindow } from "../storage/live_window.ts";
 import type { PruneResult } from "../storage/prune.ts";
 import type { SessionSummary } from "../storage/session.ts";
 import { OutageLog } from "../storage/outages.ts";
 import { parseBusLine } from "./bus.ts";
 import { runOutcome } from "./run_outcome.ts";
-import { SegmentStats } from "./camera_stats.ts";
-import { buildPipelineArgs, type Codec, GST_LAUNCH } from "./pipeline.ts";
+import { type CameraEvent, type CameraMachine, initialCamera, transition } from "./camera_state.ts";
+import { GST_LAUNCH } from "./pipeline.ts";
+import { RunArgs, stallMs } from "./run_args.ts";
 import type { SnapshotSource } from "./snapshot.ts";
-import { resolveFileSource } from "./file_source.ts";
-import { RecordingKeeper } from "./recording_keeper.ts";
-import { SegmentTimer, type TimedSegment } from "./segment_timer.ts";
-import { startsWithKeyframe } from "./segment_start.ts";
+import { SegmentTimer } from "./segment_timer.ts";
+import { SegmentSink } from "./segment_sink.ts";
 import { StreamLearner } from "./stream_learner.ts";
 import { type RunResult, Supervisor } from "./supervisor.ts";
-import type { CameraInput, CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
+import type { CameraInput, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
 export type { CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
 export class CameraRecorder {
   readonly gid: number;
   readonly seq: number;
+  readonly key: string;
   #d: RecorderDeps;
   #source?: Source;
   #supervisor?: Supervisor;
-  #live: LiveWindow;
   #stream: StreamLearner;
-  /** What the current run's segments hold, e.g. `h264+aac`. */
-  #tracks = "";
-  #keeper: RecordingKeeper;
+  /** What each run is built from (none: the source address is invalid). */
+  #run?: RunArgs;
+  #sink: SegmentSink;
   #timer: SegmentTimer;
-  #queue: Promise<void> = Promise.resolve();
   #stderr: string[] = [];
-  #status: CameraStatus;
-  #stats = new SegmentStats();
+  #camera: CameraMachine;
+  #startedAt: number;
   /** Why the current run is being ended on purpose (reported instead of an exit code). */
   #restartReason?: string;
-  /** The current run's folder under hls/ (removed if the run ends without a segment). */
-  #runDir?: string;
-  /** The run's first segment was dropped (no keyframe first): the next one starts the run. */
-  #runStartPending = false;
   readonly outages: OutageLog;
 
   constructor(camera: CameraInput, deps: RecorderDeps) {
     this.gid = camera.gid;
     this.seq = camera.seq;
+    this.key = `${camera.gid}/${camera.seq}`;
     this.#d = deps;
-    this.#keeper = new RecordingKeeper(
-      { ...deps, gid: camera.gid, seq: camera.seq },
-      camera.isRec === 1,
-    );
-    this.outages = new OutageLog(deps.mediaRoot, camera.gid, camera.seq);
-    this.#live = new LiveWindow(
-      liveDir(deps.mediaRoot, camera.gid, camera.seq),
-      deps.liveSegments,
-      deps.segmentSeconds,
-      () => deps.clock.monotonic(),
-    );
-    this.#status = {
-      state: "connecting",
-      since: deps.clock.now(),
-      reconnects: 0,
-      segments: 0,
-      started: false,
-      startedAt: deps.clock.now(),
-    };
+    const { gid, seq } = camera;
+    const onEvent = (event: CameraEvent) => this.#dispatch(event);
+    this.#sink = new SegmentSink({ ...deps, gid, seq, onEvent }, camera.isRec === 1);
+    this.outages = new OutageLog(deps.mediaRoot, gid, seq, deps.log);
+    this.#camera = initialCamera(deps.clock.now(), camera.isRec === 1);
+    this.#startedAt = deps.clock.now();
     try {
       this.#source = parseSource(camera.iaddr);
     } catch (err) {
-      this.#setState("failed", (err as Error).message);
-      this.#status.started = true;
+      const error = (err as Error).message;
+      this.#dispatch({ type: "source-invalid", at: deps.clock.now(), error });
     }
     this.#stream = new StreamLearner(this.#source?.kind);
+    if (this.#source) {
+      const { segmentSeconds, options, fileRoot } = deps;
+      const runDeps = { segmentSeconds, latencyMs: this.latencyMs, options, fileRoot };
+      this.#run = new RunArgs(this.#source, this.#stream, runDeps);
+    }
     // Only rtspsrc holds frames back (its jitter buffer) before they are timed.
     this.#timer = new SegmentTimer(this.#source?.kind === "rtsp" ? this.latencyMs : 0);
   }
@@ -90,58 +76,50 @@ export class CameraRecorder {
   }
 
   get status(): CameraStatus {
-    const s = this.#keeper.current;
+    const s = this.#sink.keeper.current;
+    const { wanted: _, ...camera } = this.#camera;
     return {
-      ...this.#status,
+      ...camera,
+      startedAt: this.#startedAt,
       pid: this.#supervisor?.pid,
       outageSince: this.outages.open?.startMs,
-      stats: this.#stats.view,
-      codec: this.#source ? this.#codecRecorded() : undefined,
+      stats: this.#sink.stats.view,
+      codec: this.#run?.codec(),
       audio: this.#stream.audio?.format,
       recordingSession: s && { date: s.date, time: s.time },
     };
   }
 
   get recording(): boolean {
-    return this.#keeper.wanted;
+    return this.#sink.keeper.wanted;
   }
 
   /** Starts the child. A stop() while this is in flight wins: no child is spawned after it. */
   async start(): Promise<void> {
     if (this.#supervisor) return;
-    const stopped = () => this.#status.state === "stopped";
-    this.#status.startedAt = this.#d.clock.now();
+    const stopped = () => this.#camera.state === "stopped";
+    this.#startedAt = this.#d.clock.now();
     await this.outages.load();
     if (stopped()) return;
     if (!this.#source) {
-      this.outages.onState("failed", this.#d.clock.now(), this.#status.lastError ?? "failed");
+      this.outages.onState("failed", this.#d.clock.now(), this.#camera.lastError ?? "failed");
       return;
     }
-    await this.#live.reset();
+    await this.#sink.live.reset();
     if (stopped() || this.#supervisor) return;
-    const latencyMs = this.latencyMs;
-    const segmentMs = this.#d.segmentSeconds * 1000;
+    const run = this.#run!;
     const endpoint = sourceEndpoint(this.#source);
     const reachable = this.#d.reachable;
     this.#supervisor = new Supervisor({
       spawn: this.#d.spawn,
       command: GST_LAUNCH,
       clock: this.#d.clock,
-      stallMs: Math.max(15_000, segmentMs * 3 + 8_000),
+      stallMs: stallMs(this.#d.segmentSeconds),
       stopGraceMs: 5000,
-      args: () =>
-        buildPipelineArgs({
-          source: this.#runSource(),
-          ...this.#newRunStreams(),
-          locationPattern: join(this.#newRunDir(), "%05d.ts"),
-          segmentSeconds: this.#d.segmentSeconds,
-          latencyMs,
-          watchdogMs: Math.max(5000, segmentMs * 2 + 4000),
-          ...this.#d.options?.(),
-        }),
+      args: () => run.build(() => this.#newRunDir()),
       onStart: () => {
         this.#stderr = [];
-        this.#setState("connecting");
+        this.#dispatch({ type: "run-started", at: this.#d.clock.now() });
       },
       onLine: (stream, line) => this.#onLine(stream, line),
       onExit: (result, delay) => this.#onExit(result, delay),
@@ -162,38 +140,40 @@ export class CameraRecorder {
       result,
       restartReason: this.#restartReason,
       stderr: this.#stderr,
-      stopped: this.#status.state === "stopped",
+      stopped: this.#camera.state === "stopped",
       sourceKind: this.#source?.kind,
       learn: (error) => this.#stream.afterRun(error, this.#timer.segments),
       storageBlocked: this.#d.storageBlocked?.(),
     });
     this.#restartReason = undefined;
-    // Read now: the next run may start (and reset both) before the queue gets there.
-    const emptyRun = this.#timer.segments === 0 ? this.#runDir : undefined;
-    this.#queue = this.#queue.then(() => this.#afterRun(emptyRun));
-    switch (outcome.kind) {
-      case "stopped":
-        return undefined;
-      case "loop":
-        return 0;
-      case "learnt":
-        this.#d.log.info("camera stream learnt", { camera: this.key, detail: outcome.detail });
-        return 100;
-    }
-    this.#status.reconnects++;
-    this.#status.started = true;
-    this.#setState(outcome.state, outcome.error);
-    this.#d.log.warn("camera pipeline ended", {
-      camera: this.key,
-      error: outcome.error,
-      code: result.code,
-      restartInMs: delay,
-    });
-    return delay;
+    // Read now: the next run may start (and reset the count) before the queue gets there.
+    this.#sink.runEnded(this.#timer.segments === 0);
+    const at = this.#d.clock.now();
+    return this.#dispatch({ type: "run-ended", at, outcome, delayMs: delay, code: result.code });
   }
 
-  get key(): string {
-    return `${this.gid}/${this.seq}`;
+  /** Moves the state machine by `event` and carries out its effects; returns the restart delay. */
+  #dispatch(event: CameraEvent): number | undefined {
+    const { camera, effects } = transition(this.#camera, event);
+    this.#camera = camera;
+    let restartInMs: number | undefined;
+    for (const effect of effects) {
+      switch (effect.type) {
+        case "state-changed":
+          this.outages.onState(effect.state, effect.at, effect.reason);
+          break;
+        case "restart":
+          restartInMs = effect.delayMs;
+          break;
+        case "close-session":
+          this.#sink.closeSession("recording stopped");
+          break;
+        case "log":
+          this.#d.log[effect.level](effect.message, { camera: this.key, ...effect.fields });
+          break;
+      }
+    }
+    return restartInMs;
   }
 
   /**
@@ -201,11 +181,11 @@ export class CameraRecorder {
    * Returns the summary of the session it closed.
    */
   async stop(signalledMs = 0): Promise<SessionSummary | undefined> {
-    this.#setState("stopped");
+    this.#dispatch({ type: "stopped", at: this.#d.clock.now() });
     await this.#supervisor?.stop(signalledMs);
     this.#supervisor = undefined;
-    await this.#queue;
-    const closed = await this.#keeper.close("camera stopped");
+    await this.#sink.settled();
+    const closed = await this.#sink.keeper.close("camera stopped");
     await this.outages.flushed();
     return closed;
   }
@@ -215,15 +195,15 @@ export class CameraRecorder {
    * that turning off will close (its folder names the record_url), if any.
    */
   setRecording(on: boolean): SessionSummary | undefined {
-    const closing = this.#keeper.set(on, this.#d.clock.now());
-    if (on && this.#status.state === "streaming") this.#setState(this.#upState());
-    if (!on && (this.#status.state === "recording" || this.#status.state === "paused")) {
-      this.#setState("streaming");
-    }
-    // A camera that is down would never close the session: close it now.
-    if (closing && (!this.#supervisor?.running || !this.#timer.writing)) {
-      this.#queue = this.#queue.then(() => this.#keeper.close("recording stopped").then(() => {}));
-    }
+    const closing = this.#sink.keeper.set(on, this.#d.clock.now());
+    this.#dispatch({
+      type: "recording",
+      at: this.#d.clock.now(),
+      on,
+      blocked: this.#d.storageBlocked?.(),
+      closing: closing !== undefined,
+      writing: (this.#supervisor?.running ?? false) && this.#timer.writing,
+    });
     return closing;
   }
 
@@ -232,23 +212,15 @@ export class CameraRecorder {
    * recorder's queue so it never races an append. Undefined if that session is unknown.
    */
   pruneSession(date: string, time: string, names: Set<string>): Promise<PruneResult | undefined> {
-    const run = this.#queue.then(() => this.#keeper.prune(date, time, names));
-    this.#queue = run.then(() => {}, () => {});
-    return run;
-  }
-
-  /** The source of the next run: a file source is confined and resolved (throws if not allowed). */
-  #runSource(): Source {
-    const s = this.#source!;
-    if (s.kind !== "file") return s;
-    return { ...s, location: resolveFileSource(this.#d.fileRoot, s.location) };
+    return this.#sink.prune(date, time, names);
   }
 
   /** The newest closed live segment and the codec it holds (for snapshots). */
   snapshotSource(): SnapshotSource | undefined {
-    const last = this.#live.segments.at(-1);
-    if (!last || !this.#source) return undefined;
-    return { path: join(this.#live.dir, last.uri), codec: this.#codecRecorded() };
+    const live = this.#sink.live;
+    const last = live.segments.at(-1);
+    if (!last || !this.#run) return undefined;
+    return { path: join(live.dir, last.uri), codec: this.#run.codec() };
   }
 
   /** Ends the current run at once; the next run reads the options again. */
@@ -259,52 +231,13 @@ export class CameraRecorder {
 
   /** Resolves once every segment event received so far has been written. */
   settled(): Promise<void> {
-    return this.#queue;
-  }
-
-  /**
-   * The streams the next run records (what the camera was learnt to send). A run that
-   * restarts to pick up a newly learnt stream is discarded: its first, partial segment
-   * would otherwise start a session with other tracks than the rest.
-   */
-  #newRunStreams() {
-    const run = this.#stream.newRun();
-    this.#tracks = `${this.#codecRecorded()}${run.audio ? "+aac" : ""}`;
-    return run;
-  }
-
-  /** The codec of the recorded video: the camera's, or H.264 where we encode (overlay, test, MJPEG). */
-  #codecRecorded(): Codec {
-    const encoded = this.#d.options?.()?.mode === "overlay" || !this.#stream.learns;
-    return encoded ? "h264" : this.#stream.codec;
+    return this.#sink.settled();
   }
 
   /** Starts a new run: its own folder under hls/, named by the time. */
   #newRunDir(): string {
     this.#timer.newRun();
-    this.#runStartPending = false;
-    this.#runDir = this.#live.runDir(this.#d.clock.now().toString(36));
-    return this.#runDir;
-  }
-
-  #setState(state: CameraState, error?: string): void {
-    if (this.#status.state === "stopped" && state !== "stopped") return;
-    if (state !== this.#status.state) {
-      this.#status.state = state;
-      this.#status.since = this.#d.clock.now();
-      this.outages.onState(state, this.#status.since, error ?? this.#stateReason(state));
-    }
-    if (error !== undefined) this.#status.lastError = error;
-  }
-
-  #stateReason(state: CameraState): string {
-    return state === "stopped" ? "recorder stopped" : this.#status.lastError ?? state;
-  }
-
-  /** The state of a camera that delivers segments. */
-  #upState(): CameraState {
-    if (!this.#keeper.wanted) return "streaming";
-    return this.#d.storageBlocked?.() ? "paused" : "recording";
+    return this.#sink.newRun(this.#d.clock.now().toString(36));
   }
 
   #onLine(stream: "stdout" | "stderr", line: string): void {
@@ -314,8 +247,12 @@ export class CameraRecorder {
       return;
     }
     const learnt = this.#stream.onLine(line);
-    if (learnt) void this.restartPipeline(learnt, true);
-    // A run that ends to pick up what was learnt is discarded: see #newRunStreams.
+    if (learnt) {
+      this.restartPipeline(learnt, true).catch((err) =>
+        this.#d.log.error("camera restart failed", { camera: this.key, error: String(err) })
+      );
+    }
+    // A run that ends to pick up what was learnt is discarded: see RunArgs.
     if (this.#stream.relearning) return;
     const event = parseBusLine(line);
     if (!event) return;
@@ -323,83 +260,20 @@ export class CameraRecorder {
     const mono = this.#d.clock.monotonic();
     switch (event.type) {
       case "playing":
-        this.#status.started = true;
+        this.#dispatch({ type: "playing", at: now });
         break;
-      case "fragment-opened": {
+      case "fragment-opened":
         this.#timer.opened(event.runningTimeNs, now, mono);
-        this.#status.started = true;
         this.#supervisor?.kick(false);
-        const blocked = this.#keeper.wanted ? this.#d.storageBlocked?.() : undefined;
-        this.#setState(this.#upState(), blocked ? `recording paused: ${blocked}` : undefined);
+        this.#dispatch({ type: "segment-opened", at: now, blocked: this.#d.storageBlocked?.() });
         break;
-      }
       case "fragment-closed": {
         const segment = this.#timer.closed(event.location, event.runningTimeNs, now, mono);
         if (!segment) break;
         this.#supervisor?.kick(true);
-        const tracks = this.#tracks;
-        this.#queue = this.#queue.then(() => this.#onSegment(segment, now, tracks));
+        this.#sink.push(segment, now, this.#run!.tracks);
         break;
       }
     }
-  }
-
-  async #onSegment(closed: TimedSegment, closedAt: number, tracks: string) {
-    let segment = closed;
-    try {
-      if (segment.newRun && !(await keyframeFirst(segment.location))) {
-        // What came before the run's first keyframe cannot be decoded (an H.265 run that
-        // joined mid-GOP: rtph265depay cannot wait for a keyframe): not listed, not kept.
-        await Deno.remove(segment.location).catch(() => {});
-        this.#runStartPending = true;
-        return;
-      }
-      if (this.#runStartPending) {
-        segment = { ...segment, newRun: true };
-        this.#runStartPending = false;
-      }
-      const { location, startMs, durationMs, newRun } = segment;
-      const bytes = (await Deno.stat(location)).size;
-      await this.#live.push(location, startMs, durationMs, newRun);
-      const keep = this.#keeper.keeps(startMs);
-      const blocked = keep ? this.#d.storageBlocked?.() : undefined;
-      if (blocked) this.#setState("paused", `recording paused: ${blocked}`);
-      else if (keep) await this.#keeper.add(segment, bytes, tracks);
-      if (this.#keeper.closing && !this.#keeper.wanted) {
-        await this.#keeper.close("recording stopped");
-      }
-      this.#status.segments++;
-      this.#status.lastSegmentAt = startMs + durationMs;
-      this.#stats.record(bytes, durationMs, this.#d.clock.now() - closedAt);
-    } catch (err) {
-      const full = /no space left|ENOSPC|quota/i.test((err as Error).message);
-      this.#setState(
-        full ? "paused" : "failed",
-        full ? "recording paused: disk full" : `storage: ${(err as Error).message}`,
-      );
-      this.#d.log.error("cannot store segment", {
-        camera: this.key,
-        error: (err as Error).message,
-      });
-    }
-  }
-
-  async #afterRun(emptyRunDir?: string): Promise<void> {
-    // A run that closed no segment (a camera that is down) leaves no folder behind.
-    if (emptyRunDir) await Deno.remove(emptyRunDir, { recursive: true }).catch(() => {});
-    // A session waiting to close gets no more segments from this run.
-    if (this.#keeper.closing) await this.#keeper.close("recording stopped");
-  }
-}
-
-/** Whether a segment starts with a keyframe; true when that cannot be told. */
-async function keyframeFirst(path: string): Promise<boolean> {
-  const file = await Deno.open(path);
-  try {
-    const head = new Uint8Array(64 * 1024);
-    const n = (await file.read(head)) ?? 0;
-    return startsWithKeyframe(head.subarray(0, n)) ?? true;
-  } finally {
-    file.close();
   }
 }

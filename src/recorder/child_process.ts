@@ -55,7 +55,10 @@ async function* merge(
         queue.push({ stream, line });
         wake?.();
       }
-    } catch { /* stream closed abruptly */ }
+    } catch {
+      // Any read error (the child died, the pipe broke) ends this stream like its end does;
+      // the child's exit status says what happened.
+    }
     open--;
     wake?.();
   };
@@ -82,7 +85,10 @@ export const denoSpawner: Spawner = (command, args, options) => {
     kill: (signal) => {
       try {
         child.kill(signal);
-      } catch { /* already exited */ }
+      } catch (err) {
+        // Deno throws a TypeError for a child that has already exited: nothing to end.
+        if (!(err instanceof TypeError)) throw err;
+      }
     },
   };
 };

@@ -12,7 +12,8 @@ export function resolveFileSource(root: string | undefined, location: string): s
   try {
     realRoot = Deno.realPathSync(root);
     real = Deno.realPathSync(join(realRoot, location));
-  } catch {
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
     throw new Error(`file not found in the file folder: ${location}`);
   }
   if (!real.startsWith(realRoot + sep)) {

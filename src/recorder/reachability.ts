@@ -22,8 +22,9 @@ export function sourceEndpoint(source: Source): { hostname: string; port: number
   let url: URL;
   try {
     url = new URL(source.location);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof TypeError) return undefined; // not a URL: nothing to probe
+    throw err;
   }
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
   if (!port || !url.hostname) return undefined;
@@ -47,7 +48,9 @@ export async function tcpReachable(
     }
     result.close();
     return true;
-  } catch {
+  } catch (err) {
+    // Not allowed to connect (--allow-net) is a setup error, not an absent camera.
+    if (err instanceof Deno.errors.NotCapable) throw err;
     return false; // refused, unreachable, no route: the camera is not there (yet)
   } finally {
     clearTimeout(timer);

@@ -1,11 +1,12 @@
 /**
  * Whether an MPEG-TS segment starts with a keyframe (H.264 IDR, H.265 IRAP picture): its
  * first video PES packet carries the random access indicator, which mpegtsmux sets on
- * keyframes only. Pure: give it the first few KB of a segment.
+ * keyframes only. `startsWithKeyframe` is pure (give it the first few KB of a segment);
+ * `keyframeFirst` reads them from a file.
  *
  * rtph265depay (GStreamer 1.22) has no `wait-for-keyframe`, so an H.265 run that joins a
  * camera mid-GOP starts with frames that cannot be decoded; the recorder drops such a
- * first segment (see CameraRecorder). H.264 runs drop them in the depayloader.
+ * first segment (see SegmentSink). H.264 runs drop them in the depayloader.
  */
 
 const PACKET = 188;
@@ -28,4 +29,16 @@ export function startsWithKeyframe(bytes: Uint8Array): boolean | undefined {
     return hasAdaptation && (bytes[at + 5] & 0x40) !== 0;
   }
   return undefined;
+}
+
+/** Whether the segment file at `path` starts with a keyframe; true when that cannot be told. */
+export async function keyframeFirst(path: string): Promise<boolean> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(64 * 1024);
+    const n = (await file.read(head)) ?? 0;
+    return startsWithKeyframe(head.subarray(0, n)) ?? true;
+  } finally {
+    file.close();
+  }
 }

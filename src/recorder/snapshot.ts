@@ -5,6 +5,8 @@
  * segment, and concurrent requests share one run.
  */
 import { join } from "node:path";
+import type { Logger } from "../log.ts";
+import { removeIfPresent } from "../storage/files.ts";
 import { type Codec, GST_LAUNCH } from "./pipeline.ts";
 import { prop } from "./pipeline/argv.ts";
 
@@ -42,7 +44,12 @@ export function snapshotArgs(src: SnapshotSource, out: string): string[] {
 export class Snapshots {
   #cache = new Map<string, { path: string; jpeg: Promise<Uint8Array | undefined> }>();
 
-  constructor(readonly tmpDir: string, readonly timeoutMs = 10_000) {}
+  constructor(
+    readonly tmpDir: string,
+    readonly timeoutMs = 10_000,
+    /** Where a snapshot that could not be made is reported (default: stderr). */
+    readonly log?: Logger,
+  ) {}
 
   /** The JPEG of the camera's newest segment, or undefined when none can be made. */
   get(key: string, src: SnapshotSource | undefined): Promise<Uint8Array | undefined> {
@@ -75,10 +82,19 @@ export class Snapshots {
       if (!res.success) return undefined;
       const jpeg = await Deno.readFile(out);
       return jpeg.length > 0 ? jpeg : undefined;
-    } catch {
+    } catch (err) {
+      // No picture (the route answers without one), never a crash; but said why.
+      this.#warn("snapshot failed", { camera: key, error: String(err) });
       return undefined;
     } finally {
-      await Deno.remove(out).catch(() => {});
+      await removeIfPresent(out).catch((err) =>
+        this.#warn("snapshot: cannot remove", { path: out, error: String(err) })
+      );
     }
+  }
+
+  #warn(msg: string, fields: Record<string, unknown>): void {
+    if (this.log) this.log.warn(msg, fields);
+    else console.error(msg, fields);
   }
 }

@@ -65,7 +65,8 @@ export function parseSource(iaddr: string): Source {
   let url: URL;
   try {
     url = new URL(iaddr);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
     throw new SourceError("iaddr is not a valid URL");
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
@@ -100,7 +101,8 @@ export function parseSource(iaddr: string): Source {
   const decode = (s: string) => {
     try {
       return decodeURIComponent(s);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof URIError)) throw err;
       throw new SourceError("iaddr credentials are not valid percent-encoding");
     }
   };

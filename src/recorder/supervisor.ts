@@ -239,7 +239,11 @@ export class Supervisor {
   async #waitOrReturn(ms: number, probeMs: number, reachable: () => Promise<boolean>) {
     const { clock } = this.#o;
     const end = clock.monotonic() + ms;
-    const ask = () => reachable().catch(() => false);
+    const ask = () =>
+      reachable().catch((err) => {
+        this.#report("reachable", err);
+        return false;
+      });
     const answeredAtFirst = await ask();
     while (!this.#stop.signal.aborted) {
       const left = end - clock.monotonic();

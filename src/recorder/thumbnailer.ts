@@ -11,11 +11,13 @@ import { join, relative } from "node:path";
 import { type Clock, sleep } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
+import { removeIfPresent } from "../storage/files.ts";
 import { liveDir, PLAYLIST, thumbnailName, thumbsDir } from "../storage/layout.ts";
 import { parsePlaylist } from "../storage/playlist.ts";
 import { localDate } from "../time.ts";
 import { GST_LAUNCH } from "./pipeline.ts";
 import { snapshotArgs, type SnapshotSource } from "./snapshot.ts";
+import { SerialQueue } from "../util/serial_queue.ts";
 
 /** Width of a thumbnail in pixels (the height keeps the picture's aspect). */
 export const THUMB_WIDTH = 320;
@@ -126,7 +128,10 @@ export async function recorderFrame(
   const source = rec.snapshotSource();
   if (!session || !source) return undefined;
   const live = liveDir(mediaRoot, rec.gid, rec.seq);
-  const text = await Deno.readTextFile(join(live, PLAYLIST)).catch(() => "");
+  const text = await Deno.readTextFile(join(live, PLAYLIST)).catch((err) => {
+    if (err instanceof Deno.errors.NotFound) return ""; // no segment listed yet
+    throw err;
+  });
   const uri = relative(live, source.path);
   const seg = parsePlaylist(text).segments.find((s) => s.uri === uri);
   if (!seg || !Number.isFinite(seg.startMs)) return undefined;
@@ -156,7 +161,8 @@ export class Thumbnailer {
   #last = new Map<string, number>();
   /** Per camera: start of the segment of the last thumbnail made. */
   #lastFrame = new Map<string, number>();
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Decodes, one at a time. */
+  #decodes = new SerialQueue();
   #stop = new AbortController();
   #loop?: Promise<void>;
   /** Thumbnails written and decodes that failed since start. */
@@ -189,7 +195,7 @@ export class Thumbnailer {
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#loop;
-    await this.#queue;
+    await this.#decodes.idle();
   }
 
   /** One look at every camera: makes the due thumbnails, one after another. */
@@ -210,20 +216,20 @@ export class Thumbnailer {
     let made = 0;
     for (const key of due) {
       if (this.#stop.signal.aborted) break;
-      if (await this.#serial(() => this.#make(key, cams.get(key)!, now))) made++;
+      // After every decode queued before it: never two decodes at once.
+      if (await this.#decodes.run(() => this.#make(key, cams.get(key)!, now))) made++;
     }
     return made;
   }
 
-  /** Runs `fn` after every decode queued before it: never two decodes at once. */
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn);
-    this.#queue = run.catch(() => {});
-    return run;
-  }
-
   async #make(key: string, cam: ThumbCamera, now: number): Promise<boolean> {
-    const frame = await cam.frame().catch(() => undefined);
+    const frame = await cam.frame().catch((err) => {
+      this.#d.log.warn("thumbnail: cannot find the newest segment", {
+        camera: key,
+        error: String(err),
+      });
+      return undefined;
+    });
     // Nothing recorded yet, or no new segment since the last thumbnail: look again later.
     if (!frame || frame.startMs <= (this.#lastFrame.get(key) ?? -Infinity)) return false;
     this.#last.set(key, now);
@@ -245,7 +251,9 @@ export class Thumbnailer {
         at: `${date} ${name}`,
         error: (err as Error).message,
       });
-      await Deno.remove(tmp).catch(() => {});
+      await removeIfPresent(tmp).catch((err) =>
+        this.#d.log.warn("thumbnail: cannot remove", { path: tmp, error: String(err) })
+      );
       return false;
     }
   }

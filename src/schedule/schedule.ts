@@ -26,7 +26,8 @@ export function scheduleErrors(s: Schedule): { field: string; message: string }[
   const errors: { field: string; message: string }[] = [];
   try {
     new Intl.DateTimeFormat("en", { timeZone: s.timezone });
-  } catch {
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
     errors.push({ field: "timezone", message: "must be an IANA time zone, e.g. Europe/Berlin" });
     return errors;
   }

@@ -4,7 +4,8 @@
  * repairing sessions left open by a crash, and kept current by the recorders.
  */
 import { join } from "node:path";
-import { listDir } from "./files.ts";
+import type { Logger } from "../log.ts";
+import { isNotEmpty, listDir, removeIfPresent } from "./files.ts";
 import {
   cameraDir,
   DATE_RE,
@@ -33,7 +34,15 @@ export interface RebuildReport {
 export class Catalog {
   #cams = new Map<string, Map<string, SessionSummary[]>>();
 
-  constructor(readonly root: string) {}
+  /** `log`: where a leftover that cannot be removed is reported (default: stderr). */
+  constructor(readonly root: string, readonly log?: Logger) {}
+
+  /** Reports a leftover (an empty folder, a broken file) that could not be tidied. */
+  #leftover = (what: string, path: string, err: unknown): void => {
+    const fields = { path, error: String(err) };
+    if (this.log) this.log.warn(`catalog: ${what}`, fields);
+    else console.error(`catalog: ${what}`, fields);
+  };
 
   /** Walks the media root; repairs sessions that have no summary (open at a crash). */
   async rebuild(): Promise<RebuildReport> {
@@ -58,7 +67,7 @@ export class Catalog {
         const folder = join(dir, date, time);
         let summary = await readSummary(folder, gid, seq, date, time);
         if (!summary) {
-          const repaired = await repairSession(folder, gid, seq, date, time);
+          const repaired = await repairSession(folder, gid, seq, date, time, this.#leftover);
           report.droppedFiles += repaired.dropped;
           summary = repaired.summary;
           if (summary) report.repaired++;
@@ -70,7 +79,12 @@ export class Catalog {
         }
       }
       // A day left without sessions (retention cut short by a crash) loses its thumbnails.
-      if (found === 0) await removeDayWithoutSessions(this.root, gid, seq, date);
+      // (Best effort: a read-only media folder still boots.)
+      if (found === 0) {
+        await removeDayWithoutSessions(this.root, gid, seq, date).catch((err) =>
+          this.#leftover("cannot remove a day without sessions", join(dir, date), err)
+        );
+      }
     }
   }
 
@@ -148,8 +162,10 @@ async function readSummary(
     const raw = JSON.parse(await Deno.readTextFile(join(folder, SESSION_SUMMARY)));
     if (typeof raw.startMs !== "number" || !Array.isArray(raw.spans)) return undefined;
     return { ...raw, gid, seq, date, time, open: false };
-  } catch {
-    return undefined;
+  } catch (err) {
+    // None (the session was open at a crash) or torn: repaired from the segment names.
+    if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return undefined;
+    throw err;
   }
 }
 
@@ -159,8 +175,9 @@ async function isUsableSegment(path: string): Promise<boolean> {
     using f = await Deno.open(path);
     const head = new Uint8Array(1);
     return (await f.read(head)) === 1 && head[0] === 0x47;
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
   }
 }
 
@@ -175,6 +192,9 @@ export async function repairSession(
   seq: number,
   date: string,
   time: string,
+  /** Told about a tidy-up (renaming, removing) that failed; the repair goes on. */
+  leftover: (what: string, path: string, err: unknown) => void = (what, path, err) =>
+    console.error(`catalog: ${what}`, { path, error: String(err) }),
 ): Promise<{ summary?: SessionSummary; dropped: number }> {
   let dropped = 0;
   const segments: { uri: string; startMs: number; durationMs: number }[] = [];
@@ -183,7 +203,9 @@ export async function repairSession(
     if (!SEGMENT_RE.test(name)) continue;
     const path = join(folder, name);
     if (!(await isUsableSegment(path))) {
-      await Deno.rename(path, `${path}.broken`).catch(() => {});
+      await Deno.rename(path, `${path}.broken`).catch((err) => {
+        if (!(err instanceof Deno.errors.NotFound)) leftover("cannot set aside", path, err);
+      });
       dropped++;
       continue;
     }
@@ -191,8 +213,16 @@ export async function repairSession(
     segments.push({ uri: name, ...parseSegmentFileName(name)! });
   }
   if (segments.length === 0) {
-    for (const f of [PLAYLIST, SESSION_SUMMARY]) await Deno.remove(join(folder, f)).catch(() => {});
-    await Deno.remove(folder).catch(() => {});
+    for (const f of [PLAYLIST, SESSION_SUMMARY]) {
+      await removeIfPresent(join(folder, f)).catch((err) =>
+        leftover("cannot remove", join(folder, f), err)
+      );
+    }
+    // Not recursive: a folder that holds `.broken` files keeps them.
+    await Deno.remove(folder).catch((err) => {
+      if (err instanceof Deno.errors.NotFound || isNotEmpty(err)) return;
+      leftover("cannot remove an empty session", folder, err);
+    });
     return { dropped };
   }
   segments.sort((a, b) => a.startMs - b.startMs);

@@ -12,13 +12,17 @@ export interface Space {
   totalBytes: number;
 }
 
-/** Free space of the filesystem holding `path` (needs `--allow-sys=statfs`). */
+/**
+ * Free space of the filesystem holding `path` (needs `--allow-sys=statfs`); undefined
+ * while `path` does not exist. Other errors (no permission) are thrown.
+ */
 export async function statfsSpace(path: string): Promise<Space | undefined> {
   try {
     const s = await statfs(path);
     return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
-  } catch {
-    return undefined;
+  } catch (err) {
+    if ((err as { code?: string } | null)?.code === "ENOENT") return undefined;
+    throw err;
   }
 }
 
@@ -37,6 +41,8 @@ export class DiskGuard {
   #d: DiskGuardDeps;
   #space?: Space;
   #blocked?: string;
+  /** The last error reading the free space (logged once, not at every pass). */
+  #readError?: string;
 
   constructor(deps: DiskGuardDeps) {
     this.#d = deps;
@@ -56,9 +62,18 @@ export class DiskGuard {
     return Math.min(32 * MiB, (this.#space?.totalBytes ?? Infinity) * 0.02);
   }
 
-  /** Reads the free space now (the pause state is left as it is). */
+  /** Reads the free space now (the pause state is left as it is); undefined when unknown. */
   async read(): Promise<Space | undefined> {
-    return this.#space = await (this.#d.space ?? statfsSpace)(this.#d.mediaRoot);
+    const space = await (this.#d.space ?? statfsSpace)(this.#d.mediaRoot).catch((err) => {
+      const error = String(err);
+      if (error !== this.#readError) {
+        this.#d.log.warn("cannot read the free space: recording never pauses for it", { error });
+      }
+      this.#readError = error;
+      return undefined;
+    });
+    if (space) this.#readError = undefined;
+    return this.#space = space;
   }
 
   /** Reads the free space and pauses or resumes recording by it; logs each change. */

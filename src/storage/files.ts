@@ -12,7 +12,9 @@ export async function writeFileAtomic(path: string, data: string, mode?: number)
     if (mode !== undefined && CHMOD) await Deno.chmod(tmp, mode); // whatever the umask
     await Deno.rename(tmp, path);
   } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
+    // The write's own error is the one to report; a temporary file that cannot be removed
+    // either is left (a later write uses another name).
+    await removeIfPresent(tmp).catch(() => {/* see above */});
     throw err;
   }
 }
@@ -42,13 +44,34 @@ export async function makePrivateDir(dir: string): Promise<void> {
   }
 }
 
+/** Whether `path` exists (a symbolic link counts, its target is not followed). */
 export async function exists(path: string): Promise<boolean> {
+  return (await lstatIfPresent(path)) !== undefined;
+}
+
+/** `Deno.lstat`, or undefined when nothing is at `path`; other errors are thrown. */
+export async function lstatIfPresent(path: string): Promise<Deno.FileInfo | undefined> {
   try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
+    return await Deno.lstat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
   }
+}
+
+/** `Deno.stat`, or undefined when nothing is at `path`; other errors are thrown. */
+export async function statIfPresent(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/** The error of removing a folder that is not empty. */
+export function isNotEmpty(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "ENOTEMPTY";
 }
 
 /** Directory entries (names) of one kind; empty when the directory does not exist. */
@@ -78,4 +101,21 @@ export async function linkOrCopy(from: string, to: string): Promise<void> {
 export async function moveDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(dirname(to), { recursive: true });
   await Deno.rename(from, to);
+}
+
+/**
+ * Removes `path` (a folder with `recursive`). Returns false when it was not there; any
+ * other error (permission, I/O) is thrown.
+ */
+export async function removeIfPresent(
+  path: string,
+  options?: Deno.RemoveOptions,
+): Promise<boolean> {
+  try {
+    await Deno.remove(path, options);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
 }

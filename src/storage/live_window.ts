@@ -19,7 +19,8 @@ import { join, relative } from "node:path";
 import { PLAYLIST } from "./layout.ts";
 import { type PlaylistSegment, renderPlaylist, roundedSeconds } from "./playlist.ts";
 import { jumps } from "./timeline.ts";
-import { writeFileAtomic } from "./files.ts";
+import type { Logger } from "../log.ts";
+import { removeIfPresent, writeFileAtomic } from "./files.ts";
 
 export class LiveWindow {
   #segments: PlaylistSegment[] = [];
@@ -40,6 +41,8 @@ export class LiveWindow {
     readonly segmentSeconds: number,
     /** Monotonic ms (when a segment that left the window may go). */
     readonly now: () => number = () => performance.now(),
+    /** Where a file that cannot be deleted is reported (default: stderr). */
+    readonly log?: Logger,
   ) {}
 
   /** The playlist's EXT-X-TARGETDURATION (fixed once the first segment is listed). */
@@ -49,7 +52,7 @@ export class LiveWindow {
 
   /** Removes everything under the live folder (stale after a restart of the server). */
   async reset(): Promise<void> {
-    await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+    await this.#remove(this.dir, { recursive: true });
     await Deno.mkdir(this.dir, { recursive: true });
     this.#segments = [];
     this.#retired = [];
@@ -108,16 +111,25 @@ export class LiveWindow {
     this.#retired = this.#retired.filter((r) => r.until > now);
     const runs = new Set<string>();
     for (const old of due) {
-      await Deno.remove(join(this.dir, old.uri)).catch(() => {});
+      await this.#remove(join(this.dir, old.uri));
       runs.add(old.uri.split("/")[0]);
     }
     for (const run of runs) {
       const held = (s: { uri: string }) => s.uri.startsWith(run + "/");
       if (run !== this.#currentRun && !this.#segments.some(held) && !this.#retired.some(held)) {
         // The run's last segment is gone: drop its folder (and any unlisted file).
-        await Deno.remove(join(this.dir, run), { recursive: true }).catch(() => {});
+        await this.#remove(join(this.dir, run), { recursive: true });
       }
     }
+  }
+
+  /** Deletes what left the window; one that cannot be deleted is reported, not fatal. */
+  async #remove(path: string, options?: Deno.RemoveOptions): Promise<void> {
+    await removeIfPresent(path, options).catch((err) => {
+      const fields = { path, error: String(err) };
+      if (this.log) this.log.warn("live window: cannot delete", fields);
+      else console.error("live window: cannot delete", fields);
+    });
   }
 
   #write(): Promise<void> {

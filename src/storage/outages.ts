@@ -5,7 +5,9 @@
  * most the line being written, and a torn last line is skipped when reading.
  */
 import { join } from "node:path";
+import type { Logger } from "../log.ts";
 import { maskSecrets } from "../util/redact.ts";
+import { SerialQueue } from "../util/serial_queue.ts";
 import { cameraDir } from "./layout.ts";
 
 export const OUTAGES_FILE = "outages.jsonl";
@@ -57,7 +59,10 @@ export function parseOutageLines(text: string): OutageLine[] {
     try {
       const v = JSON.parse(raw);
       if ((v.type === "start" || v.type === "end") && Number.isFinite(v.at)) lines.push(v);
-    } catch { /* torn line from a crash: skipped */ }
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      // A torn line from a crash: skipped.
+    }
   }
   return lines;
 }
@@ -72,13 +77,22 @@ export class OutageLog {
   #open?: Outage;
   #count = 0;
   #loaded = false;
-  #writes: Promise<void> = Promise.resolve();
+  /** Appends, in call order. */
+  #writes: SerialQueue;
   /** Lines not yet on disk (a full disk): written before the next line, listed meanwhile. */
   #pending: OutageLine[] = [];
   #torn = false;
 
-  constructor(mediaRoot: string, gid: number, seq: number) {
+  /** `log`: where a failed append is reported (default: stderr). */
+  constructor(mediaRoot: string, gid: number, seq: number, log?: Logger) {
     this.path = join(cameraDir(mediaRoot, gid, seq), OUTAGES_FILE);
+    // A failed append (a full disk): the lines stay pending and go with the next one.
+    this.#writes = new SerialQueue((err) => {
+      const msg = "outage lines not written yet (kept for the next write)";
+      const fields = { path: this.path, error: String(err) };
+      if (log) log.warn(msg, fields);
+      else console.error(msg, fields);
+    });
   }
 
   get open(): Outage | undefined {
@@ -108,7 +122,7 @@ export class OutageLog {
 
   /**
    * Records what a state change means. The in-memory state changes at once; the
-   * line is appended in call order (writes are chained). Returns the change, if any.
+   * line is appended in call order (writes are queued). Returns the change, if any.
    */
   onState(next: string, at: number, rawReason: string): "start" | "end" | undefined {
     const reason = maskSecrets(rawReason);
@@ -122,7 +136,7 @@ export class OutageLog {
       this.#count++;
     } else this.#open = undefined;
     this.#pending.push(line);
-    this.#writes = this.#writes.then(async () => {
+    this.#writes.push(async () => {
       if (this.#pending.length === 0) return;
       // After a failed write the file may end with a torn line: start on a new one.
       const text = (this.#torn ? "\n" : "") +
@@ -132,12 +146,12 @@ export class OutageLog {
       await Deno.writeTextFile(this.path, text, { append: true });
       this.#pending = [];
       this.#torn = false;
-    }).catch(() => {/* a full disk: the lines stay pending and go with the next one */});
+    });
     return change;
   }
 
   /** Resolves when every line recorded so far is on disk. */
   flushed(): Promise<void> {
-    return this.#writes;
+    return this.#writes.idle();
   }
 }

@@ -4,7 +4,7 @@
  * (start, end, segments, bytes, spans) is recomputed. A session left empty is removed.
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "./files.ts";
+import { removeIfPresent, statIfPresent, writeFileAtomic } from "./files.ts";
 import { PLAYLIST, SESSION_SUMMARY } from "./layout.ts";
 import {
   parsePlaylist,
@@ -43,7 +43,7 @@ export async function pruneSession(
       continue;
     }
     const path = join(dir, s.uri);
-    freed += await Deno.stat(path).then((i) => i.size, () => 0);
+    freed += (await statIfPresent(path))?.size ?? 0;
     gone.push(path);
     removed++;
   }
@@ -53,15 +53,15 @@ export async function pruneSession(
   let orphans = 0;
   for (const name of names) {
     if (listed.has(name)) continue;
-    const size = await Deno.stat(join(dir, name)).then((i) => i.size, () => -1);
+    const size = (await statIfPresent(join(dir, name)))?.size ?? -1;
     if (size < 0) continue;
-    await Deno.remove(join(dir, name)).catch(() => {});
+    await removeIfPresent(join(dir, name));
     orphans += size;
   }
   if (removed === 0) return { deleted: 0, freedBytes: orphans, empty: false };
   if (keep.length === 0 && !summary.open) {
-    for (const f of [PLAYLIST, SESSION_SUMMARY]) await Deno.remove(join(dir, f)).catch(() => {});
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    for (const f of [PLAYLIST, SESSION_SUMMARY]) await removeIfPresent(join(dir, f));
+    await removeIfPresent(dir, { recursive: true });
     Object.assign(summary, { segments: 0, bytes: 0, spans: [] });
     return { deleted: removed, freedBytes: freed + orphans, empty: true };
   }
@@ -90,6 +90,6 @@ export async function pruneSession(
   if (!summary.open) await writeSummary(dir, summary);
   // Files go after the playlist and summary stopped naming them (a crash in between
   // leaves unlisted files, which the next repair or pass handles, never dangling entries).
-  for (const path of gone) await Deno.remove(path).catch(() => {});
+  for (const path of gone) await removeIfPresent(path);
   return { deleted: removed, freedBytes: freed + orphans, empty: keep.length === 0 };
 }

@@ -12,10 +12,11 @@ export async function readSessionPlaylist(
   mediaRoot: string,
   s: Pick<SessionSummary, "gid" | "seq" | "date" | "time">,
 ): Promise<ParsedPlaylist | undefined> {
+  const dir = sessionDir(mediaRoot, s.gid, s.seq, s.date, s.time);
   try {
-    const dir = sessionDir(mediaRoot, s.gid, s.seq, s.date, s.time);
     return parsePlaylist(await Deno.readTextFile(join(dir, PLAYLIST)));
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
   }
 }

@@ -6,7 +6,7 @@
  * than its oldest remaining segment (never one inside a keep lock).
  */
 import { join } from "node:path";
-import { exists, listDir } from "./files.ts";
+import { exists, isNotEmpty, listDir, removeIfPresent } from "./files.ts";
 import { dayDir, parseThumbnailName, THUMBS_DIR, thumbsDir, TIME_RE } from "./layout.ts";
 
 export interface Thumbnail {
@@ -80,10 +80,16 @@ export async function removeDayWithoutSessions(
   const folders = await listDir(dir, "dir");
   if (folders.some((n) => TIME_RE.test(n))) return false;
   if (folders.includes(THUMBS_DIR)) {
-    await Deno.remove(join(dir, THUMBS_DIR), { recursive: true }).catch(() => {});
+    await removeIfPresent(join(dir, THUMBS_DIR), { recursive: true });
   }
   // Not recursive: a session folder created meanwhile, or a foreign file, keeps the day.
-  return await Deno.remove(dir).then(() => true, () => false);
+  try {
+    await Deno.remove(dir);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || isNotEmpty(err)) return false;
+    throw err;
+  }
 }
 
 /** Moves a day's thumbnails into another day folder (a group move merging folders). */
@@ -93,5 +99,5 @@ export async function mergeThumbnails(fromDay: string, toDay: string): Promise<v
   for (const name of await listDir(from, "file")) {
     if (!(await exists(join(to, name)))) await Deno.rename(join(from, name), join(to, name));
   }
-  await Deno.remove(from, { recursive: true }).catch(() => {});
+  await removeIfPresent(from, { recursive: true });
 }

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { Catalog } from "./catalog.ts";
-import { listDir } from "./files.ts";
+import { listDir, statIfPresent } from "./files.ts";
 import { liveDir, parseSegmentFileName, SEGMENT_RE, sessionDir } from "./layout.ts";
 import type { SegmentFile } from "./retention.ts";
 import type { SessionSummary } from "./session.ts";
@@ -35,7 +35,7 @@ export async function sessionFiles(root: string, s: SessionSummary): Promise<Seg
   const files: SegmentFile[] = [];
   for (const name of await listDir(dir, "file")) {
     if (!SEGMENT_RE.test(name)) continue;
-    const size = await Deno.stat(join(dir, name)).then((i) => i.size, () => -1);
+    const size = (await statIfPresent(join(dir, name)))?.size ?? -1;
     if (size < 0) continue;
     const { startMs, durationMs } = parseSegmentFileName(name)!;
     files.push({
@@ -58,7 +58,7 @@ async function liveOnlyBytes(dir: string): Promise<number> {
   let n = 0;
   for (const run of await listDir(dir, "dir")) {
     for (const f of await listDir(join(dir, run), "file")) {
-      const i = await Deno.stat(join(dir, run, f)).catch(() => undefined);
+      const i = await statIfPresent(join(dir, run, f)); // the window may delete it meanwhile
       if (i && (i.nlink ?? 1) <= 1) n += i.size;
     }
   }
