@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import { assert } from "../support/assert.ts";
-import { Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { Nvr, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 import { checkIntegrity } from "./integrity.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,22 +29,17 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const rtsp = await new RtspServer({ gop: 25 }).start();
-    let nvr = await new Nvr({ segmentSeconds: 1, mediaRoot: join(mountPoint, "media") }).start();
+    const rc = await startRecording({
+      rtsp: { gop: 25 },
+      nvr: { mediaRoot: join(mountPoint, "media") },
+      cameras: [{ seq: 1, gid: 6, name: "disk" }],
+      segments: 3,
+    });
+    let nvr = rc.nvr;
     const filler = join(mountPoint, "filler");
-    const cam = async () => (await nvr.api("GET", "/api/camera/seq/1/gid/6")).json;
+    const cam = () => rc.status();
     const reasons: string[] = [];
     try {
-      await nvr.api("POST", "/api/camera", {
-        seq: 1,
-        gid: 6,
-        name: "disk",
-        iaddr: rtsp.url("h264"),
-        protocol: "rtsp",
-        isRec: 1,
-      });
-      await waitFor(async () => (await cam()).segments >= 3, "recording");
-
       // Fill the filesystem, leaving a few segments' worth, and record into the wall.
       const free = () => {
         const out = new TextDecoder().decode(
@@ -78,7 +74,7 @@ Deno.test({
       // refused (EBUSY), so: stop, remount read-only, boot on it, then make it writable.
       await nvr.stop();
       assert(await run("mount", "-o", "remount,ro", mountPoint), "remount ro");
-      nvr = await new Nvr({
+      nvr = rc.nvr = await new Nvr({
         segmentSeconds: 1,
         mediaRoot: nvr.mediaRoot,
         dataDir: nvr.dataDir,
@@ -105,8 +101,7 @@ Deno.test({
       console.log(`disk faults: ${reasons.join("; ")}; integrity ${JSON.stringify(r)}`);
       assert(r.listed >= 6, JSON.stringify(r));
     } finally {
-      await nvr.stop();
-      await rtsp.stop();
+      await rc.stop();
     }
   },
 });

@@ -5,7 +5,8 @@
  * serving, no child piling up, and every complete segment indexed and playable.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { gstProcessesMentioning, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { gstProcessesMentioning, RtspServer, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 import { checkIntegrity } from "./integrity.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,27 +43,27 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const rtsp = await new RtspServer({ gop: 25 }).start();
     const silent = badSource("silent");
     const garbage = badSource("garbage");
-    const nvr = await new Nvr({ segmentSeconds: 1 }).start();
-    let changing: RtspServer | undefined;
-    const cam = async (seq: number) => (await nvr.api("GET", `/api/camera/seq/${seq}/gid/5`)).json;
+    let changing: RtspServer | undefined = await new RtspServer({ gop: 25 }).start();
+    const rc = await startRecording({
+      rtsp: { gop: 25 },
+      cameras: [
+        { seq: 1 },
+        { seq: 2, iaddr: `rtsp://127.0.0.1:${silent.port}/cam` },
+        { seq: 3, iaddr: `rtsp://127.0.0.1:${garbage.port}/cam` },
+        { seq: 4, iaddr: changing.url("h264") },
+      ].map((c) => ({ ...c, gid: 5, name: `f${c.seq}` })),
+      segments: 0,
+    }).catch(async (err) => {
+      await changing?.stop();
+      silent.close();
+      garbage.close();
+      throw err;
+    });
+    const { nvr } = rc;
+    const cam = (seq: number) => rc.status({ gid: 5, seq });
     try {
-      const add = (seq: number, iaddr: string) =>
-        nvr.api("POST", "/api/camera", {
-          seq,
-          gid: 5,
-          name: `f${seq}`,
-          iaddr,
-          protocol: "rtsp",
-          isRec: 1,
-        });
-      await add(1, rtsp.url("h264"));
-      await add(2, `rtsp://127.0.0.1:${silent.port}/cam`);
-      await add(3, `rtsp://127.0.0.1:${garbage.port}/cam`);
-      changing = await new RtspServer({ gop: 25 }).start();
-      await add(4, changing.url("h264"));
       await waitFor(
         async () => (await cam(1)).segments >= 3 && (await cam(4)).segments >= 3,
         "recording",
@@ -131,9 +132,8 @@ Deno.test({
       console.log(`codec change: ${codecResult}`);
       assertEquals(codecResult, "recorded", "a camera that switched to H.265 is recorded");
     } finally {
-      await nvr.stop();
+      await rc.stop();
       await changing?.stop();
-      await rtsp.stop();
       silent.close();
       garbage.close();
     }

@@ -9,11 +9,11 @@ import {
   decodeFrames,
   ffprobe,
   killChild,
-  Nvr,
+  type Nvr,
   playlistSegments,
-  RtspServer,
   waitFor,
 } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 const GID = 7;
 
@@ -77,32 +77,31 @@ async function liveSegments(nvr: Nvr, seq: number, atLeast: number): Promise<str
 }
 
 Deno.test("segments: keyframe first after a mid-GOP join (H.264, H.265), whole multi-slice frames, audio interleaved", async () => {
-  // 2 s GOP, every H.264 frame in 4 slices, enough bitrate that a segment is ~0.5 MB.
-  const rtsp = await new RtspServer({ gop: 50, slices: 4, size: "640x480", bitrate: 2000 })
-    .start();
-  // Another client keeps each shared mount playing, so the recorder joins mid-GOP.
-  const holders = ["h264", "h265", "h264aac"].map((m) =>
-    new Deno.Command("gst-launch-1.0", {
-      args: ["-q", "rtspsrc", `location=${rtsp.url(m)}`, "protocols=tcp", "!", "fakesink"],
-      stdout: "null",
-      stderr: "null",
-    }).spawn()
-  );
-  let nvr: Nvr | undefined;
+  const mounts = ["h264", "h265", "h264aac"];
+  let holders: Deno.ChildProcess[] = [];
+  const rc = await startRecording({
+    // 2 s GOP, every H.264 frame in 4 slices, enough bitrate that a segment is ~0.5 MB.
+    rtsp: { gop: 50, slices: 4, size: "640x480", bitrate: 2000 },
+    nvr: { segmentSeconds: 2, liveSegments: 20 },
+    cameras: mounts.map((mount, i) => ({ seq: i + 1, gid: GID, name: mount, mount, isRec: 0 })),
+    segments: 0, // liveSegments() waits for each
+    async beforeStart(_nvr, rtsp) {
+      // Another client keeps each shared mount playing, so the recorder joins mid-GOP.
+      holders = mounts.map((m) =>
+        new Deno.Command("gst-launch-1.0", {
+          args: ["-q", "rtspsrc", `location=${rtsp.url(m)}`, "protocols=tcp", "!", "fakesink"],
+          stdout: "null",
+          stderr: "null",
+        }).spawn()
+      );
+      await new Promise((r) => setTimeout(r, 3300)); // 1.3 s into the second GOP
+    },
+  }).catch(async (err) => {
+    for (const h of holders) await killChild(h);
+    throw err;
+  });
+  const { nvr } = rc;
   try {
-    await new Promise((r) => setTimeout(r, 3300)); // 1.3 s into the second GOP
-    nvr = await new Nvr({ segmentSeconds: 2, liveSegments: 20 }).start();
-    for (const [i, mount] of ["h264", "h265", "h264aac"].entries()) {
-      const r = await nvr.api("POST", "/api/camera", {
-        seq: i + 1,
-        gid: GID,
-        name: mount,
-        iaddr: rtsp.url(mount),
-        protocol: "rtsp",
-        isRec: 0,
-      });
-      assertEquals(r.status, 201);
-    }
     const problems: string[] = [];
     for (const [seq, mount] of [[1, "h264"], [2, "h265"], [3, "h264aac"]] as const) {
       const segments = await liveSegments(nvr, seq, 3);
@@ -130,8 +129,7 @@ Deno.test("segments: keyframe first after a mid-GOP join (H.264, H.265), whole m
     const lastAudio = Math.max(...packets.filter(([s]) => s === 1).map(([, pos]) => pos));
     assert(lastAudio > size / 2, `last audio packet at ${lastAudio} of ${size} bytes`);
   } finally {
-    await nvr?.stop();
+    await rc.stop();
     for (const h of holders) await killChild(h);
-    await rtsp.stop();
   }
 });

@@ -1,41 +1,29 @@
-/** kill -9 of the server while recording 4 cameras: on restart nothing complete is lost, no orphans remain. */
+/** kill -9 of the server while recording 2 cameras: on restart nothing complete is lost, no orphans remain. */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import {
-  decodeFrames,
-  gstProcessesMentioning,
-  Nvr,
-  RtspServer,
-  waitFor,
-} from "../support/harness.ts";
+import { decodeFrames, gstProcessesMentioning, Nvr, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
+
+const SEQS = [1, 2];
 
 Deno.test("after kill -9 of the server, restart recovers every complete segment", async () => {
-  const rtsp = await new RtspServer({ gop: 25 }).start();
-  const first = await new Nvr({ segmentSeconds: 1 }).start();
+  // Five recorded segments per camera.
+  const rc = await startRecording({
+    rtsp: { gop: 25 },
+    cameras: SEQS.map((seq) => ({ seq, gid: 7 })),
+    segments: 5,
+  });
+  const first = rc.nvr;
   let second: Nvr | undefined;
   try {
-    for (const seq of [1, 2, 3, 4]) {
-      await first.api("POST", "/api/camera", {
-        seq,
-        gid: 7,
-        name: `cam ${seq}`,
-        iaddr: rtsp.url("h264"),
-        protocol: "rtsp",
-        isRec: 1,
-      });
-    }
-    await waitFor(async () => {
-      const cams = (await first.api("GET", "/api/camera")).json;
-      return cams.every((c: { segments: number }) => c.segments >= 5);
-    }, "five recorded segments per camera");
     const oldChildren = await gstProcessesMentioning(first.mediaRoot);
-    assertEquals(oldChildren.length, 4, "one gst-launch child per camera");
+    assertEquals(oldChildren.length, SEQS.length, "one gst-launch child per camera");
     await first.stop("SIGKILL");
 
     // Segments in the session folders at the moment of the crash.
     const sessionDirs: string[] = [];
-    for (const seq of ["1", "2", "3", "4"]) {
-      const camDir = join(first.mediaRoot, "7", seq);
+    for (const seq of SEQS) {
+      const camDir = join(first.mediaRoot, "7", String(seq));
       for (const d of Deno.readDirSync(camDir)) {
         if (!/^\d{4}-/.test(d.name)) continue;
         for (const t of Deno.readDirSync(join(camDir, d.name))) {
@@ -48,7 +36,7 @@ Deno.test("after kill -9 of the server, restart recovers every complete segment"
       dir,
       [...Deno.readDirSync(dir)].map((f) => f.name).filter((n) => n.endsWith(".ts")).sort(),
     ]));
-    assertEquals(before.size, 4);
+    assertEquals(before.size, SEQS.length);
 
     second = await new Nvr({
       segmentSeconds: 1,
@@ -79,7 +67,7 @@ Deno.test("after kill -9 of the server, restart recovers every complete segment"
     // The registry survived: both cameras record again, in new sessions.
     await waitFor(async () => {
       const cams = (await second!.api("GET", "/api/camera")).json;
-      return cams.length === 4 &&
+      return cams.length === SEQS.length &&
         cams.every((c: { state: string; segments: number }) =>
           c.state === "recording" && c.segments >= 2
         );
@@ -91,6 +79,6 @@ Deno.test("after kill -9 of the server, restart recovers every complete segment"
   } finally {
     await first.stop("SIGKILL");
     await second?.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });

@@ -1,20 +1,20 @@
 /** Health, metrics and outages with a real RTSP server that goes away and comes back. */
 import { assert, assertEquals } from "../support/assert.ts";
-import { Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { RtspServer, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 const camera = { seq: 1, gid: 1, name: "door", protocol: "rtsp", isRec: 1 };
 
 Deno.test("health: an outage is recorded with its reason, 503 while silent, kept across restarts", async () => {
-  let rtsp = await new RtspServer({ gop: 25 }).start();
+  const rc = await startRecording({
+    rtsp: { gop: 25 },
+    nvr: { extraArgs: ["--health-stale-seconds=5"] },
+    segments: 2,
+  });
+  const { nvr } = rc;
+  let rtsp = rc.rtsp;
   const port = rtsp.port;
-  const nvr = new Nvr({ segmentSeconds: 1, extraArgs: ["--health-stale-seconds=5"] });
   try {
-    await nvr.start();
-    await nvr.api("POST", "/api/camera", { ...camera, iaddr: rtsp.url("h264") });
-    await waitFor(
-      async () => (await nvr.api("GET", "/api/camera/seq/1/gid/1")).json.segments >= 2,
-      "segments",
-    );
     const health = await nvr.api("GET", "/api/health");
     assertEquals([health.status, health.json.reasons], [200, []]);
     const metrics = await (await fetch(`${nvr.base}/metrics`)).text();
@@ -90,7 +90,7 @@ Deno.test("health: an outage is recorded with its reason, 503 while silent, kept
     const age = await nvr.api("PUT", "/api/camera/seq/1/gid/1/retention", { max_age_days: -1 });
     assertEquals([age.status, age.json.fields[0].field], [400, "max_age_days"]);
   } finally {
-    await nvr.stop();
+    await rc.stop();
     await rtsp.stop();
   }
 });

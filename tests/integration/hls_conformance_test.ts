@@ -8,7 +8,8 @@
  */
 import { assert, assertEquals } from "../support/assert.ts";
 import { checkPlaylist, ffmpegErrors, LiveTracker } from "../support/hls_rules.ts";
-import { closedPlaylist, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { closedPlaylist, type Nvr } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RECORD_S = 24;
@@ -61,37 +62,20 @@ async function checkCors(nvr: Nvr, problems: string[]) {
 
 async function conformance(hog: boolean) {
   const problems: string[] = [];
-  const rtsp = await new RtspServer({ gop: 30, fps: 15 }).start();
-  const nvr = await new Nvr({
-    segmentSeconds: 2,
-    liveSegments: 4,
-    extraArgs: ["--cors-origins=https://player.example"],
-  }).start();
+  const rc = await startRecording({
+    rtsp: { gop: 30, fps: 15 },
+    nvr: {
+      segmentSeconds: 2,
+      liveSegments: 4,
+      extraArgs: ["--cors-origins=https://player.example"],
+    },
+    cameras: CAMERAS.map((c) => ({ ...c, name: c.mount })),
+    segments: 1, // first segments
+  });
+  const { nvr } = rc;
   let stopHog: (() => Promise<void>) | undefined;
   let polling = true;
   try {
-    for (const c of CAMERAS) {
-      const res = await nvr.api("POST", "/api/camera", {
-        gid: c.gid,
-        seq: c.seq,
-        name: c.mount,
-        iaddr: rtsp.url(c.mount),
-        protocol: "rtsp",
-        isRec: 1,
-      });
-      assert(res.status < 300, JSON.stringify(res.json));
-    }
-    await waitFor(
-      async () => {
-        for (const c of CAMERAS) {
-          const cam = (await nvr.api("GET", `/api/camera/seq/${c.seq}/gid/${c.gid}`)).json;
-          if (cam.segments < 1) return false;
-        }
-        return true;
-      },
-      "first segments",
-      30_000,
-    );
     if (!hog) await checkCors(nvr, problems);
     if (hog) stopHog = cpuHog();
     const started = Date.now();
@@ -220,8 +204,7 @@ async function conformance(hog: boolean) {
   } finally {
     polling = false;
     await stopHog?.();
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 }
 

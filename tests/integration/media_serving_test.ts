@@ -1,19 +1,17 @@
 /** Media URLs: MIME types, byte ranges, and nothing outside the media root. */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { Nvr, waitFor } from "../support/harness.ts";
+import { waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 Deno.test("media is served with MIME types and byte ranges, and never from outside the root", async () => {
-  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  const rc = await startRecording({
+    rtsp: false,
+    cameras: [{ iaddr: "test://smpte", protocol: "test" }],
+    segments: 0,
+  });
+  const { nvr } = rc;
   try {
-    await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 1,
-      name: "t",
-      iaddr: "test://smpte",
-      protocol: "test",
-      isRec: 1,
-    });
     const live = `${nvr.base}/1/1/hls/index.m3u8`;
     const text = await waitFor(async () => {
       const r = await fetch(live);
@@ -80,6 +78,6 @@ Deno.test("media is served with MIME types and byte ranges, and never from outsi
       assert(body.startsWith("{"), `${path}: JSON error body`);
     }
   } finally {
-    await nvr.stop();
+    await rc.stop();
   }
 });

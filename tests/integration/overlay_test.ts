@@ -1,13 +1,7 @@
 /** Overlay mode (decode, clockoverlay, x264) and the UDP transport option, with a real camera. */
 import { assert, assertEquals } from "../support/assert.ts";
-import {
-  closedPlaylist,
-  decodeFrames,
-  Nvr,
-  probe,
-  RtspServer,
-  waitFor,
-} from "../support/harness.ts";
+import { closedPlaylist, decodeFrames, type Nvr, probe, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,19 +60,14 @@ async function recordFor(nvr: Nvr, ms: number): Promise<string> {
 Deno.test("overlay: frames carry a burned-in time, output is H.264 from an H.265 camera; snapshots; UDP records", async () => {
   // A black picture: only burned-in text is bright (the test camera writes its own short
   // `%H:%M:%S` at the left of the line; the region checked is right of it).
-  const rtsp = await new RtspServer({ gop: 25, pattern: "black" }).start();
-  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  const rc = await startRecording({
+    rtsp: { gop: 25, pattern: "black" },
+    cameras: [{ mount: "h265", isRec: 0 }],
+    segments: 2, // copy mode live
+  });
+  const { nvr } = rc;
   try {
-    await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 1,
-      name: "gate",
-      iaddr: rtsp.url("h265"),
-      protocol: "rtsp",
-      isRec: 0,
-    });
-    const cam = async () => (await nvr.api("GET", "/api/camera/seq/1/gid/1")).json;
-    await waitFor(async () => (await cam()).segments >= 2, "copy mode live", 30_000);
+    const cam = () => rc.status();
     await assertSnapshot(nvr, 320); // from H.265 segments
     const copy = await recordFor(nvr, 3000);
     assertEquals((await probe(copy)).codec, "hevc");
@@ -112,7 +101,6 @@ Deno.test("overlay: frames carry a burned-in time, output is H.264 from an H.265
     const m2 = (await cam()).segments;
     await waitFor(async () => (await cam()).segments >= m2 + 2, "UDP live", 30_000);
   } finally {
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });

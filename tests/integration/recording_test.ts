@@ -1,6 +1,7 @@
 /** Live and recording from a real RTSP server: durations, toggles, outages. */
 import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
-import { closedPlaylist, decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { closedPlaylist, decodeFrames, type Nvr, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const durations = (text: string) =>
@@ -11,20 +12,11 @@ async function camera(nvr: Nvr, gid: number, seq: number) {
 }
 
 Deno.test("recording: duration matches wall time, toggles never interrupt live", async () => {
-  const rtsp = await new RtspServer({ gop: 25 }).start();
-  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  const rc = await startRecording({ rtsp: { gop: 25 }, cameras: [{ isRec: 0 }], segments: 2 });
+  const { nvr } = rc;
   let watching = true;
   const liveProblems: string[] = [];
   try {
-    await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 1,
-      name: "door",
-      iaddr: rtsp.url("h264"),
-      protocol: "rtsp",
-      isRec: 0,
-    });
-    await waitFor(async () => (await camera(nvr, 1, 1)).segments >= 2, "live segments");
     // Watch the live playlist through the whole test: its sequence must only grow.
     const watcher = (async () => {
       let lastSeq = -1;
@@ -73,24 +65,14 @@ Deno.test("recording: duration matches wall time, toggles never interrupt live",
     assertEquals(liveProblems, []);
   } finally {
     watching = false;
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });
 
 Deno.test("recording resumes by itself after the camera is gone for 10 s; the gap is marked", async () => {
-  const rtsp = await new RtspServer({ gop: 25 }).start();
-  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  const rc = await startRecording({ rtsp: { gop: 25 }, cameras: [{ seq: 3 }], segments: 3 });
+  const { nvr, rtsp } = rc;
   try {
-    await nvr.api("POST", "/api/camera", {
-      seq: 3,
-      gid: 1,
-      name: "yard",
-      iaddr: rtsp.url("h264"),
-      protocol: "rtsp",
-      isRec: 1,
-    });
-    await waitFor(async () => (await camera(nvr, 1, 3)).segments >= 3, "recording");
     await rtsp.stop();
     const outage = Date.now();
     const down = await waitFor(async () => {
@@ -126,26 +108,22 @@ Deno.test("recording resumes by itself after the camera is gone for 10 s; the ga
     assert(longest >= 8 && longest < 40, `outage gap of ${longest} s: ${diagnostics}`);
     assert(typeof down.last_error === "string" || down.state === "connecting");
   } finally {
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });
 
 Deno.test("a 4 s GOP records one contiguous session whose times follow the wall clock", async () => {
   // splitmuxsink reports a fragment only once it holds the GOP that starts it: its
   // messages come a GOP late. That lag once moved the times and split sessions.
-  const rtsp = await new RtspServer({ gop: 100, fps: 25 }).start();
-  const nvr = await new Nvr({ segmentSeconds: 2 }).start();
+  const rc = await startRecording({
+    rtsp: { gop: 100, fps: 25 },
+    nvr: { segmentSeconds: 2 },
+    cameras: [{ seq: 4 }],
+    segments: 4,
+    timeoutMs: 40_000,
+  });
+  const { nvr } = rc;
   try {
-    await nvr.api("POST", "/api/camera", {
-      seq: 4,
-      gid: 1,
-      name: "long gop",
-      iaddr: rtsp.url("h264"),
-      protocol: "rtsp",
-      isRec: 1,
-    });
-    await waitFor(async () => (await camera(nvr, 1, 4)).segments >= 4, "recording", 40_000);
     const off = await nvr.api("PUT", "/api/camera/record/status", { seq: 4, gid: 1, isRec: 0 });
     const stoppedAt = Date.now();
     const text = await closedPlaylist(off.json.record_url);
@@ -159,7 +137,6 @@ Deno.test("a 4 s GOP records one contiguous session whose times follow the wall 
     const end = Date.parse(day.sessions[0].spans[0][1]);
     assert(Math.abs(end - stoppedAt) < 6000, `ends ${(end - stoppedAt) / 1000} s from the stop`);
   } finally {
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });

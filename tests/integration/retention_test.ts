@@ -1,25 +1,17 @@
 /** Retention with a real camera and a budget of a few hundred kB: recording goes on while old segments go. */
 import { assert, assertEquals } from "../support/assert.ts";
-import { closedPlaylist, decodeFrames, Nvr, RtspServer, waitFor } from "../support/harness.ts";
+import { closedPlaylist, decodeFrames, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 Deno.test("retention: a small disk budget deletes the oldest segments, never kept ones, recording continues", async () => {
-  const rtsp = await new RtspServer({ gop: 25 }).start();
-  const nvr = new Nvr({
-    segmentSeconds: 1,
-    extraArgs: ["--disk-budget=600K", "--retention-interval-seconds=1"],
+  const rc = await startRecording({
+    rtsp: { gop: 25 },
+    nvr: { extraArgs: ["--disk-budget=600K", "--retention-interval-seconds=1"] },
+    segments: 3,
   });
+  const { nvr } = rc;
   try {
-    await nvr.start();
-    await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 1,
-      name: "yard",
-      iaddr: rtsp.url("h264"),
-      protocol: "rtsp",
-      isRec: 1,
-    });
-    const cam = async () => (await nvr.api("GET", "/api/camera/seq/1/gid/1")).json;
-    await waitFor(async () => (await cam()).segments >= 3, "first segments");
+    const cam = () => rc.status();
     const day = (await nvr.api("GET", "/api/recordings/gid/1/seq/1/days")).json.days.at(-1);
     const first = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json
       .sessions[0];
@@ -74,7 +66,6 @@ Deno.test("retention: a small disk budget deletes the oldest segments, never kep
     const metrics = await (await fetch(`${nvr.base}/metrics`)).text();
     assert(/nvr_retention_deleted_segments_total [1-9]/.test(metrics));
   } finally {
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });

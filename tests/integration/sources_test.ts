@@ -9,6 +9,7 @@ import {
   RtspServer,
   waitFor,
 } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 /** Codecs of a recording's first segment, e.g. "h264+aac" (video only: "h264"). */
 async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string> {
@@ -44,27 +45,26 @@ async function recordedCodec(nvr: Nvr, gid: number, seq: number): Promise<string
 }
 
 Deno.test("H.265, audio (AAC kept, G.711 as AAC) and digest-auth cameras record; passwords never leak", async () => {
-  const rtsp = await new RtspServer({ gop: 25, user: "admin", password: "s3cr!t pw", digest: true })
-    .start();
-  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  const credentials = "admin:s3cr!t%20pw";
+  const rc = await startRecording({
+    rtsp: { gop: 25, user: "admin", password: "s3cr!t pw", digest: true },
+    cameras: ["h264", "h265", "h264aac", "h264pcmu"].map((mount, i) => ({
+      seq: i + 1,
+      gid: 4,
+      name: mount,
+      mount,
+      credentials,
+    })),
+    segments: 0, // recordedCodec waits for each
+  });
+  const { nvr, rtsp } = rc;
   try {
-    const creds = "admin:s3cr!t%20pw";
-    const mounts = ["h264", "h265", "h264aac", "h264pcmu"];
-    for (const [i, mount] of mounts.entries()) {
-      const r = await nvr.api("POST", "/api/camera", {
-        seq: i + 1,
-        gid: 4,
-        name: mount,
-        iaddr: rtsp.url(mount, creds),
-        protocol: "rtsp",
-        isRec: 1,
-      });
-      assertEquals(r.status, 201);
+    // The cameras record side by side: checked two at a time (two exports run at once).
+    const codecs: string[] = [];
+    for (const pair of [[1, 2], [3, 4]]) {
+      codecs.push(...await Promise.all(pair.map((seq) => recordedCodec(nvr, 4, seq))));
     }
-    assertEquals(await recordedCodec(nvr, 4, 1), "h264");
-    assertEquals(await recordedCodec(nvr, 4, 2), "hevc");
-    assertEquals(await recordedCodec(nvr, 4, 3), "h264+aac@44100");
-    assertEquals(await recordedCodec(nvr, 4, 4), "h264+aac@8000");
+    assertEquals(codecs, ["h264", "hevc", "h264+aac@44100", "h264+aac@8000"]);
     const audio = (seq: number) => nvr.api("GET", `/api/camera/seq/${seq}/gid/4`);
     assertEquals(
       await Promise.all([1, 2, 3, 4].map(async (s) => (await audio(s)).json.audio)),
@@ -90,8 +90,7 @@ Deno.test("H.265, audio (AAC kept, G.711 as AAC) and digest-auth cameras record;
     assert(/unauthorized|401|auth/i.test(failed.last_error), failed.last_error);
     assert(!failed.last_error.includes("nope"));
   } finally {
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });
 
@@ -148,28 +147,16 @@ Deno.test("boot: cameras come from the controller; garbage from it falls back to
 });
 
 Deno.test("a camera that announces audio but never sends it still records its video", async () => {
-  const rtsp = await new RtspServer({ gop: 25 }).start();
-  const nvr = await new Nvr({ segmentSeconds: 1 }).start();
+  const rc = await startRecording({
+    rtsp: { gop: 25 },
+    cameras: [{ seq: 1, gid: 5, name: "mute", mount: "h264mute" }],
+    segments: 0,
+  });
+  const { nvr } = rc;
   try {
-    const r = await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 5,
-      name: "mute",
-      iaddr: rtsp.url("h264mute"),
-      protocol: "rtsp",
-      isRec: 1,
-    });
-    assertEquals(r.status, 201);
     // Audio is seen in the caps and tried; the muxer stalls without it, the watchdog ends
     // the run, and the camera goes on with video only.
-    const cam = await waitFor(
-      async () => {
-        const c = (await nvr.api("GET", "/api/camera/seq/1/gid/5")).json;
-        return c.segments >= 3 ? c : undefined;
-      },
-      "video to be recorded",
-      45_000,
-    );
+    const cam = await rc.segments(3, rc.camera, 45_000);
     assertEquals([cam.state, cam.audio], ["recording", null]);
     assert(
       nvr.logs.some((l) => l.includes("audio announced but none arrived")),
@@ -177,7 +164,6 @@ Deno.test("a camera that announces audio but never sends it still records its vi
     );
     assertEquals(await recordedCodec(nvr, 5, 1), "h264");
   } finally {
-    await nvr.stop();
-    await rtsp.stop();
+    await rc.stop();
   }
 });

@@ -6,7 +6,8 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { Nvr, waitFor } from "../support/harness.ts";
+import { waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 /** Width and height from a baseline JPEG's SOF0 marker (undefined when there is none). */
 function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
@@ -28,17 +29,14 @@ interface ThumbJson {
 
 Deno.test("thumbnails: real JPEGs every few seconds, listed, served, removed with their day", async () => {
   const args = ["--thumbnail-seconds=3", "--retention-interval-seconds=1"];
-  let nvr = await new Nvr({ segmentSeconds: 1, extraArgs: args }).start();
+  const rc = await startRecording({
+    rtsp: false,
+    nvr: { extraArgs: args },
+    cameras: [{ name: "ball", iaddr: "test://ball", protocol: "test" }],
+    segments: 0,
+  });
+  let nvr = rc.nvr;
   try {
-    const add = await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 1,
-      name: "ball",
-      iaddr: "test://ball",
-      protocol: "test",
-      isRec: 1,
-    });
-    assertEquals(add.status, 201);
     const date = await waitFor(
       async () => (await nvr.api("GET", "/api/recordings/gid/1/seq/1/days")).json.days?.[0],
       "a recorded day",
@@ -137,15 +135,7 @@ Deno.test("thumbnails: real JPEGs every few seconds, listed, served, removed wit
       max_age_days: 2 / 86_400,
     });
     assertEquals([age.status, age.json.fields[0].field], [400, "max_age_days"]);
-    await nvr.stop();
-    const { mediaRoot, dataDir } = nvr;
-    nvr = await new Nvr({
-      segmentSeconds: 1,
-      mediaRoot,
-      dataDir,
-      extraArgs: [...args, "--disk-budget=1"],
-    })
-      .start();
+    nvr = await rc.restart({ extraArgs: [...args, "--disk-budget=1"] });
     await waitFor(
       async () => (await nvr.api("GET", "/api/recordings/gid/1/seq/1/days")).json.days.length === 0,
       "the day to leave the calendar",
@@ -164,6 +154,6 @@ Deno.test("thumbnails: real JPEGs every few seconds, listed, served, removed wit
     assertEquals(dayExists, false, "the day folder (thumbs included) is gone");
     assertEquals(nvr.logs.filter((l) => l.includes("thumbnail skipped")), []);
   } finally {
-    await nvr.stop();
+    await rc.stop();
   }
 });

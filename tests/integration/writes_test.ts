@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { Nvr, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 
 async function names(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -19,23 +19,21 @@ async function names(dir: string): Promise<string[]> {
 }
 
 Deno.test("exports live under {media}/.exports; snapshots that cannot be written are a 503, process up", async () => {
-  const nvr = new Nvr({ segmentSeconds: 1 });
-  const exportsDir = join(nvr.mediaRoot, ".exports");
-  await Deno.mkdir(exportsDir, { recursive: true });
-  await Deno.writeTextFile(join(exportsDir, "left-by-a-crash.mp4"), "x");
-  await nvr.start();
+  let exportsDir = "";
+  const rc = await startRecording({
+    rtsp: false,
+    cameras: [{ name: "door", iaddr: "test://ball", protocol: "test" }],
+    segments: 0,
+    async beforeStart(nvr) {
+      exportsDir = join(nvr.mediaRoot, ".exports");
+      await Deno.mkdir(exportsDir, { recursive: true });
+      await Deno.writeTextFile(join(exportsDir, "left-by-a-crash.mp4"), "x");
+    },
+  });
+  const { nvr } = rc;
   try {
     assertEquals(await names(exportsDir), [], "swept at start-up");
-    await nvr.api("POST", "/api/camera", {
-      seq: 1,
-      gid: 1,
-      name: "door",
-      iaddr: "test://ball",
-      protocol: "test",
-      isRec: 1,
-    });
-    const cam = async () => (await nvr.api("GET", "/api/camera/seq/1/gid/1")).json;
-    await waitFor(async () => (await cam()).segments >= 4, "four segments", 30_000);
+    await rc.segments(4); // four segments
 
     // One export: an MP4 with its file name, nothing left behind.
     const to = Date.now() - 500;
@@ -83,6 +81,6 @@ Deno.test("exports live under {media}/.exports; snapshots that cannot be written
     assertEquals([ok.status, ok.headers.get("content-type")], [200, "image/jpeg"]);
     await ok.body?.cancel();
   } finally {
-    await nvr.stop();
+    await rc.stop();
   }
 });

@@ -4,7 +4,7 @@
  * instead of saving the JSON error as a file. A fixed day (no dependence on today).
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { Nvr } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 import { exportFileName } from "../../src/api/export_name.ts";
 import { launch, openPage, pageErrors } from "./browser.ts";
 import { at, makeSegments, plantSession } from "./fixtures.ts";
@@ -18,21 +18,16 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const segs = await makeSegments(30);
-    const nvr = new Nvr({ segmentSeconds: 1 });
-    await plantSession(nvr.mediaRoot, 1, 1, DAY, "10:00:00", 30, segs); // 10:00:00–10:01:00
-    await nvr.start();
+    // A camera that never connects (nothing listens there): its recordings still show.
+    const rc = await startRecording({
+      rtsp: false,
+      cameras: [{ name: NAME, iaddr: "rtsp://127.0.0.1:9/none", isRec: 0 }],
+      segments: 0,
+      beforeStart: ({ mediaRoot }) => plantSession(mediaRoot, 1, 1, DAY, "10:00:00", 30, segs), // 10:00:00–10:01:00
+    });
+    const { nvr } = rc;
     const browser = await launch();
     try {
-      // A camera that never connects (nothing listens there): its recordings still show.
-      const add = await nvr.api("POST", "/api/camera", {
-        seq: 1,
-        gid: 1,
-        name: NAME,
-        iaddr: "rtsp://127.0.0.1:9/none",
-        protocol: "rtsp",
-        isRec: 0,
-      });
-      assertEquals(add.status, 201);
       const page = await openPage(browser, `${nvr.base}/recordings?cam=1-1&date=${DAY}`);
       const downloads: string[] = [];
       page.on("download", (d) => downloads.push(d.suggestedFilename()));
@@ -69,7 +64,7 @@ Deno.test({
       await page.close();
     } finally {
       await browser.close().catch(() => {});
-      await nvr.stop();
+      await rc.stop();
       await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
     }
   },

@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
-import { Nvr, probe, RtspServer, waitFor } from "../support/harness.ts";
+import { probe, waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
 import { horizontalOverflow, launch, openPage, pageErrors, screenshot } from "./browser.ts";
 import { at, dayFromToday, makeSegments, plantSession, SEG_MS } from "./fixtures.ts";
 
@@ -66,29 +67,23 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const segs = await makeSegments(300);
-    const nvr = new Nvr({ segmentSeconds: 1, liveSegments: 6 });
-    await plantSession(nvr.mediaRoot, 1, 1, YESTERDAY, "10:00:00", 300, segs);
-    await plantSession(nvr.mediaRoot, 1, 1, YESTERDAY, "10:15:00", 150, segs);
-    await plantSession(nvr.mediaRoot, 1, 1, OLD_DAY, "08:00:00", 30, segs);
-    await plantSession(nvr.mediaRoot, 1, 1, BIG_DAY, "00:00:00", BIG_SEGMENTS, segs);
-    await plantThumbnails(nvr.mediaRoot, YESTERDAY, ["10:00:00", "10:05:00", "10:15:00"]);
-    const rtsp = await new RtspServer({ fps: 15, gop: 15 }).start();
-    await nvr.start();
+    const rc = await startRecording({
+      rtsp: { fps: 15, gop: 15 },
+      nvr: { liveSegments: 6 },
+      cameras: [{ gid: 1, name: XSS }, { gid: 2, name: "Yard" }],
+      segments: 0,
+      async beforeStart({ mediaRoot }) {
+        await plantSession(mediaRoot, 1, 1, YESTERDAY, "10:00:00", 300, segs);
+        await plantSession(mediaRoot, 1, 1, YESTERDAY, "10:15:00", 150, segs);
+        await plantSession(mediaRoot, 1, 1, OLD_DAY, "08:00:00", 30, segs);
+        await plantSession(mediaRoot, 1, 1, BIG_DAY, "00:00:00", BIG_SEGMENTS, segs);
+        await plantThumbnails(mediaRoot, YESTERDAY, ["10:00:00", "10:05:00", "10:15:00"]);
+      },
+    });
+    const { nvr, rtsp } = rc;
     const browser = await launch();
     const dialogs: string[] = [];
     try {
-      for (const [gid, name] of [[1, XSS], [2, "Yard"]] as const) {
-        const res = await nvr.api("POST", "/api/camera", {
-          seq: 1,
-          gid,
-          name,
-          iaddr: rtsp.url("h264"),
-          protocol: "rtsp",
-          isRec: 1,
-        });
-        assertEquals(res.status, 201);
-      }
-
       await t.step("live tab plays with advancing frame time", async () => {
         const page = await openPage(browser, nvr.base + "/");
         page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss()));
@@ -424,8 +419,7 @@ Deno.test({
       assertEquals(dialogs, [], "no script ran from a camera name");
     } finally {
       await browser.close().catch(() => {});
-      await nvr.stop();
-      await rtsp.stop();
+      await rc.stop();
       await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
     }
   },
