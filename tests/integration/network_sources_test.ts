@@ -171,13 +171,12 @@ Deno.test("RTMP, HLS (H.264, H.265) and MJPEG cameras record with wall-clock dur
     // MJPEG is encoded: a keyframe opens every segment (each decodes on its own), the
     // segments are as long as asked (the encoder honours splitmuxsink's keyframe
     // requests), and 4:2:2 JPEGs become 4:2:0 H.264 (what browsers decode).
-    for (const [i, segment] of fromMjpeg.segments.entries()) {
-      assertEquals(
-        await firstFrame(segment),
-        ["1", "I"],
-        `mjpeg segment ${i} starts with a keyframe`,
-      );
-      assert((await decodeFrames(segment)) >= 3, `mjpeg segment ${i} decodes on its own`);
+    const perSegment = await Promise.all(
+      fromMjpeg.segments.map(async (s) => [await firstFrame(s), await decodeFrames(s)] as const),
+    );
+    for (const [i, [first, frames]] of perSegment.entries()) {
+      assertEquals(first, ["1", "I"], `mjpeg segment ${i} starts with a keyframe`);
+      assert(frames >= 3, `mjpeg segment ${i} decodes on its own`);
     }
     assert(
       fromMjpeg.durations.slice(1, -1).every((d) => d > 0.5 && d < 1.5),
