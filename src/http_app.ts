@@ -10,11 +10,11 @@ import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
 import { cors } from "./api/cors.ts";
 import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
-import { mediaRoutes } from "./api/media_routes.ts";
+import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
 import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
-import { requestGuard } from "./api/request_guard.ts";
+import { hostGuard, requestGuard } from "./api/request_guard.ts";
 import { scheduleRoutes } from "./api/schedule_routes.ts";
 import { snapshotRoutes } from "./api/snapshot_routes.ts";
 import { storageRoutes } from "./api/storage_routes.ts";
@@ -114,5 +114,14 @@ export function httpApp(p: HttpParts): Hono {
     ),
   );
   app.route("/", mediaRoutes(config.mediaRoot, catalog));
+  // Live playlists, which every viewer polls, straight from memory ahead of the router: the
+  // same answer as their route, without the chain. Only where the chain would add nothing
+  // but the Host check (no access control, no CORS).
+  if (!authEnabled(config.auth) && config.corsOrigins.length === 0) {
+    const served = hostGuard({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl });
+    const live = liveFromMemory(config.mediaRoot);
+    const route = app.fetch;
+    app.fetch = (req, ...rest) => (served(req) && live(req)) || route(req, ...rest);
+  }
   return app;
 }

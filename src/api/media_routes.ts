@@ -26,6 +26,7 @@ import type { Catalog } from "../storage/catalog.ts";
 import { dayPlaylistFrom, DayPlaylists } from "./day_playlist.ts";
 import { gzip } from "../util/gzip.ts";
 import { FolderConfinement, serveFile } from "./serve_file.ts";
+import { currentLivePlaylist, type LivePlaylist } from "../storage/live_playlists.ts";
 import { HttpError } from "./http_errors.ts";
 
 const NO_CACHE = "no-cache";
@@ -71,9 +72,19 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     if (!ID_RE.test(gid) || !ID_RE.test(seq)) throw notFound();
   };
 
+  /**
+   * A live playlist from memory, as the live window last wrote it (every viewer polls it):
+   * no file opened, an ETag, gzipped once per update. A range request, or a playlist this
+   * process did not write (or no longer the file on disk), is served from the disk.
+   */
   const livePlaylist = (c: { req: { raw: Request } }, gid: string, seq: string) => {
     ids(gid, seq);
-    return serve(c.req.raw, [gid, seq, LIVE_DIR, PLAYLIST], NO_CACHE);
+    const req = c.req.raw;
+    const parts = [gid, seq, LIVE_DIR, PLAYLIST];
+    const live = req.headers.has("range")
+      ? undefined
+      : currentLivePlaylist(join(mediaRoot, ...parts));
+    return live ? liveResponse(req, live) : serve(req, parts, NO_CACHE);
   };
 
   // The seed also shows the live playlist without /hls/.
@@ -140,6 +151,53 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
   });
 
   return app;
+}
+
+const LIVE_PLAYLIST_PATH = /^\/(\d{1,9})\/(\d{1,9})(?:\/hls)?\/index\.m3u8$/;
+
+/**
+ * The live playlist routes' answer from memory, for a request taken before the app's
+ * router (see http_app.ts): undefined unless it is a GET or HEAD of a live playlist that
+ * the live window holds (then the routes would give the same answer).
+ */
+export function liveFromMemory(mediaRoot: string) {
+  return (req: Request): Promise<Response> | undefined => {
+    if (req.method !== "GET" && req.method !== "HEAD") return undefined;
+    const url = req.url;
+    const start = url.indexOf("/", url.indexOf("://") + 3);
+    const query = url.indexOf("?", start);
+    const m = LIVE_PLAYLIST_PATH.exec(url.slice(start, query < 0 ? undefined : query));
+    if (!m || req.headers.has("range")) return undefined;
+    const live = currentLivePlaylist(join(mediaRoot, m[1], m[2], LIVE_DIR, PLAYLIST));
+    return live && liveResponse(req, live);
+  };
+}
+
+/** A live playlist's response: 304 when the client has it, gzip when the client takes it. */
+async function liveResponse(req: Request, live: LivePlaylist): Promise<Response> {
+  const zipped = /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
+  const etag = zipped ? `${live.etag.slice(0, -1)}-gz"` : live.etag;
+  const headers: Record<string, string> = {
+    "content-type": "application/vnd.apple.mpegurl",
+    "cache-control": NO_CACHE,
+    "accept-ranges": "bytes",
+    etag,
+    vary: "accept-encoding",
+  };
+  const known = req.headers.get("if-none-match");
+  if (known && etagMatches(known, [live.etag, etag])) {
+    return new Response(null, { status: 304, headers });
+  }
+  const body = zipped ? await live.gzipped() : live.bytes;
+  if (zipped) headers["content-encoding"] = "gzip";
+  headers["content-length"] = String(body.length);
+  return new Response(req.method === "HEAD" ? null : body, { headers });
+}
+
+/** Whether an If-None-Match value names one of the tags (weak comparison, RFC 9110 13.1.2). */
+function etagMatches(header: string, tags: string[]): boolean {
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => tags.includes(t.trim().replace(/^W\//, "")));
 }
 
 /** `from` of a day playlist: epoch ms or an ISO 8601 time with a zone; NaN when neither. */

@@ -62,23 +62,49 @@ function hasBody(c: Context): boolean {
     c.req.header("content-type") !== undefined;
 }
 
-export function requestGuard(opts: RequestGuardOptions): MiddlewareHandler {
+/**
+ * The Host check alone: true when the request's `Host` (and `X-Forwarded-Host`, if any) is
+ * served. For an answer made before the middleware chain (see http_app.ts).
+ */
+export function hostGuard(opts: RequestGuardOptions): (req: Request) => boolean {
   const any = opts.allowedHosts.includes("*");
   const publicHost = opts.publicUrl ? new URL(opts.publicUrl).host.toLowerCase() : undefined;
   const names = new Set(opts.allowedHosts.map((h) => h.toLowerCase().replace(/\.$/, "")));
   if (publicHost) names.add(hostname(publicHost)!);
 
-  const hostAllowed = (value: string): boolean => {
+  const check = (value: string): boolean => {
     const name = hostname(value);
     if (name === undefined) return false;
     return any || names.has(name) || IPV4.test(name) || name.startsWith("[") ||
       LOCAL_ONLY.test(name);
   };
+  // A client sends the same Host on every request: the verdict per value is remembered
+  // (parsing it is most of the check), for a bounded number of values.
+  const seen = new Map<string, boolean>();
+  const hostAllowed = (value: string): boolean => {
+    let ok = seen.get(value);
+    if (ok === undefined) {
+      ok = check(value);
+      if (seen.size >= 256) seen.clear();
+      seen.set(value, ok);
+    }
+    return ok;
+  };
+  return (req) => {
+    const host = req.headers.get("host") ?? new URL(req.url).host;
+    const forwarded = req.headers.get("x-forwarded-host");
+    return hostAllowed(host) && (forwarded === null || hostAllowed(forwarded));
+  };
+}
+
+export function requestGuard(opts: RequestGuardOptions): MiddlewareHandler {
+  const publicHost = opts.publicUrl ? new URL(opts.publicUrl).host.toLowerCase() : undefined;
+  const hostServed = hostGuard(opts);
 
   return async (c, next) => {
     const host = c.req.header("host") ?? new URL(c.req.url).host;
     const forwarded = c.req.header("x-forwarded-host");
-    if (!hostAllowed(host) || (forwarded !== undefined && !hostAllowed(forwarded))) {
+    if (!hostServed(c.req.raw)) {
       return refuse(
         c,
         403,

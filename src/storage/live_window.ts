@@ -21,6 +21,7 @@ import { type PlaylistSegment, renderPlaylist, roundedSeconds } from "./playlist
 import { jumps } from "./timeline.ts";
 import type { Logger } from "../log.ts";
 import { removeIfPresent, writeFileAtomic } from "./files.ts";
+import { forgetLivePlaylists, publishLivePlaylist } from "./live_playlists.ts";
 
 export class LiveWindow {
   #segments: PlaylistSegment[] = [];
@@ -52,6 +53,7 @@ export class LiveWindow {
 
   /** Removes everything under the live folder (stale after a restart of the server). */
   async reset(): Promise<void> {
+    forgetLivePlaylists(this.dir);
     await this.#remove(this.dir, { recursive: true });
     await Deno.mkdir(this.dir, { recursive: true });
     this.#segments = [];
@@ -132,12 +134,17 @@ export class LiveWindow {
     });
   }
 
-  #write(): Promise<void> {
+  /** Writes the playlist, and hands its text to the media routes (served from memory). */
+  async #write(): Promise<void> {
     const text = renderPlaylist({
       targetDuration: this.#target!,
       mediaSequence: this.#mediaSequence,
       discontinuitySequence: this.#discontinuitySequence,
     }, this.#segments);
-    return writeFileAtomic(join(this.dir, PLAYLIST), text);
+    const path = join(this.dir, PLAYLIST);
+    await writeFileAtomic(path, text);
+    // Gone already (the folder removed meanwhile): the disk answers, as it would anyway.
+    const written = await Deno.open(path).catch(() => undefined);
+    if (written) publishLivePlaylist(path, text, written);
   }
 }
