@@ -89,9 +89,14 @@ Deno.test("overlay: frames carry a burned-in time, output is H.264 from an H.265
     await assertSnapshot(nvr, 320); // from the re-encoded H.264 segments
     assertEquals((await probe(overlay)).codec, "h264", "re-encoded with x264");
     assert((await decodeFrames(overlay)) > 25, "overlay output decodes");
-    const [a, b] = [await timeRegion(overlay, 0.5), await timeRegion(overlay, 2.5)];
+    const [a, b, c, d] = await Promise.all([
+      timeRegion(overlay, 0.5),
+      timeRegion(overlay, 2.5),
+      timeRegion(copy, 0.5),
+      timeRegion(copy, 1.5),
+    ]);
     const lit = [bright(a), bright(b)];
-    const dark = [bright(await timeRegion(copy, 0.5)), bright(await timeRegion(copy, 1.5))];
+    const dark = [bright(c), bright(d)];
     assert(Math.min(...lit) > 0.05, `time text in the frame: ${lit}`);
     assert(Math.max(...dark) < 0.01, `no such text without overlay: ${dark} vs ${lit}`);
     assert(a.some((v, i) => Math.abs(v - b[i]) > 100), "the time changes between frames 2 s apart");
