@@ -161,37 +161,73 @@ const LIVE_PLAYLIST_PATH = /^\/(\d{1,9})\/(\d{1,9})(?:\/hls)?\/index\.m3u8$/;
  * the live window holds (then the routes would give the same answer).
  */
 export function liveFromMemory(mediaRoot: string) {
-  return (req: Request): Promise<Response> | undefined => {
+  /** Playlist path by URL path (bounded: one per camera, twice with the seed's shape). */
+  const paths = new Map<string, string>();
+  return (req: Request): Response | Promise<Response> | undefined => {
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
     const url = req.url;
     const start = url.indexOf("/", url.indexOf("://") + 3);
     const query = url.indexOf("?", start);
-    const m = LIVE_PLAYLIST_PATH.exec(url.slice(start, query < 0 ? undefined : query));
-    if (!m || req.headers.has("range")) return undefined;
-    const live = currentLivePlaylist(join(mediaRoot, m[1], m[2], LIVE_DIR, PLAYLIST));
+    const urlPath = url.slice(start, query < 0 ? undefined : query);
+    let path = paths.get(urlPath);
+    if (path === undefined) {
+      const m = LIVE_PLAYLIST_PATH.exec(urlPath);
+      if (!m) return undefined;
+      path = join(mediaRoot, m[1], m[2], LIVE_DIR, PLAYLIST);
+      if (paths.size >= 4096) paths.clear();
+      paths.set(urlPath, path);
+    }
+    if (req.headers.has("range")) return undefined;
+    const live = currentLivePlaylist(path);
     return live && liveResponse(req, live);
   };
 }
 
+const LIVE_HEADERS: [string, string][] = [
+  ["content-type", "application/vnd.apple.mpegurl"],
+  ["cache-control", NO_CACHE],
+  ["vary", "accept-encoding"],
+];
+/** Response headers per playlist text (made once: a viewer polls the same text many times). */
+const liveHeaders = new WeakMap<
+  LivePlaylist,
+  { plain: [string, string][]; gzip: [string, string][]; gzipSized?: [string, string][] }
+>();
+
+function headersOf(live: LivePlaylist, zipped: boolean, length?: number): [string, string][] {
+  let made = liveHeaders.get(live);
+  if (!made) {
+    made = {
+      plain: [
+        ...LIVE_HEADERS,
+        ["etag", live.etag],
+        ["content-length", String(live.bytes.length)],
+      ],
+      gzip: [...LIVE_HEADERS, ["etag", live.gzipEtag], ["content-encoding", "gzip"]],
+    };
+    liveHeaders.set(live, made);
+  }
+  if (!zipped) return made.plain;
+  if (length === undefined) return made.gzip;
+  return made.gzipSized ??= [...made.gzip, ["content-length", String(length)]];
+}
+
 /** A live playlist's response: 304 when the client has it, gzip when the client takes it. */
-async function liveResponse(req: Request, live: LivePlaylist): Promise<Response> {
+function liveResponse(req: Request, live: LivePlaylist): Response | Promise<Response> {
   const zipped = /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
-  const etag = zipped ? `${live.etag.slice(0, -1)}-gz"` : live.etag;
-  const headers: Record<string, string> = {
-    "content-type": "application/vnd.apple.mpegurl",
-    "cache-control": NO_CACHE,
-    "accept-ranges": "bytes",
-    etag,
-    vary: "accept-encoding",
-  };
   const known = req.headers.get("if-none-match");
-  if (known && etagMatches(known, [live.etag, etag])) {
+  if (known && etagMatches(known, [live.etag, live.gzipEtag])) {
+    const headers = headersOf(live, zipped).filter(([k]) =>
+      k !== "content-length" && k !== "content-encoding"
+    );
     return new Response(null, { status: 304, headers });
   }
-  const body = zipped ? await live.gzipped() : live.bytes;
-  if (zipped) headers["content-encoding"] = "gzip";
-  headers["content-length"] = String(body.length);
-  return new Response(req.method === "HEAD" ? null : body, { headers });
+  const head = req.method === "HEAD";
+  if (!zipped) return new Response(head ? null : live.bytes, { headers: headersOf(live, false) });
+  const respond = (body: Uint8Array<ArrayBuffer>) =>
+    new Response(head ? null : body, { headers: headersOf(live, true, body.length) });
+  const gz = live.gzippedNow();
+  return gz ? respond(gz) : live.gzipped().then(respond);
 }
 
 /** Whether an If-None-Match value names one of the tags (weak comparison, RFC 9110 13.1.2). */

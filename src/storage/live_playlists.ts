@@ -20,8 +20,12 @@ export interface LivePlaylist {
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** Strong ETag of the text. */
   readonly etag: string;
+  /** ETag of the gzipped text. */
+  readonly gzipEtag: string;
   /** The text gzipped; made once, on first use. */
   gzipped(): Promise<Uint8Array<ArrayBuffer>>;
+  /** The text gzipped if it was made already. */
+  gzippedNow(): Uint8Array<ArrayBuffer> | undefined;
 }
 
 /** How long a check that the file is still there holds (ms). */
@@ -44,14 +48,19 @@ function fnv1a(bytes: Uint8Array): string {
 export function publishLivePlaylist(path: string, text: string, file: Deno.FsFile): void {
   forget(path);
   const bytes = encoder.encode(text);
-  let zipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  let zipping: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  let zipped: Uint8Array<ArrayBuffer> | undefined;
+  const tag = `${fnv1a(bytes)}-${bytes.length.toString(16)}`;
   playlists.set(path, {
     text,
     bytes,
-    etag: `"${fnv1a(bytes)}-${bytes.length.toString(16)}"`,
+    etag: `"${tag}"`,
+    gzipEtag: `"${tag}-gz"`,
     file,
     checkedAt: performance.now(),
-    gzipped: () => zipped ??= gzip(bytes) as Promise<Uint8Array<ArrayBuffer>>,
+    gzipped: () =>
+      zipping ??= (gzip(bytes) as Promise<Uint8Array<ArrayBuffer>>).then((z) => zipped = z),
+    gzippedNow: () => zipped,
   });
 }
 

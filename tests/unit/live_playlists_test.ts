@@ -60,6 +60,10 @@ Deno.test("live playlist from memory: the file's bytes, an ETag, 304, gzip, HEAD
   assertEquals(zipped.headers.get("vary"), "accept-encoding");
   const unzipped = zipped.body!.pipeThrough(new DecompressionStream("gzip"));
   assertEquals(await new Response(unzipped).text(), onDisk);
+  const zippedAgain = await get("/1/2/hls/index.m3u8", { "accept-encoding": "gzip" });
+  assertEquals(zippedAgain.headers.get("etag"), zipped.headers.get("etag"));
+  const again = zippedAgain.body!.pipeThrough(new DecompressionStream("gzip"));
+  assertEquals(await new Response(again).text(), onDisk);
 
   const head = await get("/1/2/hls/index.m3u8", {}, "HEAD");
   assertEquals(head.status, 200);
