@@ -1,7 +1,7 @@
 /** Recordings for the UI and clients: which days have recordings, and each day's sessions. */
 import { Hono } from "hono";
 import type { Catalog } from "../storage/catalog.ts";
-import { DATE_RE } from "../storage/layout.ts";
+import { isCalendarDate } from "../storage/layout.ts";
 import { parseIds } from "./camera_routes.ts";
 import { HttpError } from "./http_errors.ts";
 import type { Urls } from "./urls.ts";
@@ -17,8 +17,10 @@ export function recordingRoutes(catalog: Catalog, urls: Urls) {
   app.get("/gid/:gid/seq/:seq/date/:date", (c) => {
     const { gid, seq } = parseIds(c.req.param());
     const date = c.req.param("date");
-    if (!DATE_RE.test(date)) {
-      throw new HttpError(400, "invalid path", [{ field: "date", message: "must be YYYY-MM-DD" }]);
+    if (!isCalendarDate(date)) {
+      throw new HttpError(400, "invalid path", [
+        { field: "date", message: "must be a real date, YYYY-MM-DD" },
+      ]);
     }
     const base = urls.base(c);
     const sessions = catalog.sessions(gid, seq, date).map((s) => ({

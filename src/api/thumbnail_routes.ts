@@ -8,20 +8,16 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { fieldErrors } from "../cameras/schemas.ts";
 import type { CameraService } from "../cameras/service.ts";
-import { DATE_RE, THUMBS_DIR } from "../storage/layout.ts";
+import { DATE_RE, isCalendarDate, THUMBS_DIR } from "../storage/layout.ts";
 import { listThumbnails } from "../storage/thumbnails.ts";
 import { parseIds } from "./camera_routes.ts";
 import { HttpError } from "./http_errors.ts";
 
-/** A `YYYY-MM-DD` that names a real day of the calendar. */
-const realDate = (s: string) => {
-  const [y, m, d] = s.split("-").map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-};
-
 const ThumbnailQuery = z.strictObject({
-  date: z.string().regex(DATE_RE, "must be YYYY-MM-DD").refine(realDate, "must be a real date"),
+  date: z.string().regex(DATE_RE, "must be YYYY-MM-DD").refine(
+    isCalendarDate,
+    "must be a real date",
+  ),
 });
 
 export function thumbnailRoutes(service: Pick<CameraService, "get">, mediaRoot: string) {

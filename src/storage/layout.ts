@@ -30,6 +30,14 @@ export const SESSION_SUMMARY = "session.json";
 export const THUMBS_DIR = "thumbs";
 
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A `YYYY-MM-DD` that names a real day of the calendar (not 2026-13-01 or 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+  if (!DATE_RE.test(s)) return false;
+  const [y, m, d] = s.split("-").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
 export const TIME_RE = /^\d{6}$/;
 export const SEGMENT_RE = /^(\d{13})_(\d{1,7})\.ts$/;
 export const LIVE_RUN_RE = /^[a-z0-9]{1,16}$/;

@@ -150,6 +150,10 @@ Deno.test("read routes in-process: the shapes of cameras, recordings, storage, s
           status: 200,
           json: { gid: 2, seq: 1, date: "2026-01-01", sessions: [], day_url: null },
         });
+        for (const bad of ["2026-13-01", "2026-02-30", "2026-1-01"]) {
+          const r = await nvr.api("GET", `/api/recordings/gid/2/seq/1/date/${bad}`);
+          assertEquals([r.status, r.json.fields?.[0]?.field], [400, "date"], bad);
+        }
       },
     );
 
