@@ -1,6 +1,6 @@
 /**
  * The seed's REST contract, call by call, against the real recorder (test:// cameras).
- * Validation and conflicts need no GStreamer: they run in-process (tests/unit/api_routes_test.ts).
+ * Validation and conflicts need no GStreamer: they run in-process (tests/unit/api/api_routes_test.ts).
  */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { closedPlaylist, Nvr, waitFor } from "../support/harness.ts";
