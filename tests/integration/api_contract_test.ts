@@ -2,19 +2,12 @@
  * The seed's REST contract, call by call, against the real recorder (test:// cameras).
  * Validation and conflicts need no GStreamer: they run in-process (tests/unit/api/api_routes_test.ts).
  */
+import { CONTRACT_TIMESTAMP, contractCamera } from "../support/api_call.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { closedPlaylist, Nvr, waitFor } from "../support/harness.ts";
 
-const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-const cam = (over: Record<string, unknown> = {}) => ({
-  seq: 1,
-  gid: 2,
-  name: "1번 카메라",
-  iaddr: "test://ball",
-  protocol: "rtmp",
-  isRec: 0,
-  ...over,
-});
+const TS = CONTRACT_TIMESTAMP;
+const cam = contractCamera;
 
 Deno.test("camera API follows the seed's contract", async (t) => {
   const nvr = await new Nvr().start();

@@ -5,6 +5,7 @@
  * tools/server_flags.ts), and probes media with ffprobe.
  */
 import { join } from "node:path";
+import { type ApiAnswer, apiCall } from "./api_call.ts";
 import { freePort } from "../../tools/free_port.ts";
 import { REPO, serverArgv } from "../../tools/server_flags.ts";
 
@@ -234,22 +235,9 @@ export class Nvr {
     return status;
   }
 
-  // deno-lint-ignore no-explicit-any -- tests read whatever JSON the API answers
-  async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = JSON.parse(text);
-    } catch { /* not JSON */ }
-    return { status: res.status, json };
+  api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const send = (p: string, init: RequestInit) => fetch(`${this.base}${p}`, init);
+    return apiCall(send, method, path, body, this.options.authorization);
   }
 }
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { createNvr, type Nvr } from "../../src/server.ts";
+import { type ApiAnswer, apiCall } from "./api_call.ts";
 import { FakeClock } from "./fake_clock.ts";
 import { ScriptedGst } from "./scripted_gst.ts";
 
@@ -64,22 +65,14 @@ export class InProcessNvr {
   }
 
   /** Same contract as `Nvr.api`: the status and the parsed JSON (or the text). */
-  // deno-lint-ignore no-explicit-any -- tests read whatever JSON the API answers
-  async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await this.fetch(path, {
+  api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    return apiCall(
+      (p, init) => this.fetch(p, init),
       method,
-      headers: {
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = JSON.parse(text);
-    } catch { /* not JSON */ }
-    return { status: res.status, json };
+      path,
+      body,
+      this.options.authorization,
+    );
   }
 
   async stop(): Promise<void> {

@@ -3,19 +3,12 @@
  * the same calls as the end-to-end contract test (tests/integration/api_contract_test.ts),
  * in milliseconds.
  */
+import { CONTRACT_TIMESTAMP, contractCamera } from "../../support/api_call.ts";
 import { assert, assertEquals, assertMatch } from "../../support/assert.ts";
 import { InProcessNvr } from "../../support/in_process.ts";
 
-const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-const cam = (over: Record<string, unknown> = {}) => ({
-  seq: 1,
-  gid: 2,
-  name: "1번 카메라",
-  iaddr: "test://ball",
-  protocol: "rtmp",
-  isRec: 0,
-  ...over,
-});
+const TS = CONTRACT_TIMESTAMP;
+const cam = contractCamera;
 
 Deno.test("camera API in-process: shapes, conflicts, validation", async (t) => {
   const nvr = await new InProcessNvr().start();
