@@ -5,20 +5,12 @@ import {
   initialCamera,
   transition,
 } from "../../../src/recorder/camera_state.ts";
-import type { CameraState } from "../../../src/recorder/camera_status.ts";
+import { CAMERA_STATES, type CameraState } from "../../../src/recorder/camera_status.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
 
 const T0 = 1_000;
 const AT = 5_000;
-const STATES: CameraState[] = [
-  "connecting",
-  "streaming",
-  "recording",
-  "reconnecting",
-  "failed",
-  "paused",
-  "stopped",
-];
+const STATES: readonly CameraState[] = CAMERA_STATES;
 
 const camera = (state: CameraState, more: Partial<CameraMachine> = {}): CameraMachine => ({
   ...initialCamera(T0, false),
