@@ -185,6 +185,7 @@ export class CameraRecorder {
     await this.#supervisor?.stop(signalledMs);
     this.#supervisor = undefined;
     await this.#sink.settled();
+    this.#sink.live.close();
     const closed = await this.#sink.keeper.close("camera stopped");
     await this.outages.flushed();
     return closed;

@@ -60,6 +60,14 @@ export class LiveWindow {
     this.#retired = [];
   }
 
+  /**
+   * The camera stopped (deleted, moved, shut down): its playlist is no longer answered from
+   * memory, and the file that entry held open is closed. The files on disk stay.
+   */
+  close(): void {
+    forgetLivePlaylists(this.dir);
+  }
+
   /** Creates (synchronously: called while building argv) the folder of a new run. */
   runDir(run: string): string {
     this.#currentRun = run;

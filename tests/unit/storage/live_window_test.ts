@@ -5,6 +5,7 @@
  * files that left the window are deleted (RFC 8216 6.2.2) along with their run's folder.
  */
 import { join } from "node:path";
+import { currentLivePlaylist } from "../../../src/storage/live_playlists.ts";
 import { LiveWindow } from "../../../src/storage/live_window.ts";
 import { parsePlaylist } from "../../../src/storage/playlist.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
@@ -121,5 +122,20 @@ Deno.test("live window: reset empties the folder and the window", async () => {
   assert(!exists(stale) && !exists(join(dir, "index.m3u8")), "nothing left from before");
   assertEquals(live.segments.length, 0);
   assertEquals([...Deno.readDirSync(dir)].length, 0);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("live window: closed (camera stopped), its playlist leaves memory and its file is let go", async () => {
+  const { dir, live, push, playlist } = setup(3);
+  await live.reset();
+  await push("run1", T0, 2000);
+  const path = join(dir, "index.m3u8");
+  assertEquals(currentLivePlaylist(path)?.text, playlist(), "served from memory while it runs");
+  const open = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const before = open();
+  live.close();
+  assertEquals(currentLivePlaylist(path), undefined, "no longer served from memory");
+  assertEquals(open(), before - 1, "the file the entry held open is closed");
+  assert(playlist().includes("run1/00000.ts"), "the file on disk stays");
   await Deno.remove(dir, { recursive: true });
 });
