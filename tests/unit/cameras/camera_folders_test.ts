@@ -3,6 +3,7 @@
  * target), a deletion into deleted/ (a second one in the same second gets -1), the
  * deleted area listed and purged; and the RecorderPool's limits (src/cameras/recorder_pool.ts).
  */
+import { exists } from "../../../src/storage/files.ts";
 import { join } from "node:path";
 import {
   listDeleted,
@@ -17,7 +18,6 @@ import { createLogger } from "../../../src/log.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
 
 const log = createLogger("json").child({ test: "folders" });
-const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 const touch = async (path: string) => {
   await Deno.mkdir(join(path, ".."), { recursive: true });
   await Deno.writeTextFile(path, "x");

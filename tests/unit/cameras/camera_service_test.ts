@@ -5,6 +5,7 @@
  * the child under the new folder, recording toggles that keep the child, and deletion
  * into deleted/ (child stopped, folder moved, purge removes it).
  */
+import { exists } from "../../../src/storage/files.ts";
 import { join } from "node:path";
 import { assert, assertEquals } from "../../support/assert.ts";
 import { InProcessNvr } from "../../support/in_process.ts";
@@ -21,15 +22,6 @@ const cam = (over: Record<string, unknown> = {}) => ({
   isRec: 1,
   ...over,
 });
-
-const exists = (path: string) => {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Lets the app and its recorders act on what just happened (no time passes). */
 async function settle(nvr: InProcessNvr) {
@@ -130,7 +122,7 @@ Deno.test("camera service: a group move takes the recordings along and restarts 
     await settle(nvr);
     const taken = await nvr.api("PUT", "/api/camera", { ...cam(), b_gid: 2, gid: 3 });
     assertEquals(taken.status, 409);
-    assert(exists(join(nvr.mediaRoot, "2", "1", date)), "recordings stay on a refused move");
+    assert(await exists(join(nvr.mediaRoot, "2", "1", date)), "recordings stay on a refused move");
     assertEquals(await nvr.api("DELETE", "/api/camera/seq/1/gid/3"), { status: 200, json: 1 });
     assertEquals((await nvr.api("PUT", "/api/camera", { ...cam(), b_gid: 8 })).status, 404);
 
@@ -150,8 +142,8 @@ Deno.test("camera service: a group move takes the recordings along and restarts 
 
     assertEquals((await nvr.api("GET", "/api/camera/seq/1/gid/2")).status, 404);
     assertEquals((await nvr.api("GET", "/api/camera/seq/1/gid/3")).json.name, "moved");
-    assert(!exists(join(nvr.mediaRoot, "2", "1", date)), "nothing left under the old group");
-    assert(exists(join(nvr.mediaRoot, "3", "1", date)), "the day moved with the camera");
+    assert(!await exists(join(nvr.mediaRoot, "2", "1", date)), "nothing left under the old group");
+    assert(await exists(join(nvr.mediaRoot, "3", "1", date)), "the day moved with the camera");
     assertEquals((await nvr.api("GET", "/api/recordings/gid/2/seq/1/days")).json.days, []);
     assertEquals((await nvr.api("GET", "/api/recordings/gid/3/seq/1/days")).json.days, [date]);
     const day = (await nvr.api("GET", `/api/recordings/gid/3/seq/1/date/${date}`)).json;
@@ -187,8 +179,8 @@ Deno.test("camera service: delete stops the child and moves the recordings into 
     assertEquals(deleted.length, 1);
     assertEquals([deleted[0].gid, deleted[0].seq], [2, 1]);
     const area = join(nvr.mediaRoot, "deleted", deleted[0].id);
-    assert(exists(join(area, date)), "the day folder is in the deleted area");
-    assert(!exists(join(nvr.mediaRoot, "2", "1", date)), "and gone from the camera's folder");
+    assert(await exists(join(area, date)), "the day folder is in the deleted area");
+    assert(!await exists(join(nvr.mediaRoot, "2", "1", date)), "and gone from the camera's folder");
 
     assertEquals((await nvr.api("DELETE", "/api/deleted/..%2F..")).status, 404);
     assertEquals((await nvr.api("DELETE", "/api/deleted/nope")).status, 404);
@@ -196,7 +188,7 @@ Deno.test("camera service: delete stops the child and moves the recordings into 
       status: 200,
       json: 1,
     });
-    assert(!exists(area), "purged");
+    assert(!await exists(area), "purged");
     assertEquals((await nvr.api("GET", "/api/deleted")).json, []);
     assertEquals((await nvr.api("POST", "/api/camera", cam())).status, 201, "(2, 1) can come back");
   } finally {

@@ -3,6 +3,7 @@
  * EXTINF (rounded) fits, one segment per time, discontinuities where the timeline jumps,
  * removed live segments still fetchable; and that load cannot split a session.
  */
+import { exists } from "../../../src/storage/files.ts";
 import { join } from "node:path";
 import { LiveWindow } from "../../../src/storage/live_window.ts";
 import { parsePlaylist, type PlaylistSegment } from "../../../src/storage/playlist.ts";
@@ -17,7 +18,6 @@ import { segmentsBetween } from "../../../src/storage/span_query.ts";
 import { assert, assertEquals, assertMatch } from "../../support/assert.ts";
 import { settle, setup } from "../../support/scripted_gst.ts";
 
-const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 const T0 = Date.UTC(2026, 4, 10, 12);
 
 async function liveSegment(dir: string, run: string, n: number): Promise<string> {

@@ -4,6 +4,7 @@
  * discontinuity sequences, a fixed target duration), the holes it marks, and when the
  * files that left the window are deleted (RFC 8216 6.2.2) along with their run's folder.
  */
+import { exists } from "../../../src/storage/files.ts";
 import { join } from "node:path";
 import { currentLivePlaylist } from "../../../src/storage/live_playlists.ts";
 import { LiveWindow } from "../../../src/storage/live_window.ts";
@@ -25,15 +26,7 @@ function setup(size = 3, segmentSeconds = 2) {
     return path;
   };
   const playlist = () => Deno.readTextFileSync(join(dir, "index.m3u8"));
-  const exists = (path: string) => {
-    try {
-      Deno.statSync(path);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return { dir, clock, live, push, playlist, exists };
+  return { dir, clock, live, push, playlist };
 }
 
 Deno.test("live window: the last `size` segments, the media sequence counting those that left", async () => {
@@ -70,7 +63,7 @@ Deno.test("live window: a new run and a jump in time are discontinuities; the se
 });
 
 Deno.test("live window: the target is fixed by the first segment; a longer one is left out and the hole marked", async () => {
-  const { dir, live, push, playlist, exists } = setup(4, 2);
+  const { dir, live, push, playlist } = setup(4, 2);
   await live.reset();
   await push("run1", T0, 2000);
   const long = await push("run1", T0 + 2000, 4000); // a 4 s GOP in a 2 s playlist
@@ -79,7 +72,7 @@ Deno.test("live window: the target is fixed by the first segment; a longer one i
   assertEquals(p.targetDuration, 2, "never changes");
   assertEquals(p.segments.map((s) => s.uri), ["run1/00000.ts", "run1/00002.ts"]);
   assertEquals(p.segments[1].discontinuity, true, "the hole is marked");
-  assert(exists(long), "the unlisted file stays a while (a recording may link it)");
+  assert(await exists(long), "the unlisted file stays a while (a recording may link it)");
   // A first segment longer than the configured length sets a larger target.
   const other = setup(4, 1);
   await other.live.reset();
@@ -92,7 +85,7 @@ Deno.test("live window: the target is fixed by the first segment; a longer one i
 });
 
 Deno.test("live window: a segment that left stays fetchable for its duration plus the playlist's, then goes with its run folder", async () => {
-  const { dir, clock, live, push, exists } = setup(2);
+  const { dir, clock, live, push } = setup(2);
   await live.reset();
   const first = await push("old", T0, 2000);
   const second = await push("old", T0 + 2000, 2000);
@@ -100,26 +93,29 @@ Deno.test("live window: a segment that left stays fetchable for its duration plu
   await push("new", T0 + 4000, 2000, true); // `first` leaves: kept until 1000 + 2000 + 4000
   clock.now = 6999;
   await push("new", T0 + 6000, 2000); // `second` leaves: kept until 6999 + 2000 + 4000
-  assert(exists(first), "still fetchable 5999 ms after it left");
+  assert(await exists(first), "still fetchable 5999 ms after it left");
   clock.now = 7000;
   await push("new", T0 + 8000, 2000);
-  assert(!exists(first), "deleted once its time is up");
-  assert(exists(second), "the next one waits for its own time");
-  assert(exists(join(dir, "old")), "the run folder stays while one of its files does");
+  assert(!await exists(first), "deleted once its time is up");
+  assert(await exists(second), "the next one waits for its own time");
+  assert(await exists(join(dir, "old")), "the run folder stays while one of its files does");
   clock.now = 13_000;
   await push("new", T0 + 10_000, 2000);
-  assert(!exists(second));
-  assert(!exists(join(dir, "old")), "the old run's folder is gone with its last file");
-  assert(exists(join(dir, "new")), "the current run's folder stays");
+  assert(!await exists(second));
+  assert(!await exists(join(dir, "old")), "the old run's folder is gone with its last file");
+  assert(await exists(join(dir, "new")), "the current run's folder stays");
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("live window: reset empties the folder and the window", async () => {
-  const { dir, live, push, exists } = setup(3);
+  const { dir, live, push } = setup(3);
   await live.reset();
   const stale = await push("run1", T0, 2000);
   await live.reset();
-  assert(!exists(stale) && !exists(join(dir, "index.m3u8")), "nothing left from before");
+  assert(
+    !await exists(stale) && !await exists(join(dir, "index.m3u8")),
+    "nothing left from before",
+  );
   assertEquals(live.segments.length, 0);
   assertEquals([...Deno.readDirSync(dir)].length, 0);
   await Deno.remove(dir, { recursive: true });

@@ -3,6 +3,7 @@
  * at a time across many cameras (failures skipped), and retention of thumbnails on a
  * real temp folder (a day emptied loses them, a trimmed day loses the older ones).
  */
+import { exists } from "../../../src/storage/files.ts";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../../src/config/config.ts";
 import { createLogger } from "../../../src/log.ts";
@@ -37,7 +38,6 @@ import { FakeClock } from "../../support/fake_clock.ts";
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
 const quiet = (lines: string[] = []) => createLogger("json", {}, (l) => lines.push(l));
-const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 
 Deno.test("thumbnail names round-trip: local day folder + HHMMSS.jpg ↔ the frame's second", () => {
   for (
