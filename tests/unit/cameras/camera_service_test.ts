@@ -46,6 +46,16 @@ function recordedDay(nvr: InProcessNvr, gid: number, seq: number): Promise<strin
   );
 }
 
+/** Adds camera (2, 1) recording, lets its child write one segment; its child and recorded day. */
+async function addAndRecord(nvr: InProcessNvr): Promise<{ gst: ScriptedGst; date: string }> {
+  await nvr.api("POST", "/api/camera", cam());
+  await settle(nvr);
+  const gst = nvr.children[0];
+  gst.open();
+  await segment(nvr, gst);
+  return { gst, date: await recordedDay(nvr, 2, 1) };
+}
+
 Deno.test("camera service: add starts one child; a duplicate is refused and leaves it alone", async () => {
   const nvr = await new InProcessNvr().start();
   try {
@@ -110,12 +120,7 @@ Deno.test("camera service: recording on/off keeps the child; a session closes af
 Deno.test("camera service: a group move takes the recordings along and restarts the child there", async () => {
   const nvr = await new InProcessNvr().start();
   try {
-    await nvr.api("POST", "/api/camera", cam());
-    await settle(nvr);
-    const gst = nvr.children[0];
-    gst.open();
-    await segment(nvr, gst);
-    const date = await recordedDay(nvr, 2, 1);
+    const { gst, date } = await addAndRecord(nvr);
 
     // The target is taken: 409, nothing moves.
     await nvr.api("POST", "/api/camera", cam({ gid: 3, isRec: 0 }));
@@ -160,12 +165,7 @@ Deno.test("camera service: a group move takes the recordings along and restarts 
 Deno.test("camera service: delete stops the child and moves the recordings into deleted/; purge removes them", async () => {
   const nvr = await new InProcessNvr().start();
   try {
-    await nvr.api("POST", "/api/camera", cam());
-    await settle(nvr);
-    const gst = nvr.children[0];
-    gst.open();
-    await segment(nvr, gst);
-    const date = await recordedDay(nvr, 2, 1);
+    const { gst, date } = await addAndRecord(nvr);
 
     assertEquals(await nvr.api("DELETE", "/api/camera/seq/1/gid/2"), { status: 200, json: 1 });
     await settle(nvr);
