@@ -2,7 +2,7 @@
  * The seed's REST contract, call by call, against the real recorder (test:// cameras).
  * Validation and conflicts need no GStreamer: they run in-process (tests/unit/api/api_routes_test.ts).
  */
-import { CONTRACT_TIMESTAMP, contractCamera } from "../support/api_call.ts";
+import { CONTRACT_TIMESTAMP, contractCamera, CREATED_FIELDS } from "../support/api_call.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { closedPlaylist, Nvr, waitFor } from "../support/harness.ts";
 
@@ -19,13 +19,7 @@ Deno.test("camera API follows the seed's contract", async (t) => {
     await t.step("POST /api/camera registers and answers the contract's shape", async () => {
       const r = await nvr.api("POST", "/api/camera", cam());
       assertEquals(r.status, 201);
-      assertEquals(Object.keys(r.json).sort(), [
-        "inserted",
-        "isRec",
-        "status",
-        "stream_url",
-        "updated",
-      ]);
+      assertEquals(Object.keys(r.json).sort(), CREATED_FIELDS);
       assertEquals(r.json.status, 1);
       assertEquals(r.json.isRec, 0);
       assertMatch(r.json.inserted, TS);

@@ -34,6 +34,9 @@ export async function apiCall(
 /** The seed's local timestamp format, `YYYY-MM-DD HH:MM:SS`. */
 export const CONTRACT_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
+/** The fields of the seed's answer to `POST /api/camera`, sorted. */
+export const CREATED_FIELDS = ["inserted", "isRec", "status", "stream_url", "updated"];
+
 /** A camera body as the seed's controller sends it (a synthetic source: no network). */
 export const contractCamera = (over: Record<string, unknown> = {}) => ({
   seq: 1,
