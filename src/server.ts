@@ -13,6 +13,9 @@ import { type Clock, repeat, systemClock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
 import { httpApp } from "./http_app.ts";
 import type { Logger } from "./log.ts";
+import { EventHub } from "./events.ts";
+import type { RecorderTap } from "./recorder/tap.ts";
+import type { Camera } from "./cameras/camera.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
 import type { RecorderDeps } from "./recorder/camera_status.ts";
 import { denoSpawner, type Spawner } from "./recorder/child_process.ts";
@@ -43,6 +46,8 @@ export interface Nvr {
   app: Hono;
   service: CameraService;
   catalog: Catalog;
+  /** Camera, storage and motion events (events.ts). */
+  events: EventHub;
   /** Loads the registry and catalog, applies the controller's list, starts cameras. */
   start(): Promise<void>;
   /** Stops every camera; `signalledMs` > 0 when the children got the same SIGINT. */
@@ -66,6 +71,11 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   const { mediaRoot, ops } = config;
 
   // Leaves.
+  const events = new EventHub((err) =>
+    log.error("event listener failed", { error: String((err as Error)?.message ?? err) })
+  );
+  /** Features fed from each camera's child (recorder/tap.ts), one factory each. */
+  const tapFactories: ((camera: Camera) => RecorderTap | undefined)[] = [];
   const registry = new Registry(config.dataDir);
   const catalog = new Catalog(mediaRoot, log.child({ component: "catalog" }));
   const settings = new CameraSettings(config.dataDir);
@@ -96,7 +106,10 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
         storageBlocked: disk.blocked,
         options: () => settings.get(camera.gid, camera.seq).options,
         fileRoot: ops.fileRoot,
+        events,
+        taps: tapFactories.flatMap((make) => make(camera) ?? []),
       }),
+    events,
     settings,
     maxCameras: config.maxCameras,
   });
@@ -182,6 +195,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     app,
     service,
     catalog,
+    events,
     async start() {
       // Camera changes that arrive while the registry loads wait for it (the server answers).
       const loaded = service.holdChanges();

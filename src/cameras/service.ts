@@ -4,6 +4,7 @@
  * calls on the same camera serialized. It runs cameras through a RecorderPool of
  * injected runners (runner.ts) and moves their folders with folders.ts.
  */
+import type { EventHub } from "../events.ts";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import type { SessionSummary } from "../storage/session.ts";
@@ -49,6 +50,8 @@ export interface ServiceDeps {
   settings?: CameraSettings;
   /** Cameras recorded at most (`--max-cameras`); more are refused (add) or not started (boot). */
   maxCameras?: number;
+  /** Told of cameras added, moved (removed + added) and deleted. */
+  events?: EventHub;
 }
 
 export class CameraService {
@@ -156,6 +159,7 @@ export class CameraService {
       await this.#d.registry.put(camera);
       await this.#pool.start(camera);
       this.#d.log.info("camera added", { camera: cameraKey(camera.gid, camera.seq) });
+      this.#published("camera_added", camera);
       return camera;
     });
   }
@@ -190,12 +194,15 @@ export class CameraService {
         await this.#d.registry.put(camera, { gid: old.gid, seq: old.seq });
         await this.#pool.start(camera);
         this.#d.log.info("camera changed", { camera: to, from, restarted: true });
+        if (moving) this.#published("camera_removed", old);
+        this.#published("camera_added", camera);
         return { camera, closed: closed && moving ? { ...closed, gid: input.gid } : closed };
       }
       await this.#d.registry.put(camera);
       const closed = camera.isRec !== old.isRec
         ? recorder.setRecording(camera.isRec === 1)
         : undefined;
+      if (camera.name !== old.name) this.#published("camera_added", camera);
       return { camera, closed };
     });
   }
@@ -225,8 +232,22 @@ export class CameraService {
       const target = await moveToDeleted(mediaRoot, gid, seq, new Date(this.#d.now()), log);
       if (target) log.info("camera deleted; recordings moved", { camera: key, to: target });
       this.#d.catalog.forget(gid, seq);
+      this.#published("camera_removed", { gid, seq });
       return true;
     });
+  }
+
+  /** Publishes a camera's arrival (or new name) or departure on the event hub. */
+  #published(
+    type: "camera_added" | "camera_removed",
+    c: { gid: number; seq: number; name?: string },
+  ) {
+    const at = this.#d.now();
+    this.#d.events?.publish(
+      type === "camera_added"
+        ? { type, at, gid: c.gid, seq: c.seq, name: c.name }
+        : { type, at, gid: c.gid, seq: c.seq },
+    );
   }
 
   /** The camera's folder follows a group move, and so does the catalog. */

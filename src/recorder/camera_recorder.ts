@@ -21,6 +21,8 @@ import { SegmentTimer } from "./segment_timer.ts";
 import { SegmentSink } from "./segment_sink.ts";
 import { StreamLearner } from "./stream_learner.ts";
 import { type RunResult, Supervisor } from "./supervisor.ts";
+import { Taps } from "./tap.ts";
+import { stateEvents } from "./state_events.ts";
 import type { CameraInput, CameraStatus, RecorderDeps } from "./camera_status.ts";
 
 export type { CameraState, CameraStatus, RecorderDeps } from "./camera_status.ts";
@@ -43,6 +45,7 @@ export class CameraRecorder {
   /** Why the current run is being ended on purpose (reported instead of an exit code). */
   #restartReason?: string;
   readonly outages: OutageLog;
+  #taps: Taps;
 
   constructor(camera: CameraInput, deps: RecorderDeps) {
     this.gid = camera.gid;
@@ -55,6 +58,11 @@ export class CameraRecorder {
     this.outages = new OutageLog(deps.mediaRoot, gid, seq, deps.log);
     this.#camera = initialCamera(deps.clock.now(), camera.isRec === 1);
     this.#startedAt = deps.clock.now();
+    this.#taps = new Taps(
+      deps.taps ?? [],
+      (what, err) =>
+        deps.log.error("camera tap failed", { camera: this.key, what, error: String(err) }),
+    );
     try {
       this.#source = parseSource(camera.iaddr);
     } catch (err) {
@@ -63,8 +71,8 @@ export class CameraRecorder {
     }
     this.#stream = new StreamLearner(this.#source?.kind);
     if (this.#source) {
-      const { segmentSeconds, options, fileRoot } = deps;
-      const runDeps = { segmentSeconds, latencyMs: this.latencyMs, options, fileRoot };
+      const { segmentSeconds, options, fileRoot, taps } = deps;
+      const runDeps = { segmentSeconds, latencyMs: this.latencyMs, options, fileRoot, taps };
       this.#run = new RunArgs(this.#source, this.#stream, runDeps);
     }
     // Only rtspsrc holds frames back (its jitter buffer) before they are timed.
@@ -119,6 +127,7 @@ export class CameraRecorder {
       args: () => run.build(() => this.#newRunDir()),
       onStart: () => {
         this.#stderr = [];
+        this.#taps.runStarted(run.run);
         this.#dispatch({ type: "run-started", at: this.#d.clock.now() });
       },
       onLine: (stream, line) => this.#onLine(stream, line),
@@ -146,6 +155,7 @@ export class CameraRecorder {
       storageBlocked: this.#d.storageBlocked?.(),
     });
     this.#restartReason = undefined;
+    this.#taps.runEnded();
     // Read now: the next run may start (and reset the count) before the queue gets there.
     this.#sink.runEnded(this.#timer.segments === 0);
     const at = this.#d.clock.now();
@@ -160,7 +170,10 @@ export class CameraRecorder {
     for (const effect of effects) {
       switch (effect.type) {
         case "state-changed":
-          this.outages.onState(effect.state, effect.at, effect.reason);
+          this.#publishState(
+            effect.at,
+            this.outages.onState(effect.state, effect.at, effect.reason),
+          );
           break;
         case "restart":
           restartInMs = effect.delayMs;
@@ -185,6 +198,7 @@ export class CameraRecorder {
     await this.#supervisor?.stop(signalledMs);
     this.#supervisor = undefined;
     await this.#sink.settled();
+    await this.#taps.close();
     this.#sink.live.close();
     const closed = await this.#sink.keeper.close("camera stopped");
     await this.outages.flushed();
@@ -235,6 +249,11 @@ export class CameraRecorder {
     return this.#sink.settled();
   }
 
+  #publishState(at: number, outage: "start" | "end" | undefined): void {
+    const events = stateEvents(this, this.#camera, { at, outage, isRec: this.recording });
+    for (const e of events) this.#d.events?.publish(e);
+  }
+
   /** Starts a new run: its own folder under hls/, named by the time. */
   #newRunDir(): string {
     this.#timer.newRun();
@@ -247,6 +266,7 @@ export class CameraRecorder {
       if (this.#stderr.length > 40) this.#stderr.shift();
       return;
     }
+    this.#taps.line(line);
     const learnt = this.#stream.onLine(line);
     if (learnt) {
       this.restartPipeline(learnt, true).catch((err) =>

@@ -5,6 +5,8 @@ import type { Catalog } from "../storage/catalog.ts";
 import type { SegmentStatsView } from "./camera_stats.ts";
 import type { Spawner } from "./child_process.ts";
 import type { Codec } from "./pipeline.ts";
+import type { RecorderTap } from "./tap.ts";
+import type { EventHub } from "../events.ts";
 import type { AudioFormat } from "./pipeline/audio.ts";
 
 /** What a recorder needs of a registered camera. */
@@ -53,6 +55,10 @@ export interface RecorderDeps {
   options?: () => SourceOptions | undefined;
   /** The folder `file://` sources are confined to; none: file sources are refused. */
   fileRoot?: string;
+  /** Features fed from this camera's child (recorder/tap.ts). */
+  taps?: RecorderTap[];
+  /** Where state changes and outages are published (none: nobody listens). */
+  events?: EventHub;
   /** Does a network source answer (a TCP connect)? None: never asked; backoff only. */
   reachable?: (endpoint: { hostname: string; port: number }) => Promise<boolean>;
 }

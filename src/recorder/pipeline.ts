@@ -39,6 +39,11 @@ export interface PipelineSpec {
   mode?: "copy" | "overlay";
   /** strftime format of the burned-in time (overlay mode). */
   timeFormat?: string;
+  /**
+   * Branches fed from a tee of the recorded video (whole frames, after the watchdog), one
+   * per tap (recorder/tap.ts): motion detection, the low-latency live stream.
+   */
+  branches?: string[][];
 }
 
 export const GST_LAUNCH = "gst-launch-1.0";
@@ -105,6 +110,19 @@ function audioProbe(pad?: string): string[] {
   return pad ? [pad, "!", ...sink] : ["demux.", "!", DEMUXED_AAC, "!", ...sink];
 }
 
+/**
+ * With branches, the recorded video goes through a tee: straight on to the recording (no
+ * queue: splitmuxsink queues its input), and to each branch (`frames. ! …`), which begins
+ * with its own leaky queue (recorder/tap.ts) so that it never holds the recording back.
+ */
+function teeArgs(branches: string[][]): { head: string[]; tail: string[] } {
+  if (branches.length === 0) return { head: [], tail: [] };
+  return {
+    head: ["tee", "name=frames", "!"],
+    tail: branches.flatMap((b) => ["frames.", "!", ...b]),
+  };
+}
+
 export function buildPipelineArgs(spec: PipelineSpec): string[] {
   const chain = videoChain(spec);
   const encoded = spec.mode === "overlay" || chain.raw !== undefined;
@@ -117,6 +135,7 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     ? audioProbe(chain.audioPad)
     : [];
   const maxSeconds = spec.segmentSeconds + (spec.audio ? AUDIO_SLACK_S : 0);
+  const tee = teeArgs(spec.branches ?? []);
   return [
     "-m",
     "-e",
@@ -131,7 +150,9 @@ export function buildPipelineArgs(spec: PipelineSpec): string[] {
     // No queue here: the source side has its threads (rtspsrc's jitter buffer, the
     // demuxers' queues, the live test source) and splitmuxsink queues its input itself.
     "!",
+    ...tee.head,
     "mux.video",
+    ...tee.tail,
     ...audio,
     "splitmuxsink",
     "name=mux",

@@ -9,12 +9,15 @@ import { buildPipelineArgs, type Codec } from "./pipeline.ts";
 import type { Source } from "./source_url.ts";
 import type { StreamLearner } from "./stream_learner.ts";
 import type { SourceOptions } from "./camera_status.ts";
+import type { RecorderTap, TapRun } from "./tap.ts";
 
 export interface RunArgsDeps {
   segmentSeconds: number;
   latencyMs: number;
   options?: () => SourceOptions | undefined;
   fileRoot?: string;
+  /** Features fed from this camera's child (motion, low-latency live): one branch each. */
+  taps?: RecorderTap[];
 }
 
 /** How long a child may go without a segment event before the supervisor kills it. */
@@ -25,6 +28,8 @@ export function stallMs(segmentSeconds: number): number {
 export class RunArgs {
   /** What the current run's segments hold, e.g. `h264+aac`. */
   tracks = "";
+  /** The current run, as taps see it. */
+  run?: TapRun;
 
   constructor(
     readonly source: Source,
@@ -38,10 +43,19 @@ export class RunArgs {
    */
   build(newRunDir: () => string): string[] {
     const { segmentSeconds, latencyMs } = this.d;
+    const source = this.#runSource();
+    const streams = this.#newRunStreams();
+    const runDir = newRunDir();
+    this.run = { codec: this.codec(), runDir };
+    const branches = (this.d.taps ?? []).flatMap((tap) => {
+      const branch = tap.branch(this.run!);
+      return branch ? [branch] : [];
+    });
     return buildPipelineArgs({
-      source: this.#runSource(),
-      ...this.#newRunStreams(),
-      locationPattern: join(newRunDir(), "%05d.ts"),
+      source,
+      ...streams,
+      branches,
+      locationPattern: join(runDir, "%05d.ts"),
       segmentSeconds,
       latencyMs,
       watchdogMs: Math.max(5000, segmentSeconds * 1000 * 2 + 4000),

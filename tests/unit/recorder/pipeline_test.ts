@@ -103,3 +103,19 @@ Deno.test("overlay mode decodes, burns in the time and encodes H.264 with a segm
   );
   assert(text.includes("send-keyframe-requests=true"), "keyframes at segment boundaries");
 });
+
+Deno.test("tap branches hang off a tee of the recorded frames; none: no tee", () => {
+  const plain = buildPipelineArgs(spec("rtsp://cam/x"));
+  assert(!plain.includes("tee"), "no tee without branches");
+  const args = buildPipelineArgs({
+    ...spec("rtsp://cam/x"),
+    branches: [["queue", "leaky=downstream", "!", "fakesink", "name=a"], ["fakesink", "name=b"]],
+  });
+  const text = args.join(" ");
+  assert(
+    text.includes('watchdog timeout="6000" ! tee name=frames ! mux.video frames. ! queue'),
+    text,
+  );
+  assert(text.includes("name=a frames. ! fakesink name=b"), text);
+  assert(text.indexOf("name=b") < text.indexOf("splitmuxsink"), "branches before the sink");
+});

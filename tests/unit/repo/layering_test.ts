@@ -13,6 +13,7 @@ const LAYER: Record<string, number> = {
   "clock.ts": 1,
   "time.ts": 1,
   "log.ts": 1,
+  "events.ts": 1,
   config: 2,
   storage: 3,
   recorder: 4,
