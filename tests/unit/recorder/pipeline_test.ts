@@ -113,7 +113,7 @@ Deno.test("tap branches hang off a tee of the recorded frames; none: no tee", ()
   });
   const text = args.join(" ");
   assert(
-    text.includes('watchdog timeout="6000" ! tee name=frames ! mux.video frames. ! queue'),
+    text.includes("watchdog timeout=8000 ! tee name=frames ! mux.video frames. ! queue"),
     text,
   );
   assert(text.includes("name=a frames. ! fakesink name=b"), text);
