@@ -14,4 +14,4 @@ EXPOSE 8000
 VOLUME ["/app/media", "/app/data"]
 # SIGTERM goes to the recorder only; it stops each GStreamer child with SIGINT (EOS).
 STOPSIGNAL SIGTERM
-CMD ["deno", "run", "--allow-read=.,/etc/localtime,/usr/share/zoneinfo", "--allow-write=./media,./data", "--allow-net", "--allow-env", "--allow-sys=statfs", "--allow-run=gst-launch-1.0", "main.ts"]
+CMD ["deno", "run", "--allow-read=.,/etc/localtime,/usr/share/zoneinfo", "--allow-write=./media,./data", "--allow-net", "--allow-env", "--allow-sys=statfs,hostname", "--allow-run=gst-launch-1.0", "main.ts"]

@@ -35,6 +35,8 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Health, retention and cleaning (src/config/ops_config.ts). */
   ops: OpsConfig;
+  /** This recorder's name in MQTT topics and the archive bucket (default: the host name). */
+  nodeId: string;
   /** Access control; off (exactly as without it) when neither a token nor a user is set. */
   auth: AuthConfig;
   /**
@@ -80,6 +82,8 @@ const ConfigInput = z.strictObject({
   "thumbnail-seconds": z.coerce.number().int().min(0).max(86_400).default(300),
   "max-cameras": z.coerce.number().int().min(1).max(1024).default(64),
   demo: z.enum(["auto", "on", "off"]).default("auto"),
+  "node-id": z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, . _ - (1 to 64)")
+    .optional(),
   "log-format": z.enum(["json", "text"]).default("json"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
   ...OPS_INPUT,
@@ -150,6 +154,16 @@ export function parseUsers(spec: string): AuthUser[] | string {
   return users;
 }
 
+/** The host name, made safe for topics and object keys ("nvr" when it cannot be read). */
+function defaultNodeId(): string {
+  try {
+    const name = Deno.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64);
+    return name || "nvr";
+  } catch {
+    return "nvr"; // no --allow-sys=hostname
+  }
+}
+
 /** Names of the settings, as CLI flags (`--media-root`) and env vars (`NVR_MEDIA_ROOT`). */
 export const SETTINGS = Object.keys(ConfigInput.shape) as (keyof typeof ConfigInput.shape)[];
 
@@ -202,6 +216,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     logFormat: c["log-format"],
     logLevel: c["log-level"],
     ops: resolveOps(c),
+    nodeId: c["node-id"] ?? defaultNodeId(),
     auth: { apiToken: c["api-token"], users: c.users ?? [], sessionHours: c["session-hours"] },
     corsOrigins: c["cors-origins"] ?? [],
     allowedHosts: c["allowed-hosts"] ?? [],
