@@ -29,6 +29,8 @@ export interface MotionEventData {
   score: number;
   /** Bounding box of the motion, normalized 0–1: [x, y, width, height]. */
   box: [number, number, number, number];
+  /** When the score peaked (epoch ms): the event's thumbnail shows this moment. */
+  peak?: number;
 }
 
 export type NvrEvent =
