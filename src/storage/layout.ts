@@ -14,6 +14,7 @@
  *   {root}/deleted/{gid}_{seq}_{YYYYMMDD-HHMMSS}[-N]/  recordings of deleted cameras (-N: same second)
  *   {root}/.snapshots/                               temporary JPEGs while a snapshot is made
  *   {root}/.exports/                                 MP4 exports being made (emptied at start-up)
+ *   {root}/.motion/{gid}_{seq}/                      the motion detector's last few small frames
  *
  * See docs/storage.md for the invariants.
  */
@@ -24,6 +25,7 @@ export const LIVE_DIR = "hls";
 export const DELETED_DIR = "deleted";
 export const SNAPSHOTS_DIR = ".snapshots";
 export const EXPORTS_DIR = ".exports";
+export const MOTION_DIR = ".motion";
 export const PLAYLIST = "index.m3u8";
 export const SESSION_SUMMARY = "session.json";
 /** Folder of a day's thumbnails, beside its session folders (never a session: not TIME_RE). */
