@@ -8,6 +8,7 @@ import { Auth, authEnabled } from "./api/auth/guard.ts";
 import { authRoutes } from "./api/auth/routes.ts";
 import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
 import { cors } from "./api/cors.ts";
+import { eventRoutes } from "./api/event_routes.ts";
 import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
@@ -30,6 +31,8 @@ import type { Scheduler } from "./schedule/scheduler.ts";
 import type { Catalog } from "./storage/catalog.ts";
 import type { Cleaner } from "./storage/cleaner.ts";
 import type { DiskGuard } from "./storage/disk_guard.ts";
+import type { EventStore } from "./storage/event_store.ts";
+import type { EventThumbnails } from "./recorder/event_thumbnails.ts";
 import { totalBytes, usageByCamera } from "./storage/usage.ts";
 import { loginPage } from "./web/login_page.tsx";
 import { webRoutes } from "./web/routes.ts";
@@ -45,6 +48,8 @@ export interface HttpParts {
   cleaner: Cleaner;
   scheduler: Scheduler;
   snapshots: Snapshots;
+  eventStore: EventStore;
+  eventThumbnails: EventThumbnails;
 }
 
 export function httpApp(p: HttpParts): Hono {
@@ -112,6 +117,15 @@ export function httpApp(p: HttpParts): Hono {
     webRoutes((c) =>
       Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam)))
     ),
+  );
+  app.route(
+    "/",
+    eventRoutes({
+      service,
+      store: p.eventStore,
+      now,
+      thumbnail: (gid, seq, id) => p.eventThumbnails.get(gid, seq, id),
+    }),
   );
   app.route("/", mediaRoutes(config.mediaRoot, catalog));
   // Live playlists, which every viewer polls, straight from memory ahead of the router: the

@@ -25,6 +25,8 @@ import { recorderFrame, Thumbnailer } from "./recorder/thumbnailer.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
 import { Catalog } from "./storage/catalog.ts";
 import { Cleaner } from "./storage/cleaner.ts";
+import { EventStore } from "./storage/event_store.ts";
+import { EventThumbnails } from "./recorder/event_thumbnails.ts";
 import { DiskGuard, type Space } from "./storage/disk_guard.ts";
 import { makePrivateDir } from "./storage/files.ts";
 import { sweepExports } from "./storage/exports.ts";
@@ -79,6 +81,12 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   const registry = new Registry(config.dataDir);
   const catalog = new Catalog(mediaRoot, log.child({ component: "catalog" }));
   const settings = new CameraSettings(config.dataDir);
+  /** Motion events as data (storage/event_store.ts), fed by the hub's motion events. */
+  const eventStore = new EventStore(mediaRoot, {
+    now: () => clock.now(),
+    log: log.child({ component: "events" }),
+    known: (gid, seq) => registry.get(gid, seq) !== undefined,
+  });
   const disk = new DiskGuard({
     mediaRoot,
     minFreeBytes: ops.minFreeBytes,
@@ -128,6 +136,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
       const days = settings.get(gid, seq).maxAgeDays;
       return days === undefined ? undefined : days * DAY_MS;
     },
+    events: eventStore,
     pruneOpen: (s, names) =>
       service.recorder(s.gid, s.seq)?.pruneSession(s.date, s.time, names) ??
         Promise.resolve(undefined),
@@ -165,6 +174,13 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
           : [];
       }),
   });
+  const eventThumbnails = new EventThumbnails({
+    mediaRoot,
+    store: eventStore,
+    catalog,
+    codec: (gid, seq) => service.recorder(gid, seq)?.status.codec,
+    log: log.child({ component: "events" }),
+  });
   const snapshotLog = log.child({ component: "snapshots" });
   const snapshots = new Snapshots(join(mediaRoot, SNAPSHOTS_DIR), undefined, snapshotLog);
 
@@ -179,6 +195,8 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     cleaner,
     scheduler,
     snapshots,
+    eventStore,
+    eventThumbnails,
   });
 
   /** Schedules follow cameras deleted or moved elsewhere; then one cleaning pass. */
@@ -186,6 +204,24 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     scheduler.sync();
     await cleaner.pass();
   };
+  /** Events left open by a crash end at their last update or the camera's last segment. */
+  const repairEvents = async () => {
+    const lastEnd = new Map<string, number>();
+    for (const s of catalog.allSessions()) {
+      const k = `${s.gid}/${s.seq}`;
+      lastEnd.set(k, Math.max(lastEnd.get(k) ?? 0, s.endMs));
+    }
+    const repaired = await eventStore.repair((gid, seq) => lastEnd.get(`${gid}/${seq}`))
+      .catch((err) => {
+        log.warn("cannot repair motion events", { error: String(err) });
+        return 0;
+      });
+    if (repaired > 0) log.info("motion events left open by a crash closed", { repaired });
+  };
+  events.on((e) => {
+    if (e.type === "motion") eventStore.record(e.gid, e.seq, e.phase, e.at, e.event);
+    else if (e.type === "camera_removed") eventStore.forget(e.gid, e.seq);
+  });
   const reportPass = (err: unknown) =>
     log.error("retention pass failed", { error: (err as Error).message });
   const stopLoops = new AbortController();
@@ -208,6 +244,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
         );
         const report = await catalog.rebuild();
         log.info("catalog rebuilt from disk", { ...report });
+        await repairEvents();
         await settings.load();
         await housekeeping().catch(reportPass); // before cameras start: room for them
         await loadBootCameras(registry, config.controllerUrl, log, clock.now());
@@ -237,6 +274,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
       scheduler.stop();
       await loop;
       await service.shutdown(signalledMs);
+      eventStore.closeAll(clock.now());
     },
   };
 }

@@ -16,6 +16,21 @@ import {
   THUMBS_DIR,
 } from "../storage/layout.ts";
 import { mergeThumbnails } from "../storage/thumbnails.ts";
+import { EVENTS_DIR } from "../storage/event_store.ts";
+
+/** Motion event files (and thumbnails) join the target's; a day file both have is appended. */
+async function mergeEvents(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for (const name of await listDir(from, "file")) {
+    const target = join(to, name);
+    if (!(await exists(target))) await Deno.rename(join(from, name), target);
+    else if (name.endsWith(".jsonl")) {
+      await Deno.writeTextFile(target, "\n" + await Deno.readTextFile(join(from, name)), {
+        append: true,
+      });
+    }
+  }
+}
 
 /**
  * Removes a folder tree that is no longer needed. Already gone is fine; any other failure
@@ -52,6 +67,10 @@ export async function moveCameraFolder(
     return true;
   }
   for (const date of await listDir(from, "dir")) {
+    if (date === EVENTS_DIR) {
+      await mergeEvents(join(from, date), join(to, date));
+      continue;
+    }
     for (const time of await listDir(join(from, date), "dir")) {
       if (time === THUMBS_DIR) {
         await mergeThumbnails(join(from, date), join(to, date));

@@ -33,6 +33,8 @@ export interface CleanerDeps {
   maxAgeMs: (gid: number, seq: number) => number | undefined;
   /** Prunes an open session through its recorder; undefined when it is not open there. */
   pruneOpen: (s: SessionSummary, names: Set<string>) => Promise<PruneResult | undefined>;
+  /** Motion events: drops a camera's events that ended before `cutoffMs` (event_store.ts). */
+  events?: { trimBefore(gid: number, seq: number, cutoffMs: number): Promise<number> };
 }
 
 export interface PassReport {
@@ -104,12 +106,14 @@ export class Cleaner {
     }
     let thumbnails = 0;
     for (const day of touchedDays) thumbnails += await this.#tidyDay(day);
+    const events = await this.#trimEvents(plan.delete, touchedDays);
     if (deleted > 0) {
       d.log.info("retention: segments deleted", {
         deleted,
         freedBytes: freed,
         expired: plan.expired,
         thumbnails,
+        events,
       });
     }
     if (plan.shortfallBytes > 0) {
@@ -156,6 +160,36 @@ export class Cleaner {
       });
       return 0;
     }
+  }
+
+  /**
+   * Events whose recordings are gone: for each camera cleaned, those that ended before its
+   * oldest remaining session (or, with none left, before the end of what was deleted).
+   */
+  async #trimEvents(deleted: SegmentFile[], touchedDays: Set<string>): Promise<number> {
+    const d = this.#d;
+    if (!d.events || deleted.length === 0) return 0;
+    const cams = new Set([...touchedDays].map((day) => day.split("/").slice(0, 2).join("/")));
+    const oldest = new Map<string, number>();
+    for (const s of d.catalog.allSessions()) {
+      const k = `${s.gid}/${s.seq}`;
+      if (s.segments > 0 && !oldest.has(k)) oldest.set(k, s.startMs);
+    }
+    let dropped = 0;
+    for (const k of cams) {
+      const [gid, seq] = k.split("/").map(Number);
+      const gone = deleted.filter((s) => s.gid === gid && s.seq === seq);
+      const cutoff = oldest.get(k) ?? Math.max(...gone.map((s) => s.startMs + s.durationMs));
+      try {
+        dropped += await d.events.trimBefore(gid, seq, cutoff);
+      } catch (err) {
+        d.log.error("retention: cannot drop motion events", {
+          camera: k,
+          error: (err as Error).message,
+        });
+      }
+    }
+    return dropped;
   }
 
   /** Segments of the sessions that may be cleaned now: expired ones and the oldest. */
