@@ -25,6 +25,7 @@ import { type CameraService, ConflictError, NotFoundError } from "./cameras/serv
 import type { CameraSettings } from "./cameras/settings.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
+import type { IntegrationMetrics } from "./health/metrics.ts";
 import type { Logger } from "./log.ts";
 import type { Snapshots } from "./recorder/snapshot.ts";
 import type { Scheduler } from "./schedule/scheduler.ts";
@@ -48,6 +49,8 @@ export interface HttpParts {
   cleaner: Cleaner;
   scheduler: Scheduler;
   snapshots: Snapshots;
+  /** MQTT and webhook counters for /metrics (none when they are off). */
+  integrationMetrics?: () => IntegrationMetrics;
   eventStore: EventStore;
   eventThumbnails: EventThumbnails;
 }
@@ -88,6 +91,7 @@ export function httpApp(p: HttpParts): Hono {
       now,
       staleMs: config.ops.healthStaleSeconds * 1000,
       storageBlocked: p.disk.blocked,
+      integrations: p.integrationMetrics,
       storageMetrics: async () => ({
         usedBytes: totalBytes(await usageByCamera(catalog, config.mediaRoot)),
         freeBytes: p.disk.space?.freeBytes,

@@ -12,6 +12,7 @@ import { CameraSettings } from "./cameras/settings.ts";
 import { type Clock, repeat, systemClock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
 import { httpApp } from "./http_app.ts";
+import { createIntegrations } from "./integrations/integrations.ts";
 import type { Logger } from "./log.ts";
 import { EventHub } from "./events.ts";
 import type { RecorderTap } from "./recorder/tap.ts";
@@ -92,6 +93,8 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     minFreeBytes: ops.minFreeBytes,
     log: log.child({ component: "retention" }),
     space: deps.space,
+    events,
+    now: () => clock.now(),
   });
 
   // The cameras.
@@ -181,6 +184,15 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     codec: (gid, seq) => service.recorder(gid, seq)?.status.codec,
     log: log.child({ component: "events" }),
   });
+  /** MQTT and webhooks (src/integrations/), when configured. */
+  const integrations = createIntegrations({
+    config: config.integrations,
+    node: config.nodeId,
+    events,
+    service,
+    clock,
+    log,
+  });
   const snapshotLog = log.child({ component: "snapshots" });
   const snapshots = new Snapshots(join(mediaRoot, SNAPSHOTS_DIR), undefined, snapshotLog);
 
@@ -195,6 +207,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     cleaner,
     scheduler,
     snapshots,
+    integrationMetrics: integrations && (() => integrations.metrics()),
     eventStore,
     eventThumbnails,
   });
@@ -261,6 +274,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
         }
       }
       await service.startAll();
+      integrations?.start();
       await scheduler.start();
       const interval = ops.retentionIntervalSeconds * 1000;
       // While the disk is full, look again every few seconds to resume soon after space returns.
@@ -274,6 +288,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
       scheduler.stop();
       await loop;
       await service.shutdown(signalledMs);
+      await integrations?.stop();
       eventStore.closeAll(clock.now());
     },
   };

@@ -10,7 +10,7 @@ import { isoTime } from "../cameras/settings.ts";
 import { maskSecrets } from "../util/redact.ts";
 import { isAnonymous } from "./auth/guard.ts";
 import { evaluateHealth } from "../health/health.ts";
-import { renderMetrics, type StorageMetrics } from "../health/metrics.ts";
+import { type IntegrationMetrics, renderMetrics, type StorageMetrics } from "../health/metrics.ts";
 import { outagesBetween } from "../storage/outages.ts";
 import { parseIds } from "./camera_routes.ts";
 import { HttpError } from "./http_errors.ts";
@@ -22,6 +22,8 @@ export interface OpsDeps {
   /** Why recording is paused for lack of space, if it is. */
   storageBlocked: () => string | undefined;
   storageMetrics: () => Promise<StorageMetrics>;
+  /** MQTT and webhook counters (absent when they are off). */
+  integrations?: () => IntegrationMetrics;
 }
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -64,7 +66,9 @@ export function opsRoutes(d: OpsDeps) {
       outages: d.service.recorder(cam.gid, cam.seq)?.outages.count ?? 0,
       stats: cam.status.stats,
     }));
-    return c.text(renderMetrics(cameras, await d.storageMetrics(), Deno.memoryUsage()), 200, {
+    const storage = await d.storageMetrics();
+    const text = renderMetrics(cameras, storage, Deno.memoryUsage(), d.integrations?.());
+    return c.text(text, 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     });
   });

@@ -6,6 +6,12 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { OPS_INPUT, type OpsConfig, resolveOps } from "./ops_config.ts";
+import {
+  INTEGRATIONS_INPUT,
+  type IntegrationsConfig,
+  linkBase,
+  resolveIntegrations,
+} from "./integrations_config.ts";
 
 /** The resolved configuration. */
 export interface Config {
@@ -37,6 +43,8 @@ export interface Config {
   ops: OpsConfig;
   /** This recorder's name in MQTT topics and the archive bucket (default: the host name). */
   nodeId: string;
+  /** MQTT and webhooks (src/config/integrations_config.ts). */
+  integrations: IntegrationsConfig;
   /** Access control; off (exactly as without it) when neither a token nor a user is set. */
   auth: AuthConfig;
   /**
@@ -87,6 +95,7 @@ const ConfigInput = z.strictObject({
   "log-format": z.enum(["json", "text"]).default("json"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
   ...OPS_INPUT,
+  ...INTEGRATIONS_INPUT,
   "api-token": z.string().min(16, "must be at least 16 characters").max(512)
     .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces").optional(),
   users: z.string().transform((s, ctx) => {
@@ -156,11 +165,15 @@ export function parseUsers(spec: string): AuthUser[] | string {
 
 /** The host name, made safe for topics and object keys ("nvr" when it cannot be read). */
 function defaultNodeId(): string {
+  return hostName()?.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64) || "nvr";
+}
+
+/** This machine's host name; undefined without `--allow-sys=hostname`. */
+function hostName(): string | undefined {
   try {
-    const name = Deno.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64);
-    return name || "nvr";
+    return Deno.hostname();
   } catch {
-    return "nvr"; // no --allow-sys=hostname
+    return undefined;
   }
 }
 
@@ -217,6 +230,10 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     logLevel: c["log-level"],
     ops: resolveOps(c),
     nodeId: c["node-id"] ?? defaultNodeId(),
+    integrations: resolveIntegrations(
+      c,
+      linkBase(c["public-url"], c.host, c.port, hostName() ?? "localhost"),
+    ),
     auth: { apiToken: c["api-token"], users: c.users ?? [], sessionHours: c["session-hours"] },
     corsOrigins: c["cors-origins"] ?? [],
     allowedHosts: c["allowed-hosts"] ?? [],

@@ -28,6 +28,18 @@ export interface ProcessMetrics {
   external: number;
 }
 
+/** MQTT and webhook counters (src/integrations/); a part that is off is absent. */
+export interface IntegrationMetrics {
+  mqtt?: {
+    connected: boolean;
+    published: number;
+    dropped: number;
+    queued: number;
+    reconnects: number;
+  };
+  webhooks?: { sent: number; failed: number; retries: number; dropped: number; queued: number };
+}
+
 type Sample = [labels: Record<string, string | number>, value: number];
 
 function family(name: string, type: string, help: string, samples: Sample[]): string {
@@ -43,6 +55,7 @@ export function renderMetrics(
   cameras: CameraMetrics[],
   storage: StorageMetrics,
   process?: ProcessMetrics,
+  integrations?: IntegrationMetrics,
 ): string {
   const id = (c: CameraMetrics) => ({ gid: c.gid, seq: c.seq });
   const per = (f: (c: CameraMetrics) => number | undefined): Sample[] =>
@@ -137,12 +150,69 @@ export function renderMetrics(
     "Bytes deleted by retention.",
     [[{}, storage.deletedBytes]],
   );
+  text += integrationFamilies(integrations ?? {});
   if (process) {
     const gauge = (name: string, help: string, v: number) => family(name, "gauge", help, [[{}, v]]);
     text += gauge("process_resident_memory_bytes", "Resident memory of the recorder.", process.rss);
     text += gauge("nvr_heap_used_bytes", "JavaScript heap in use.", process.heapUsed);
     text += gauge("nvr_heap_total_bytes", "JavaScript heap reserved.", process.heapTotal);
     text += gauge("nvr_external_memory_bytes", "Memory held outside the heap.", process.external);
+  }
+  return text;
+}
+
+function integrationFamilies({ mqtt, webhooks }: IntegrationMetrics): string {
+  const one = (name: string, type: string, help: string, v: number) =>
+    family(name, type, help, [[{}, v]]);
+  let text = "";
+  if (mqtt) {
+    text += one("nvr_mqtt_connected", "gauge", "1 while connected to the broker.", +mqtt.connected);
+    text += one(
+      "nvr_mqtt_published_total",
+      "counter",
+      "Messages handed to the broker.",
+      mqtt.published,
+    );
+    text += one(
+      "nvr_mqtt_dropped_total",
+      "counter",
+      "Events dropped while the broker was away (queue full).",
+      mqtt.dropped,
+    );
+    text += one("nvr_mqtt_queued", "gauge", "Events waiting for the broker.", mqtt.queued);
+    text += one(
+      "nvr_mqtt_reconnects_total",
+      "counter",
+      "Connections to the broker after the first.",
+      mqtt.reconnects,
+    );
+  }
+  if (webhooks) {
+    text += one(
+      "nvr_webhook_sent_total",
+      "counter",
+      "Webhook deliveries accepted (2xx).",
+      webhooks.sent,
+    );
+    text += one(
+      "nvr_webhook_failed_total",
+      "counter",
+      "Webhook deliveries given up.",
+      webhooks.failed,
+    );
+    text += one(
+      "nvr_webhook_retries_total",
+      "counter",
+      "Webhook attempts after the first.",
+      webhooks.retries,
+    );
+    text += one(
+      "nvr_webhook_dropped_total",
+      "counter",
+      "Webhook deliveries dropped (queue full).",
+      webhooks.dropped,
+    );
+    text += one("nvr_webhook_queued", "gauge", "Webhook deliveries waiting.", webhooks.queued);
   }
   return text;
 }

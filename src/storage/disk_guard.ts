@@ -2,9 +2,12 @@
  * The disk guard: the media filesystem's free space, and whether recording must pause
  * because the disk is really full (free space under half of `--min-free`, or without it
  * under 2% of the filesystem capped at 32 MiB). Recorders ask `blocked()` before they
- * keep a segment; the cleaner updates it after each pass.
+ * keep a segment; the cleaner updates it after each pass. It publishes
+ * `recording_paused`/`recording_resumed` when that decision changes, and `storage_low`
+ * when free space falls under `--min-free` (without it: twice the pause floor).
  */
 import { statfs } from "node:fs/promises";
+import type { EventHub } from "../events.ts";
 import type { Logger } from "../log.ts";
 
 export interface Space {
@@ -32,6 +35,10 @@ export interface DiskGuardDeps {
   log: Logger;
   /** Reads the free space (statfs by default; tests pass their own). */
   space?: (root: string) => Promise<Space | undefined>;
+  /** Told of pauses, resumes and low space (events.ts). */
+  events?: Pick<EventHub, "publish">;
+  /** Wall-clock time of those events (default Date.now). */
+  now?: () => number;
 }
 
 const MiB = 2 ** 20;
@@ -43,6 +50,8 @@ export class DiskGuard {
   #blocked?: string;
   /** The last error reading the free space (logged once, not at every pass). */
   #readError?: string;
+  /** Free space is under `lowBytes` (storage_low published once per fall). */
+  #low = false;
 
   constructor(deps: DiskGuardDeps) {
     this.#d = deps;
@@ -60,6 +69,11 @@ export class DiskGuard {
   get floorBytes(): number {
     if (this.#d.minFreeBytes > 0) return this.#d.minFreeBytes / 2;
     return Math.min(32 * MiB, (this.#space?.totalBytes ?? Infinity) * 0.02);
+  }
+
+  /** Under this much free space the disk is low (`storage_low`): before recording pauses. */
+  get lowBytes(): number {
+    return this.#d.minFreeBytes > 0 ? this.#d.minFreeBytes : 2 * this.floorBytes;
   }
 
   /** Reads the free space now (the pause state is left as it is); undefined when unknown. */
@@ -85,6 +99,24 @@ export class DiskGuard {
       : undefined;
     if (this.#blocked && !before) this.#d.log.error("recording paused", { reason: this.#blocked });
     if (!this.#blocked && before) this.#d.log.info("recording resumes: space is back");
+    this.#publish(space, before);
     return space;
+  }
+
+  #publish(space: Space | undefined, before: string | undefined): void {
+    const events = this.#d.events;
+    if (!events) return;
+    const at = (this.#d.now ?? Date.now)();
+    if (space) {
+      const low = space.freeBytes < this.lowBytes;
+      if (low && !this.#low) {
+        events.publish({ type: "storage_low", at, freeBytes: space.freeBytes });
+      }
+      this.#low = low;
+    }
+    if (this.#blocked && !before) {
+      events.publish({ type: "recording_paused", at, reason: this.#blocked });
+    }
+    if (!this.#blocked && before) events.publish({ type: "recording_resumed", at });
   }
 }

@@ -20,6 +20,7 @@ const LAYER: Record<string, number> = {
   schedule: 5,
   cameras: 6,
   health: 7,
+  integrations: 7,
   api: 8,
   web: 8,
   "http_app.ts": 9,
