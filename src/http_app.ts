@@ -14,6 +14,7 @@ import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
 import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
+import { motionRoutes } from "./api/motion_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
 import { hostGuard, requestGuard } from "./api/request_guard.ts";
 import { scheduleRoutes } from "./api/schedule_routes.ts";
@@ -115,6 +116,7 @@ export function httpApp(p: HttpParts): Hono {
   );
   app.route("/", scheduleRoutes(service, settings, p.scheduler, now));
   app.route("/", optionsRoutes(service, settings));
+  app.route("/", motionRoutes(service, settings, config.ops.motionDefault));
   app.route("/", snapshotRoutes(service, p.snapshots));
   app.route(
     "/",

@@ -16,6 +16,8 @@ import { createIntegrations } from "./integrations/integrations.ts";
 import type { Logger } from "./log.ts";
 import { EventHub } from "./events.ts";
 import type { RecorderTap } from "./recorder/tap.ts";
+import { MotionTap } from "./recorder/motion/motion_tap.ts";
+import { motionSettings } from "./cameras/motion_settings.ts";
 import type { Camera } from "./cameras/camera.ts";
 import { CameraRecorder } from "./recorder/camera_recorder.ts";
 import type { RecorderDeps } from "./recorder/camera_status.ts";
@@ -79,6 +81,21 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   );
   /** Features fed from each camera's child (recorder/tap.ts), one factory each. */
   const tapFactories: ((camera: Camera) => RecorderTap | undefined)[] = [];
+  // Motion detection on the keyframes of each camera's recorded video (recorder/motion/).
+  tapFactories.push((camera) =>
+    new MotionTap({
+      camera: { gid: camera.gid, seq: camera.seq },
+      mediaRoot,
+      clock,
+      publish: (e) => events.publish(e),
+      settings: () =>
+        motionSettings(settings.get(camera.gid, camera.seq).motion, ops.motionDefault),
+      // The jitter buffer's latency, as CameraRecorder's default (RTSP sources only).
+      latencyMs: /^rtsps?:\/\//i.test(camera.iaddr) ? 200 : 0,
+      warn: (message, fields) =>
+        log.warn(message, { camera: `${camera.gid}/${camera.seq}`, ...fields }),
+    })
+  );
   const registry = new Registry(config.dataDir);
   const catalog = new Catalog(mediaRoot, log.child({ component: "catalog" }));
   const settings = new CameraSettings(config.dataDir);

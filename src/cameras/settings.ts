@@ -10,6 +10,7 @@ import { writePrivateFile } from "../storage/files.ts";
 import { cameraKey } from "./camera.ts";
 import type { SourceOptions } from "../recorder/camera_status.ts";
 import type { Schedule } from "../schedule/schedule.ts";
+import type { StoredMotion } from "./motion_settings.ts";
 
 export const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
@@ -69,6 +70,8 @@ export interface CameraSettingsEntry {
   keeps: KeepLock[];
   schedule?: Schedule;
   options?: SourceOptions;
+  /** Motion detection (motion_settings.ts): only what was set. */
+  motion?: StoredMotion;
 }
 
 export class CameraSettings {

@@ -13,6 +13,8 @@ export interface OpsConfig {
   retentionIntervalSeconds: number;
   /** Absolute folder `file://` sources are confined to (none: file sources refused). */
   fileRoot?: string;
+  /** Motion detection for a camera without its own setting (`--motion on|off`). */
+  motionDefault: boolean;
 }
 
 const UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
@@ -40,6 +42,7 @@ export const OPS_INPUT = {
   "min-free": bytes.default(0),
   "retention-interval-seconds": z.coerce.number().min(1).max(3600).default(30),
   "file-root": z.string().min(1).optional(),
+  motion: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
 };
 
 export function resolveOps(c: {
@@ -48,6 +51,7 @@ export function resolveOps(c: {
   "min-free": number;
   "retention-interval-seconds": number;
   "file-root"?: string;
+  motion: "on" | "off";
 }): OpsConfig {
   return {
     healthStaleSeconds: c["health-stale-seconds"],
@@ -55,5 +59,6 @@ export function resolveOps(c: {
     minFreeBytes: c["min-free"],
     retentionIntervalSeconds: c["retention-interval-seconds"],
     fileRoot: c["file-root"] ? resolve(c["file-root"]) : undefined,
+    motionDefault: c.motion === "on",
   };
 }

@@ -88,6 +88,8 @@ export interface RtspServerOptions {
   slices?: number;
   /** Encoder bitrate, kbit/s (default 300). */
   bitrate?: number;
+  /** Adds the motion detector's scenes /motion and /drift (see rtsp_server.py). */
+  motionScenes?: boolean;
 }
 
 export class RtspServer {
@@ -115,6 +117,7 @@ export class RtspServer {
     if (o.h264As) args.push("--h264-as", o.h264As);
     if (o.slices) args.push("--slices", String(o.slices));
     if (o.bitrate) args.push("--bitrate", String(o.bitrate));
+    if (o.motionScenes) args.push("--motion-scenes");
     this.#proc = new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "inherit" }).spawn();
     await readLinesUntil(this.#proc.stdout, /^READY/, this.lines);
     return this;

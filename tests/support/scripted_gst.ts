@@ -36,7 +36,8 @@ export class ScriptedGst implements ChildHandle {
   })(this);
 
   constructor(readonly args: string[] = []) {
-    const loc = args.filter((a) => a.startsWith("location=")).pop();
+    // splitmuxsink's (a tap's branch may name other locations, e.g. motion's frame files).
+    const loc = args.filter((a) => a.startsWith("location=") && a.endsWith('.ts"')).pop();
     this.pattern = loc ? loc.slice(10, -1) : "";
   }
 

@@ -1,0 +1,80 @@
+/**
+ * Motion detection end to end: the real recorder pulls two scenes from the test RTSP
+ * server (rtsp_server.py --motion-scenes; a 1 s GOP): /motion, a static noisy picture with a
+ * burned-in clock where a box appears at wall-clock seconds 3 mod 12 and leaves at 7, and
+ * /drift, the same picture without the box and with the light drifting. Every appearance
+ * watched is one event (events API) starting within 1.5 s of the onset and ending when the
+ * box left; the drifting scene has none.
+ */
+import { join } from "node:path";
+import { assert, assertEquals } from "../support/assert.ts";
+import { startRecording } from "../support/recording_camera.ts";
+
+const PERIOD_MS = 12_000, FROM_MS = 3_000, TO_MS = 7_000;
+/** The detector's first frames only learn the background (a frame a second). */
+const WARMUP_MS = 7_000;
+
+interface EventJson {
+  id: string;
+  start: string;
+  end: string | null;
+  score: number;
+  box: number[];
+}
+
+/** The onsets (epoch ms) at or after `t`. */
+function onsetsFrom(t: number, n: number): number[] {
+  let first = Math.floor(t / PERIOD_MS) * PERIOD_MS + FROM_MS;
+  if (first < t) first += PERIOD_MS;
+  return Array.from({ length: n }, (_, i) => first + i * PERIOD_MS);
+}
+
+Deno.test("motion: each appearance of the box is one event from its onset; no event on a drifting scene", async () => {
+  const rc = await startRecording({
+    rtsp: { motionScenes: true },
+    cameras: [{ seq: 1, mount: "motion" }, { seq: 2, mount: "drift" }],
+  });
+  const { nvr } = rc;
+  try {
+    const ready = Date.now();
+    const [o1, o2] = onsetsFrom(ready + WARMUP_MS, 2);
+    // The second box has left and the quiet time (5 s) after it has passed.
+    await new Promise((r) => setTimeout(r, o2 + TO_MS - FROM_MS + 7_000 - Date.now()));
+    const q = `from=${ready - 60_000}&to=${Date.now() + 1000}`;
+    const events = async (seq: number): Promise<EventJson[]> => {
+      const r = await nvr.api("GET", `/api/camera/seq/${seq}/gid/1/events?${q}`);
+      assertEquals(r.status, 200);
+      return r.json.events;
+    };
+    const moving = await events(1);
+    console.log(moving.map((e) => `${e.start} → ${e.end} ${e.score} [${e.box}]`).join("\n"));
+    const near = (e: EventJson, o: number) =>
+      Date.parse(e.start) >= o - 500 && Date.parse(e.start) <= o + 1500;
+    for (const o of [o1, o2]) {
+      const mine = moving.filter((e) => near(e, o));
+      assertEquals(mine.length, 1, `one event for the onset at ${new Date(o).toISOString()}`);
+      const e = mine[0];
+      assert(e.end !== null, "ended");
+      const end = Date.parse(e.end!);
+      const left = o - FROM_MS + TO_MS;
+      assert(end >= left - 500 && end <= left + 2500, `ends when the box left: ${e.end}`);
+      assert(e.score > 0.01 && e.score <= 1, `score ${e.score}`);
+      const [x, y, w, h] = e.box;
+      assert(x >= 0 && y >= 0 && w > 0.05 && h > 0.05 && x + w <= 1.0001, `box ${e.box}`);
+    }
+    // Nothing else: every event is one of an onset (earlier cycles may be seen too).
+    for (const e of moving) {
+      const t = Date.parse(e.start);
+      assert(
+        onsetsFrom(t - 1500, 1).some((o) => near(e, o)),
+        `an event off the onsets: ${e.start}`,
+      );
+    }
+    assertEquals(await events(2), [], "no event on the drifting scene");
+    // The frame files stay few, in the hidden folder.
+    const files = [...Deno.readDirSync(join(nvr.mediaRoot, ".motion", "1_1"))];
+    assert(files.length > 0 && files.length <= 8, `${files.length} frame files`);
+  } finally {
+    await rc.stop();
+  }
+});

@@ -1,0 +1,138 @@
+/**
+ * A real MQTT broker for tests: Debian's `mosquitto` on a free loopback port, with a
+ * password file made by `mosquitto_passwd`, no persistence (a restart forgets retained
+ * messages, as a broker that lost its store would). `MqttWatch` is a test client (the
+ * `mqtt` package) that records every message it receives.
+ */
+import { join } from "node:path";
+import mqtt, { type MqttClient } from "mqtt";
+import { freePort } from "../../tools/free_port.ts";
+import { waitFor } from "./harness.ts";
+
+export const MQTT_USER = "nvr";
+export const MQTT_PASSWORD = "br0ker-pass";
+
+export class Mosquitto {
+  readonly port: number;
+  readonly dir = Deno.makeTempDirSync({ prefix: "mosquitto-" });
+  #proc?: Deno.ChildProcess;
+
+  constructor(port?: number) {
+    this.port = port ?? freePort();
+  }
+
+  /** `mqtt://user:password@127.0.0.1:port` (what the recorder is given). */
+  get url(): string {
+    return `mqtt://${MQTT_USER}:${MQTT_PASSWORD}@127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const passwd = join(this.dir, "passwd");
+    const made = await new Deno.Command("mosquitto_passwd", {
+      args: ["-c", "-b", passwd, MQTT_USER, MQTT_PASSWORD],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!made.success) throw new Error(new TextDecoder().decode(made.stderr));
+    const conf = join(this.dir, "mosquitto.conf");
+    Deno.writeTextFileSync(
+      conf,
+      [
+        `listener ${this.port} 127.0.0.1`,
+        "allow_anonymous false",
+        `password_file ${passwd}`,
+        "persistence false",
+        "user root", // started as root, it would switch to `mosquitto` and not read the file
+        "log_dest none",
+        "",
+      ].join("\n"),
+    );
+    this.#proc = new Deno.Command("mosquitto", {
+      args: ["-c", conf],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await waitFor(
+      async () => {
+        try {
+          (await Deno.connect({ hostname: "127.0.0.1", port: this.port })).close();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      "mosquitto to listen",
+      10_000,
+      50,
+    );
+    return this;
+  }
+
+  /** SIGKILL: the broker dies at once (retained messages go with it). */
+  async stop(): Promise<void> {
+    if (!this.#proc) return;
+    try {
+      this.#proc.kill("SIGKILL");
+    } catch { /* gone */ }
+    await this.#proc.status;
+    this.#proc = undefined;
+  }
+}
+
+export interface Message {
+  topic: string;
+  payload: string;
+  retain: boolean;
+  /** Date.now() when it arrived. */
+  at: number;
+}
+
+/** A subscriber that keeps every message, and the latest per topic. */
+export class MqttWatch {
+  readonly messages: Message[] = [];
+  readonly latest = new Map<string, Message>();
+  #client: MqttClient;
+
+  private constructor(client: MqttClient) {
+    this.#client = client;
+    client.on("message", (topic, payload, packet) => {
+      const m = { topic, payload: payload.toString(), retain: packet.retain, at: Date.now() };
+      this.messages.push(m);
+      this.latest.set(topic, m);
+    });
+    client.on("error", () => {});
+  }
+
+  static async connect(port: number, filters: string[]): Promise<MqttWatch> {
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: MQTT_USER,
+      password: MQTT_PASSWORD,
+      reconnectPeriod: 0,
+      clientId: `test-${crypto.randomUUID().slice(0, 8)}`,
+    });
+    const watch = new MqttWatch(client);
+    await client.subscribeAsync(filters, { qos: 1 });
+    return watch;
+  }
+
+  publish(topic: string, payload: string, retain = false): Promise<unknown> {
+    return this.#client.publishAsync(topic, payload, { qos: 1, retain });
+  }
+
+  /** Waits for the latest message on `topic` to satisfy `ok`; returns it. */
+  until(topic: string, ok: (m: Message) => boolean, what: string, timeoutMs = 15_000) {
+    return waitFor(
+      () => {
+        const m = this.latest.get(topic);
+        return m && ok(m) ? m : undefined;
+      },
+      `${what} (${topic}: ${this.latest.get(topic)?.payload ?? "nothing"})`,
+      timeoutMs,
+      25,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#client.endAsync(true).catch(() => {});
+  }
+}
