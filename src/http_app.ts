@@ -12,6 +12,7 @@ import { eventRoutes } from "./api/event_routes.ts";
 import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
+import { liveRoutes } from "./api/live_routes.ts";
 import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
 import { motionRoutes } from "./api/motion_routes.ts";
@@ -29,6 +30,7 @@ import type { Config } from "./config/config.ts";
 import type { IntegrationMetrics } from "./health/metrics.ts";
 import type { Logger } from "./log.ts";
 import type { Snapshots } from "./recorder/snapshot.ts";
+import type { LiveStreams } from "./recorder/live/streams.ts";
 import type { Scheduler } from "./schedule/scheduler.ts";
 import type { Catalog } from "./storage/catalog.ts";
 import type { Cleaner } from "./storage/cleaner.ts";
@@ -50,6 +52,8 @@ export interface HttpParts {
   cleaner: Cleaner;
   scheduler: Scheduler;
   snapshots: Snapshots;
+  /** Each camera's low-latency live stream (recorder/live/). */
+  live?: LiveStreams;
   /** MQTT and webhook counters for /metrics (none when they are off). */
   integrationMetrics?: () => IntegrationMetrics;
   eventStore: EventStore;
@@ -133,6 +137,7 @@ export function httpApp(p: HttpParts): Hono {
       thumbnail: (gid, seq, id) => p.eventThumbnails.get(gid, seq, id),
     }),
   );
+  if (p.live) app.route("/", liveRoutes(p.live));
   app.route("/", mediaRoutes(config.mediaRoot, catalog));
   // Live playlists, which every viewer polls, straight from memory ahead of the router: the
   // same answer as their route, without the chain. Only where the chain would add nothing

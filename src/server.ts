@@ -16,6 +16,7 @@ import { createIntegrations } from "./integrations/integrations.ts";
 import type { Logger } from "./log.ts";
 import { EventHub } from "./events.ts";
 import type { RecorderTap } from "./recorder/tap.ts";
+import { LiveStreams } from "./recorder/live/streams.ts";
 import { MotionTap } from "./recorder/motion/motion_tap.ts";
 import { motionSettings } from "./cameras/motion_settings.ts";
 import type { Camera } from "./cameras/camera.ts";
@@ -81,6 +82,9 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   );
   /** Features fed from each camera's child (recorder/tap.ts), one factory each. */
   const tapFactories: ((camera: Camera) => RecorderTap | undefined)[] = [];
+  // The low-latency live stream (fMP4 over a WebSocket) from each camera's child (recorder/live/).
+  const live = new LiveStreams({ clock, log: log.child({ component: "live" }) });
+  tapFactories.push((camera) => live.tapFor(camera.gid, camera.seq));
   // Motion detection on the keyframes of each camera's recorded video (recorder/motion/).
   tapFactories.push((camera) =>
     new MotionTap({
@@ -224,6 +228,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     cleaner,
     scheduler,
     snapshots,
+    live,
     integrationMetrics: integrations && (() => integrations.metrics()),
     eventStore,
     eventThumbnails,

@@ -10,7 +10,8 @@
  * - **Writes** (`POST`, `PUT`, `PATCH`, `DELETE`) must come from this origin: a cross-site
  *   `Sec-Fetch-Site`, an `Origin` of `null`, or an `Origin` whose host is neither the
  *   request's `Host` (or `X-Forwarded-Host`) nor the public URL's is `403`. Scripts and
- *   controllers send no `Origin` and are not affected.
+ *   controllers send no `Origin` and are not affected. A WebSocket upgrade (`GET` with
+ *   `Upgrade: websocket`, the live stream) is checked the same way.
  * - **API writes with a body** must say `Content-Type: application/json` (`415` otherwise):
  *   a page can send `text/plain`, form or multipart bodies cross-site without asking
  *   (a "simple" request), but not JSON.
@@ -111,7 +112,10 @@ export function requestGuard(opts: RequestGuardOptions): MiddlewareHandler {
         "this host name is not served: use the box's address, or add the name to --allowed-hosts",
       );
     }
-    if (SAFE.has(c.req.method)) return await next();
+    // A WebSocket upgrade (the live stream) is checked like a write: browsers send any page's
+    // cookies with it and no CORS protects its answer.
+    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    if (SAFE.has(c.req.method) && !upgrade) return await next();
 
     const origin = c.req.header("origin");
     if (c.req.header("sec-fetch-site") === "cross-site" || origin === "null") {

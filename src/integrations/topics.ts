@@ -74,6 +74,8 @@ export interface Links {
   snapshot(gid: number, seq: number, at: number): string;
   /** The recordings page of the camera at that moment. */
   review(gid: number, seq: number, at: number): string;
+  /** A motion event's own picture, at its peak (`GET /{gid}/{seq}/events/{id}.jpg`). */
+  eventThumbnail(gid: number, seq: number, id: string): string;
 }
 
 export function linksFor(base: string): Links {
@@ -83,6 +85,7 @@ export function linksFor(base: string): Links {
       `${base}/recordings?cam=${camName(g, s)}&date=${localDate(at)}&t=${
         encodeURIComponent(new Date(at).toISOString())
       }`,
+    eventThumbnail: (g, s, id) => `${base}/${g}/${s}/events/${encodeURIComponent(id)}.jpg`,
   };
 }
 
@@ -112,6 +115,7 @@ export function eventPayload(e: NvrEvent, node: string, links: Links): EventPayl
         score: m.score,
         box: m.box,
         snapshot_url: links.snapshot(e.gid, e.seq, m.peak ?? m.start),
+        thumbnail_url: links.eventThumbnail(e.gid, e.seq, m.id),
         review_url: links.review(e.gid, e.seq, m.start),
       };
     }

@@ -11,6 +11,8 @@ Mounts (all live, shared between clients, encoded once per mount):
   /h264pcmu    H.264 video + G.711 (PCMU) audio
   /h264mute    H.264 video + an AAC track announced in the SDP that never sends a packet
   /motion, /drift  with --motion-scenes: the motion detector's scenes (see motion_factories)
+  /blink       H.264, dark, white while wall-clock seconds mod --blink-period are under
+               --blink-on (latency measurements: the frame's content says when it was made)
 Prints "READY <port>" on stdout once listening. Stops on SIGTERM/SIGINT.
 bench/source.py builds its server with the helpers below (new_server, shared_factory, serve).
 """
@@ -18,6 +20,7 @@ import argparse
 import math
 import signal
 import sys
+import time
 
 import gi
 
@@ -40,6 +43,94 @@ def video(encoder: str, pay: str, args) -> str:
         enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} bitrate={args.bitrate}"
     return (f"videotestsrc is-live=true pattern={args.pattern} ! {caps} ! "
             f"clockoverlay time-format=\"%H:%M:%S\" ! {enc} ! {pay} name=pay0 pt=96 config-interval=1")
+
+
+def motion_factories(args) -> dict:
+    """/motion and /drift, the motion detector's test scenes (--motion-scenes): a static
+    picture (colour bars) with sensor noise (snow at low alpha) and a burned-in ticking clock,
+    H.264 with a keyframe every second, 10 fps. /motion: a dark box appears when wall-clock
+    seconds mod --motion-period reach --motion-from and leaves at --motion-to, moving right
+    while it is there. /drift: no object; the light drifts slowly (brightness ±0.15 over 2 min)."""
+    fps = 10
+    w, h = (int(x) for x in args.size.split("x"))
+    caps = f"video/x-raw,width={w},height={h},framerate={fps}/1"
+    # 4:2:0 like a camera (the compositor's output would make x264 pick 4:4:4).
+    enc = (f"video/x-raw,format=I420 ! clockoverlay time-format=\"%H:%M:%S\" ! x264enc tune=zerolatency "
+           f"speed-preset=ultrafast key-int-max={fps} bitrate=600 ! "
+           f"rtph264pay name=pay0 pt=96 config-interval=1")
+    scene = (f"videotestsrc is-live=true pattern=smpte ! {caps} ! mix.sink_0 "
+             f"videotestsrc is-live=true pattern=snow ! {caps} ! mix.sink_1")
+    box = (f"videotestsrc is-live=true pattern=solid-color foreground-color=0xff101010 ! "
+           f"video/x-raw,width={w // 5},height={h // 4},framerate={fps}/1 ! mix.sink_2")
+    launches = {
+        "/motion": (f"( compositor name=mix sink_1::alpha=0.08 sink_2::alpha=0 sink_2::ypos={h // 6} ! "
+                    f"videoconvert ! {enc} {scene} {box} )"),
+        "/drift": (f"( compositor name=mix sink_1::alpha=0.08 ! videoconvert ! "
+                   f"videobalance name=light ! videoconvert ! {enc} {scene} )"),
+    }
+
+    def box_tick(pad) -> bool:
+        t = time.time() % args.motion_period
+        present = args.motion_from <= t < args.motion_to
+        pad.set_property("alpha", 1.0 if present else 0.0)
+        if present:
+            pad.set_property("xpos", int(w * 0.1 + (t - args.motion_from) * w * 0.08))
+        return True
+
+    def light_tick(balance) -> bool:
+        balance.set_property("brightness", 0.15 * math.sin(2 * math.pi * time.time() / 120))
+        return True
+
+    def configure(_factory, media):
+        bin_ = media.get_element()
+        mix, light = bin_.get_by_name_recurse_up("mix"), bin_.get_by_name_recurse_up("light")
+        if light is not None:
+            GLib.timeout_add(100, light_tick, light)
+        elif mix is not None:
+            pad = mix.get_static_pad("sink_2")
+            GLib.timeout_add(20, box_tick, pad)
+
+    factories = {}
+    for path, launch in launches.items():
+        factory = shared_factory(launch)
+        factory.connect("media-configure", configure)
+        factories[path] = factory
+    return factories
+
+
+def blink_factory(args) -> GstRtspServer.RTSPMediaFactory:
+    """/blink: frames made from the wall clock (appsrc), white from each multiple of
+    --blink-period for --blink-on seconds, dark otherwise; a keyframe every second."""
+    w, h = (int(x) for x in args.size.split("x"))
+    fps = args.fps
+    size = w * h
+    # I420: luma plane, then two chroma planes at a quarter size each (128 = no colour).
+    frames = {on: bytes([235 if on else 16]) * size + bytes([128]) * (size // 2) for on in (True, False)}
+    launch = (f"( appsrc name=blinksrc is-live=true do-timestamp=true format=time "
+              f"caps=video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 ! "
+              f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} bitrate={args.bitrate} ! "
+              f"rtph264pay name=pay0 pt=96 config-interval=1 )")
+    factory = shared_factory(launch)
+    running = {"on": False}
+
+    def configure(_factory, media):
+        src = media.get_element().get_by_name_recurse_up("blinksrc")
+
+        def push():
+            white = (time.time() % args.blink_period) < args.blink_on
+            ok = src.emit("push-buffer", Gst.Buffer.new_wrapped(frames[white])) == Gst.FlowReturn.OK
+            running["on"] = ok
+            return ok
+
+        def need_data(_src, _length):
+            if not running["on"]:
+                running["on"] = True
+                GLib.timeout_add(max(1, 1000 // fps), push)
+
+        src.connect("need-data", need_data)
+
+    factory.connect("media-configure", configure)
+    return factory
 
 
 def motion_factories(args) -> dict:
@@ -142,6 +233,12 @@ def main() -> None:
     p.add_argument("--motion-period", type=float, default=12.0, help="/motion: cycle, seconds")
     p.add_argument("--motion-from", type=float, default=3.0, help="/motion: box appears at")
     p.add_argument("--motion-to", type=float, default=7.0, help="/motion: box leaves at")
+    p.add_argument("--blink-period", type=float, default=2.0, help="/blink: seconds between flashes")
+    p.add_argument("--blink-on", type=float, default=0.5, help="/blink: seconds each flash lasts")
+    p.add_argument("--motion-scenes", action="store_true", help="add /motion and /drift")
+    p.add_argument("--motion-period", type=float, default=12.0, help="/motion: cycle, seconds")
+    p.add_argument("--motion-from", type=float, default=3.0, help="/motion: box appears at")
+    p.add_argument("--motion-to", type=float, default=7.0, help="/motion: box leaves at")
     args = p.parse_args()
 
     server = new_server(args.port)
@@ -176,6 +273,7 @@ def main() -> None:
     if args.motion_scenes:
         for path, factory in motion_factories(args).items():
             mounts.add_factory(path, factory)
+    mounts.add_factory("/blink", blink_factory(args))
     serve(server, str(args.port))
 
 

@@ -1,12 +1,26 @@
-/** One camera of the live wall: video, name, group, state, frame time and latency. */
+/**
+ * One camera of the live wall: video, name, group, state, frame time and latency.
+ *
+ * Transport: the low-latency stream (fMP4 over a WebSocket into MSE, live_player.ts) first;
+ * HLS (hls.js, or the browser's own) when that fails or the browser cannot decode the
+ * camera's codec. The tile says which one plays (`data-transport`, and a small label), and
+ * why it fell back. While the camera is down and the server retries, it says so with the
+ * last frame's time, not the recorder's raw error (that is in the tooltip).
+ */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { clock, STATE_LABEL } from "./format.ts";
+import { attachLive, liveSocketUrl, mediaSourceClass } from "./live_player.ts";
 import { attach, type Player } from "./player.ts";
 import type { CameraJson } from "./types.ts";
+import { camKey } from "./types.ts";
 
 const RETRY_MS = 3000;
 const STALL_MS = 10_000;
 const UP = new Set(["streaming", "recording"]);
+/** States in which the server keeps trying to reach the camera. */
+const RETRYING = new Set(["connecting", "reconnecting", "failed"]);
+
+type Transport = "live" | "hls";
 
 interface Props {
   cam: CameraJson;
@@ -14,32 +28,64 @@ interface Props {
   onOpen: () => void;
 }
 
+/** What the tile says while the camera is not up (pure). */
+export function downReason(cam: CameraJson): string {
+  if (!RETRYING.has(cam.state)) return STATE_LABEL[cam.state] ?? cam.state;
+  const last = cam.last_segment_at ? `, last frame ${clock(Date.parse(cam.last_segment_at))}` : "";
+  return cam.state === "connecting" && !cam.last_segment_at
+    ? "Connecting…"
+    : `Offline, retrying${last}`;
+}
+
 export function LiveTile({ cam, large, onOpen }: Props) {
   const video = useRef<HTMLVideoElement>(null);
   const tile = useRef<HTMLElement>(null);
   const [frame, setFrame] = useState<number | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
+  const [note, setNote] = useState<string | undefined>();
+  // The same first render on the server (no MSE there) and in the browser (hydration).
+  const [transport, setTransport] = useState<Transport>("live");
+  const [playing, setPlaying] = useState(false);
+  const [muted, setMuted] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const up = UP.has(cam.state);
 
   useEffect(() => {
     const v = video.current, el = tile.current;
     if (!v || !el || !up) return;
+    if (transport === "live" && !mediaSourceClass()) return setTransport("hls");
     let player: Player | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let lastMove = Date.now(), lastPos = -1, visible = true;
     const restart = (why: string) => {
       setProblem(why);
+      setPlaying(false);
       player?.destroy();
       player = undefined;
       clearTimeout(retry);
       retry = setTimeout(() => setAttempt((n) => n + 1), RETRY_MS);
     };
-    player = attach(v, cam.stream_url, {
-      live: true,
-      onFatal: (d) => restart(`stream unavailable (${d})`),
-      onReady: () => setProblem(undefined),
-    });
+    const ready = () => {
+      setProblem(undefined);
+      setPlaying(true);
+    };
+    const fallBack = (why: string) => {
+      player?.destroy();
+      player = undefined;
+      setNote(why);
+      setTransport("hls"); // the effect runs again with HLS
+    };
+    player = transport === "live"
+      ? attachLive(v, liveSocketUrl(cam.stream_url), {
+        onFatal: (d) => fallBack(`low-latency stream failed (${d}): HLS`),
+        onUnsupported: (codec) => fallBack(`this browser can't play ${codecName(codec)}: HLS`),
+        onReady: ready,
+      })
+      : attach(v, cam.stream_url, {
+        live: true,
+        onFatal: (d) => restart(`stream unavailable (${d})`),
+        onReady: ready,
+      });
     const tick = setInterval(() => {
       if (!player || !visible) return;
       setFrame(player.frameTime());
@@ -59,16 +105,30 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       clearTimeout(retry);
       player?.destroy();
     };
-  }, [cam.stream_url, up, attempt]);
+  }, [cam.stream_url, up, attempt, transport]);
 
-  const latency = frame === undefined ? undefined : Math.max(0, (Date.now() - frame) / 1000);
-  const reason = !up ? (cam.last_error ?? STATE_LABEL[cam.state]) : problem;
+  const latency = frame === undefined || !playing || !up
+    ? undefined
+    : Math.max(0, (Date.now() - frame) / 1000);
+  const reason = !up ? downReason(cam) : problem;
+  const at = frame ?? Date.now();
+  const fullscreen = () => {
+    const v = video.current as (HTMLVideoElement & { webkitEnterFullscreen?: () => void }) | null;
+    if (tile.current?.requestFullscreen) tile.current.requestFullscreen().catch(() => {});
+    else v?.webkitEnterFullscreen?.(); // iPhone: only the video can go full screen
+  };
+  const toggleMute = () => {
+    if (!video.current) return;
+    video.current.muted = !video.current.muted;
+    setMuted(video.current.muted);
+  };
   return (
     <article
       ref={tile}
       class={`tile${large ? " large" : ""}`}
       data-cam={`${cam.gid}-${cam.seq}`}
       data-state={cam.state}
+      data-transport={up ? transport : ""}
     >
       <button
         type="button"
@@ -77,7 +137,11 @@ export function LiveTile({ cam, large, onOpen }: Props) {
         aria-label={large ? `Back to all cameras from ${cam.name}` : `Open ${cam.name} large`}
       >
         <video ref={video} muted playsInline autoPlay disablePictureInPicture />
-        {reason && <span class="tile-reason" role="status">{reason}</span>}
+        {reason && (
+          <span class="tile-reason" role="status" title={cam.last_error ?? undefined}>
+            {reason}
+          </span>
+        )}
       </button>
       <header class="tile-top">
         <span class="tile-name">{cam.name}</span>
@@ -86,12 +150,38 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       </header>
       <footer class="tile-bottom">
         <time class="frame-time" data-ms={frame ?? ""}>
-          {frame === undefined ? "--:--:--" : clock(frame)}
+          {frame === undefined || !up ? "--:--:--" : clock(frame)}
         </time>
+        {up && (
+          <span class="tile-transport" title={note}>
+            {transport === "live" ? "low latency" : "HLS"}
+            {note && <span class="tile-note">{note}</span>}
+          </span>
+        )}
         <span class="latency" data-s={latency?.toFixed(2) ?? ""}>
           {latency === undefined ? "" : `${latency.toFixed(1)} s behind`}
+        </span>
+        <span class="tile-actions">
+          {up && transport === "hls" && cam.audio && (
+            <button type="button" class="tile-btn" onClick={toggleMute}>
+              {muted ? "Unmute" : "Mute"}
+            </button>
+          )}
+          <a
+            class="tile-btn"
+            href={`/recordings?cam=${camKey(cam)}&t=${new Date(at).toISOString()}`}
+            title="Recordings at this time"
+          >
+            Recordings
+          </a>
+          <button type="button" class="tile-btn" onClick={fullscreen} aria-label="Full screen">
+            ⛶
+          </button>
         </span>
       </footer>
     </article>
   );
 }
+
+const codecName = (codec: string) =>
+  /^(hvc1|hev1)/.test(codec) ? "H.265" : /^(avc1|avc3)/.test(codec) ? "H.264" : codec;

@@ -75,6 +75,7 @@ Deno.test("motion start and end: one message each, absolute snapshot and review 
   assertEquals(start.end, null);
   assertEquals(start.score, 0.25);
   assertEquals(start.snapshot_url, `http://nvr.example:8000/2/7/snapshot.jpg?t=${AT}`);
+  assertEquals(start.thumbnail_url, "http://nvr.example:8000/2/7/events/20261201-140502-000.jpg");
   const review = new URL(start.review_url as string);
   assertEquals(review.origin + review.pathname, "http://nvr.example:8000/recordings");
   assertEquals(review.searchParams.get("cam"), "2-7");

@@ -1,0 +1,88 @@
+/**
+ * GET /{gid}/{seq}/live.ws: the camera's low-latency live stream over a WebSocket
+ * (recorder/live/), for Media Source Extensions in the browser. Same access rules as the
+ * other media (the access-control middleware runs first); the request guard treats the
+ * upgrade like a write, so another site's page cannot open it with the user's cookie
+ * (its `Origin` must be this host's).
+ *
+ * Messages, server to browser:
+ * - text `{"type":"init","codec":"avc1.64001f","mime":"video/mp4; codecs=\"avc1.64001f\""}`,
+ *   then a binary message with the init segment (ftyp + moov). Again whenever the camera's
+ *   child restarts (the player starts a new SourceBuffer).
+ * - text `{"type":"key","wall":<epoch ms>,"dts":<s>}` before each keyframe fragment: when
+ *   the server received it, and its decode time in seconds (for the frame's wall time).
+ * - binary: one fragment (moof + mdat, one frame), from a keyframe on; a viewer that falls
+ *   behind skips to the next keyframe.
+ * Closed with 1001 when the camera stops, 1008 when the viewer is too slow.
+ */
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/deno";
+import type { LiveHub, LiveMessage } from "../recorder/live/hub.ts";
+import { ID_RE } from "../storage/layout.ts";
+
+export interface LiveRoutesDeps {
+  hub(gid: number, seq: number): LiveHub | undefined;
+}
+
+/** The JSON text message before a binary one, if any (pure). */
+export function liveText(m: LiveMessage, timescale: number): string | undefined {
+  if (m.kind === "init") {
+    const codec = m.init.codec ?? "";
+    return JSON.stringify({ type: "init", codec, mime: `video/mp4; codecs="${codec}"` });
+  }
+  if (!m.fragment.key) return undefined;
+  return JSON.stringify({ type: "key", wall: m.wallMs, dts: m.fragment.decodeTime / timescale });
+}
+
+export function liveRoutes(deps: LiveRoutesDeps) {
+  const app = new Hono();
+  app.get(
+    "/:gid/:seq/live.ws",
+    async (c, next) => {
+      const { gid, seq } = c.req.param();
+      const hub = ID_RE.test(gid) && ID_RE.test(seq)
+        ? deps.hub(Number(gid), Number(seq))
+        : undefined;
+      if (!hub) return c.json({ status: 0, error: "not found" }, 404);
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+        return c.json({ status: 0, error: "a WebSocket upgrade is required" }, 426);
+      }
+      await next();
+    },
+    upgradeWebSocket((c) => {
+      const { gid, seq } = c.req.param();
+      let leave: (() => void) | undefined;
+      return {
+        onOpen(_evt, ws) {
+          const socket = ws.raw as WebSocket;
+          socket.binaryType = "arraybuffer";
+          const hub = deps.hub(Number(gid), Number(seq));
+          if (!hub) return ws.close(1001, "camera stopped");
+          let timescale = hub.init?.timescale ?? 90_000;
+          leave = hub.subscribe({
+            send(m) {
+              if (socket.readyState !== WebSocket.OPEN) return;
+              if (m.kind === "init") timescale = m.init.timescale;
+              const text = liveText(m, timescale);
+              if (text) socket.send(text);
+              socket.send(m.kind === "init" ? m.init.data : m.fragment.data);
+            },
+            queuedBytes: () => socket.bufferedAmount,
+            close(reason) {
+              if (socket.readyState === WebSocket.OPEN) {
+                socket.close(reason === "viewer too slow" ? 1008 : 1001, reason);
+              }
+            },
+          });
+        },
+        onClose() {
+          leave?.();
+        },
+        onError() {
+          leave?.();
+        },
+      };
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * Every camera's low-latency live stream: the composition root adds `tapFor` to the
+ * recorder's tap factories (one LiveTap and LiveHub per camera recorder), and the live
+ * WebSocket route finds a camera's hub here.
+ */
+import type { Clock } from "../../clock.ts";
+import type { Logger } from "../../log.ts";
+import { LiveHub } from "./hub.ts";
+import { type LiveConnection, LiveTap, tcpConnect } from "./tap.ts";
+
+export interface LiveStreamsDeps {
+  clock: Clock;
+  log: Logger;
+  connect?: (port: number) => Promise<LiveConnection>;
+}
+
+export class LiveStreams {
+  #hubs = new Map<string, LiveHub>();
+
+  constructor(readonly deps: LiveStreamsDeps) {}
+
+  /** The live tap of a camera's recorder (a newer recorder of the same camera replaces it). */
+  tapFor(gid: number, seq: number): LiveTap {
+    const key = `${gid}/${seq}`;
+    const hub = new LiveHub(this.deps.clock);
+    this.#hubs.get(key)?.close();
+    this.#hubs.set(key, hub);
+    const log = this.deps.log.child({ camera: key });
+    return new LiveTap({
+      hub,
+      clock: this.deps.clock,
+      connect: this.deps.connect ?? tcpConnect,
+      warn: (message, fields) => log.warn(message, fields),
+      onClose: () => {
+        if (this.#hubs.get(key) === hub) this.#hubs.delete(key);
+      },
+    });
+  }
+
+  hub(gid: number, seq: number): LiveHub | undefined {
+    return this.#hubs.get(`${gid}/${seq}`);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Camera-to-screen latency in the page, with the test RTSP server's /blink scene (white
+ * from each multiple of `periodS` wall-clock seconds, dark otherwise): on every frame the
+ * video presents (requestVideoFrameCallback) a tiny canvas reads its brightness; a dark →
+ * white edge presented at wall time T shows the frame made at floor(T / period) * period,
+ * so the latency is their difference (valid while it stays under the period). Shared by the
+ * UI test (tests/ui/live_latency_test.ts) and the bench (bench/live_view.ts).
+ */
+import type { Page } from "playwright-core";
+
+/** Starts measuring the video under `selector`; results accumulate in the page. */
+export async function startBlinkMeter(page: Page, selector: string, periodS: number) {
+  await page.evaluate(({ selector, periodS }) => {
+    const video = document.querySelector<HTMLVideoElement>(selector)!;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 4;
+    const g = canvas.getContext("2d", { willReadFrequently: true })!;
+    const out = { latencies: [] as number[], frames: 0, white: false };
+    (globalThis as unknown as { blink: typeof out }).blink = out;
+    const period = periodS * 1000;
+    const onFrame = (_now: number, meta: { presentationTime: number }) => {
+      out.frames++;
+      g.drawImage(video, 0, 0, 4, 4);
+      const px = g.getImageData(0, 0, 4, 4).data;
+      let sum = 0;
+      for (let i = 0; i < px.length; i += 4) sum += px[i];
+      const white = sum / 16 > 128;
+      if (white && !out.white) {
+        const shown = performance.timeOrigin + meta.presentationTime;
+        out.latencies.push((shown - Math.floor(shown / period) * period) / 1000);
+      }
+      out.white = white;
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }, { selector, periodS });
+}
+
+export interface BlinkResult {
+  latencies: number[];
+  frames: number;
+}
+
+export async function readBlinkMeter(page: Page): Promise<BlinkResult> {
+  return await page.evaluate(() => {
+    const b = (globalThis as unknown as { blink: BlinkResult }).blink;
+    return { latencies: [...b.latencies], frames: b.frames };
+  });
+}
+
+/** The q-quantile (0..1) of some numbers (nearest rank). */
+export function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}

@@ -1,0 +1,58 @@
+/** GET /{gid}/{seq}/live.ws without a real socket: who gets refused, and how. */
+import { assertEquals } from "../../support/assert.ts";
+import { InProcessNvr } from "../../support/in_process.ts";
+import { liveText } from "../../../src/api/live_routes.ts";
+
+Deno.test("live route: unknown camera 404, plain GET 426, another site's page 403", async () => {
+  const nvr = await new InProcessNvr().start();
+  try {
+    const add = await nvr.api("POST", "/api/camera", {
+      gid: 1,
+      seq: 1,
+      name: "c",
+      iaddr: "rtsp://127.0.0.1:1/x",
+      protocol: "rtsp",
+      isRec: 0,
+    });
+    assertEquals(add.status, 201);
+    const ws = {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    };
+    assertEquals((await nvr.fetch("/9/9/live.ws", { headers: ws })).status, 404);
+    assertEquals((await nvr.fetch("/x/1/live.ws", { headers: ws })).status, 404);
+    const plain = await nvr.fetch("/1/1/live.ws");
+    assertEquals(plain.status, 426);
+    assertEquals((await plain.json()).status, 0);
+    const foreign = await nvr.fetch("/1/1/live.ws", {
+      headers: { ...ws, origin: "https://evil.example" },
+    });
+    assertEquals(foreign.status, 403);
+    const crossSite = await nvr.fetch("/1/1/live.ws", {
+      headers: { ...ws, "sec-fetch-site": "cross-site" },
+    });
+    assertEquals(crossSite.status, 403);
+  } finally {
+    await nvr.stop();
+  }
+});
+
+Deno.test("live route: the text messages", () => {
+  const init = { data: new Uint8Array(1), codec: "avc1.64001f", timescale: 90000 };
+  assertEquals(
+    JSON.parse(liveText({ kind: "init", init }, 90000)!),
+    { type: "init", codec: "avc1.64001f", mime: 'video/mp4; codecs="avc1.64001f"' },
+  );
+  const fragment = { data: new Uint8Array(1), key: true, decodeTime: 180000 };
+  assertEquals(JSON.parse(liveText({ kind: "fragment", fragment, wallMs: 5 }, 90000)!), {
+    type: "key",
+    wall: 5,
+    dts: 2,
+  });
+  assertEquals(
+    liveText({ kind: "fragment", fragment: { ...fragment, key: false }, wallMs: 5 }, 90000),
+    undefined,
+  );
+});
