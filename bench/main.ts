@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { measureApi } from "./api.ts";
 import { launch, livePlayback, playbackStart } from "./browser.ts";
 import { measureCost } from "./cost.ts";
+import { measureMotion } from "./motion.ts";
 import { httpBytes, httpText, measureEdge } from "./live_latency.ts";
 import { describeMachine } from "./machine.ts";
 import { parseOptions } from "./options.ts";
@@ -114,6 +115,13 @@ try {
         results.cost.push(await measureCost(kind, n, opts.windowS, source, scratch, log));
       });
     }
+  }
+
+  if (want("motion")) {
+    await attempt("motion on vs off", async () => {
+      const { motionNs, motionRounds, windowS } = opts;
+      results.motion = await measureMotion(motionNs, motionRounds, windowS, source, scratch, log);
+    });
   }
 
   if (want("api")) {

@@ -9,6 +9,10 @@ export interface Options {
   seedNs: number[];
   /** Camera counts for the NVR with its cameras in overlay mode (decode + x264). */
   overlayNs: number[];
+  /** Camera counts for motion detection on vs off (bench/motion.ts). */
+  motionNs: number[];
+  /** Off/on pairs measured per camera count. */
+  motionRounds: number;
   /** CPU measuring window per run, seconds. */
   windowS: number;
   /** Minimum length of the write-amplification recording, seconds. */
@@ -37,6 +41,8 @@ export function parseOptions(args: string[]): Options {
       ns: { type: "string" },
       "seed-ns": { type: "string" },
       "overlay-ns": { type: "string" },
+      "motion-ns": { type: "string" },
+      "motion-rounds": { type: "string" },
       window: { type: "string" },
       "write-amp-min": { type: "string" },
       "api-seconds": { type: "string" },
@@ -50,7 +56,8 @@ export function parseOptions(args: string[]): Options {
   if (values.help) {
     console.log(
       "deno task bench [--quick] [--ns=1,4,16,32] [--seed-ns=1,2] [--overlay-ns=1] [--window=S]\n" +
-        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,writeamp,api,scale,latency]\n" +
+        "  [--motion-ns=1,8] [--motion-rounds=N]\n" +
+        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency]\n" +
         "  [--report-dir=DIR] [--report-only]   (each also as env BENCH_QUICK=1, BENCH_NS, BENCH_WINDOW, ...)",
     );
     Deno.exit(0);
@@ -64,6 +71,8 @@ export function parseOptions(args: string[]): Options {
     ns: list(get("ns") ?? (quick ? "1,4" : "1,4,16,32")),
     seedNs: list(get("seed-ns") ?? (quick ? "1" : "1,2")),
     overlayNs: list(get("overlay-ns") ?? "1"),
+    motionNs: list(get("motion-ns") ?? (quick ? "1" : "1,8")),
+    motionRounds: Number(get("motion-rounds") ?? (quick ? 1 : 2)),
     windowS: Number(get("window") ?? (quick ? 15 : 40)),
     writeAmpMinS: Number(get("write-amp-min") ?? (quick ? 120 : 600)),
     latencyS: quick ? 12 : 30,

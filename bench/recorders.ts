@@ -1,6 +1,8 @@
 /**
  * The recorders under test, each started for N cameras on the same RTSP source:
- *   nvr     this project (one Deno server, one gst-launch stream-copy child per camera)
+ *   nvr     this project (one Deno server, one gst-launch stream-copy child per camera;
+ *           motion detection on, the default)
+ *   nomotion the same with `--motion=off` (bench/motion.ts: what detection costs)
  *   overlay this project with every camera in `overlay` mode (per-camera options API):
  *           its children decode, burn in the time and encode with x264 (ultrafast)
  *   seed    the seed's pipeline, decode + clockoverlay + x264enc + mpegtsmux ! hlssink
@@ -11,7 +13,7 @@ import { childrenNamed } from "./procstat.ts";
 import { serverArgv } from "../tools/server_flags.ts";
 import { freePort, spawn, type Spawned, waitFor, waitLine } from "./procs.ts";
 
-export type RecorderKind = "nvr" | "overlay" | "seed" | "ffmpeg";
+export type RecorderKind = "nvr" | "nomotion" | "overlay" | "seed" | "ffmpeg";
 
 export interface Recorder {
   kind: RecorderKind;
@@ -38,6 +40,8 @@ export interface NvrOptions {
   liveSegments?: number;
   /** Camera mode set through the options API after each camera is added (copy: default). */
   mode?: "copy" | "overlay";
+  /** Motion detection (`--motion`); on by default, as the recorder ships. */
+  motion?: boolean;
 }
 
 const GST_LAUNCH = "gst-launch-1.0";
@@ -49,7 +53,12 @@ export async function startNvr(
   opts: NvrOptions = {},
 ): Promise<Recorder & { proc: Spawned; base: string }> {
   const port = freePort();
-  const proc = spawnNvr(dir, port, opts.liveSegments);
+  const proc = spawnNvr(
+    dir,
+    port,
+    opts.liveSegments,
+    opts.motion === false ? ["--motion=off"] : [],
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitLine(proc, /"msg":"catalog rebuilt from disk"/, 60_000);
@@ -76,7 +85,7 @@ export async function startNvr(
     throw err;
   }
   return {
-    kind: opts.mode === "overlay" ? "overlay" : "nvr",
+    kind: opts.mode === "overlay" ? "overlay" : opts.motion === false ? "nomotion" : "nvr",
     proc,
     base,
     dir,
@@ -119,7 +128,12 @@ async function waitOverlayChildren(pid: number, n: number): Promise<void> {
 }
 
 /** The recorder process alone (no camera added), with the permissions it ships with. */
-export function spawnNvr(dir: string, port: number, liveSegments = 6): Spawned {
+export function spawnNvr(
+  dir: string,
+  port: number,
+  liveSegments = 6,
+  extra: string[] = [],
+): Spawned {
   const folders = { mediaRoot: join(dir, "media"), dataDir: join(dir, "data") };
   return spawn(
     Deno.execPath(),
@@ -130,6 +144,7 @@ export function spawnNvr(dir: string, port: number, liveSegments = 6): Spawned {
       `--segment-seconds=${SEGMENT_SECONDS}`,
       `--live-segments=${liveSegments}`,
       "--log-format=json",
+      ...extra,
     ]),
     { stderr: true },
   );
@@ -198,6 +213,7 @@ export function startFfmpeg(dir: string, n: number, url: string): Promise<Record
 
 export function startRecorder(kind: RecorderKind, dir: string, n: number, url: string) {
   if (kind === "nvr") return startNvr(dir, n, url);
+  if (kind === "nomotion") return startNvr(dir, n, url, { motion: false });
   if (kind === "overlay") return startNvr(dir, n, url, { mode: "overlay" });
   if (kind === "seed") return startSeed(dir, n, url);
   return startFfmpeg(dir, n, url);

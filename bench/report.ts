@@ -10,6 +10,7 @@ import type { LiveBrowserResult, StartResult } from "./browser.ts";
 import type { CostRow } from "./cost.ts";
 import type { LatencyStats } from "./live_latency.ts";
 import type { Machine } from "./machine.ts";
+import { meanAdded, meanOf, type MotionRow } from "./motion.ts";
 import type { ScaleRun } from "./scale.ts";
 import type { SOURCE } from "./source.ts";
 import { verdict } from "./tracker.ts";
@@ -29,6 +30,8 @@ export interface Results {
   scale: ScaleRun[];
   latency?: { nvr: LatencyStats; ffmpeg: LatencyStats; browser?: LiveBrowserResult };
   playback: ({ label: string } & StartResult)[];
+  /** Motion detection on vs off (bench/motion.ts); absent in older results. */
+  motion?: MotionRow[];
   machineBusyCores?: number;
   loadAfter?: string;
   errors: string[];
@@ -58,6 +61,7 @@ const times = (x: number, base: number) =>
   x < base ? `${ratio(base, x)} less` : `${ratio(x, base)} more`;
 const NAMES = {
   nvr: "NVR (this project)",
+  nomotion: "NVR, motion detection off",
   overlay: "NVR overlay mode",
   ffmpeg: "ffmpeg -c copy -f hls",
   seed: "seed pipeline",
@@ -317,6 +321,27 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
         ...table(
           ["Recording", "First frame (ms)", "Playlist fetch (ms)", "Playlist (KB)", "Downloaded before 1st frame (MB)", "Requests", "<Note"],
           r.playback.map((p) => [p.label, f(p.firstFrameMs, 0), f(p.playlistMs, 0), f(p.playlistBytes / 1e3, 1), mb(p.bytesBefore), p.requestsBefore, p.error ?? ""]),
+        ),
+      ];
+    }),
+    section("7. Motion detection on vs off", () => {
+      if (!r.motion?.length) return;
+      const pct = (x: number) => f(x * 100, 2);
+      const worker = (c: CostRow) => c.worker?.corePerCam;
+      return [
+        "The recorder with motion detection on (the default: keyframes only decoded, 160x90 grey, " +
+        "compared in the server) and off (`--motion=off`), measured alternately (off, on, …) on " +
+        `the same source, ${r.options.windowS} s windows, mean of the rounds. Whole tree = the ` +
+        "Deno server and its gst-launch children; children = gst-launch alone (where the " +
+        "decoding is). Goal: detection adds ≤ 1.5% of a core per 1080p25 camera.",
+        "",
+        // deno-fmt-ignore
+        ...table(
+          ["Cameras", "Rounds", "Off: % core / cam", "On: % core / cam", "Added (whole tree)", "Off: children", "On: children", "Added (children)", "<Within 1.5%"],
+          r.motion.map((m) => {
+            const added = meanAdded(m, (c) => c.corePerCam);
+            return [m.n, `${m.on.length}+${m.off.length}`, pct(meanOf(m.off, (c) => c.corePerCam)), pct(meanOf(m.on, (c) => c.corePerCam)), pct(added), pct(meanOf(m.off, worker)), pct(meanOf(m.on, worker)), pct(meanAdded(m, worker)), Number.isFinite(added) ? (added <= 0.015 ? "yes" : "**no**") : "–"];
+          }),
         ),
       ];
     }),

@@ -1,0 +1,52 @@
+/**
+ * 7. What motion detection costs: the recorder with detection on (the default) and off
+ * (`--motion=off`), side by side in one run, for N cameras on the same 1080p25 source
+ * (2 s GOP: one keyframe decoded per camera every 2 s). Each N is measured off, on, off,
+ * on, … (`rounds` pairs, alternating, so load that drifts over the run falls on both
+ * sides) with bench/cost.ts's meter: the whole process tree, and the gst children alone.
+ */
+import { type CostRow, measureCost } from "./cost.ts";
+import type { Source } from "./source.ts";
+
+export interface MotionRow {
+  n: number;
+  /** Detection on: one cost row per round. */
+  on: CostRow[];
+  /** Detection off (`--motion=off`). */
+  off: CostRow[];
+}
+
+export async function measureMotion(
+  ns: number[],
+  rounds: number,
+  windowS: number,
+  source: Source,
+  scratch: string,
+  log: (m: string) => void,
+): Promise<MotionRow[]> {
+  const rows: MotionRow[] = [];
+  for (const n of ns) {
+    const row: MotionRow = { n, on: [], off: [] };
+    for (let i = 0; i < rounds; i++) {
+      row.off.push(await measureCost("nomotion", n, windowS, source, scratch, log));
+      row.on.push(await measureCost("nvr", n, windowS, source, scratch, log));
+    }
+    rows.push(row);
+    const added = meanAdded(row, (c) => c.corePerCam);
+    log(`motion N=${n}: adds ${(added * 100).toFixed(2)}% of a core per camera`);
+  }
+  return rows;
+}
+
+const ok = (rows: CostRow[]) => rows.filter((c) => !c.error && Number.isFinite(c.corePerCam));
+const mean = (xs: number[]) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+
+/** Mean of `pick` over the successful rounds, detection on and off. */
+export function meanOf(rows: CostRow[], pick: (c: CostRow) => number | undefined): number {
+  return mean(ok(rows).map(pick).filter((x): x is number => x !== undefined));
+}
+
+/** What detection adds per camera (on − off), as a share of one core. */
+export function meanAdded(row: MotionRow, pick: (c: CostRow) => number | undefined): number {
+  return meanOf(row.on, pick) - meanOf(row.off, pick);
+}
