@@ -45,59 +45,6 @@ def video(encoder: str, pay: str, args) -> str:
             f"clockoverlay time-format=\"%H:%M:%S\" ! {enc} ! {pay} name=pay0 pt=96 config-interval=1")
 
 
-def motion_factories(args) -> dict:
-    """/motion and /drift, the motion detector's test scenes (--motion-scenes): a static
-    picture (colour bars) with sensor noise (snow at low alpha) and a burned-in ticking clock,
-    H.264 with a keyframe every second, 10 fps. /motion: a dark box appears when wall-clock
-    seconds mod --motion-period reach --motion-from and leaves at --motion-to, moving right
-    while it is there. /drift: no object; the light drifts slowly (brightness ±0.15 over 2 min)."""
-    fps = 10
-    w, h = (int(x) for x in args.size.split("x"))
-    caps = f"video/x-raw,width={w},height={h},framerate={fps}/1"
-    # 4:2:0 like a camera (the compositor's output would make x264 pick 4:4:4).
-    enc = (f"video/x-raw,format=I420 ! clockoverlay time-format=\"%H:%M:%S\" ! x264enc tune=zerolatency "
-           f"speed-preset=ultrafast key-int-max={fps} bitrate=600 ! "
-           f"rtph264pay name=pay0 pt=96 config-interval=1")
-    scene = (f"videotestsrc is-live=true pattern=smpte ! {caps} ! mix.sink_0 "
-             f"videotestsrc is-live=true pattern=snow ! {caps} ! mix.sink_1")
-    box = (f"videotestsrc is-live=true pattern=solid-color foreground-color=0xff101010 ! "
-           f"video/x-raw,width={w // 5},height={h // 4},framerate={fps}/1 ! mix.sink_2")
-    launches = {
-        "/motion": (f"( compositor name=mix sink_1::alpha=0.08 sink_2::alpha=0 sink_2::ypos={h // 6} ! "
-                    f"videoconvert ! {enc} {scene} {box} )"),
-        "/drift": (f"( compositor name=mix sink_1::alpha=0.08 ! videoconvert ! "
-                   f"videobalance name=light ! videoconvert ! {enc} {scene} )"),
-    }
-
-    def box_tick(pad) -> bool:
-        t = time.time() % args.motion_period
-        present = args.motion_from <= t < args.motion_to
-        pad.set_property("alpha", 1.0 if present else 0.0)
-        if present:
-            pad.set_property("xpos", int(w * 0.1 + (t - args.motion_from) * w * 0.08))
-        return True
-
-    def light_tick(balance) -> bool:
-        balance.set_property("brightness", 0.15 * math.sin(2 * math.pi * time.time() / 120))
-        return True
-
-    def configure(_factory, media):
-        bin_ = media.get_element()
-        mix, light = bin_.get_by_name_recurse_up("mix"), bin_.get_by_name_recurse_up("light")
-        if light is not None:
-            GLib.timeout_add(100, light_tick, light)
-        elif mix is not None:
-            pad = mix.get_static_pad("sink_2")
-            GLib.timeout_add(20, box_tick, pad)
-
-    factories = {}
-    for path, launch in launches.items():
-        factory = shared_factory(launch)
-        factory.connect("media-configure", configure)
-        factories[path] = factory
-    return factories
-
-
 def blink_factory(args) -> GstRtspServer.RTSPMediaFactory:
     """/blink: frames made from the wall clock (appsrc), white from each multiple of
     --blink-period for --blink-on seconds, dark otherwise; a keyframe every second."""
@@ -229,10 +176,6 @@ def main() -> None:
     p.add_argument("--h264-as", choices=["h264", "h265"], default="h264",
                    help="what /h264 serves (h265: a camera that changed codec)")
     p.add_argument("--slices", type=int, default=1, help="slices per H.264 frame")
-    p.add_argument("--motion-scenes", action="store_true", help="add /motion and /drift")
-    p.add_argument("--motion-period", type=float, default=12.0, help="/motion: cycle, seconds")
-    p.add_argument("--motion-from", type=float, default=3.0, help="/motion: box appears at")
-    p.add_argument("--motion-to", type=float, default=7.0, help="/motion: box leaves at")
     p.add_argument("--blink-period", type=float, default=2.0, help="/blink: seconds between flashes")
     p.add_argument("--blink-on", type=float, default=0.5, help="/blink: seconds each flash lasts")
     p.add_argument("--motion-scenes", action="store_true", help="add /motion and /drift")
@@ -270,10 +213,10 @@ def main() -> None:
             auth.add_basic(basic, token)
         server.set_auth(auth)
 
+    mounts.add_factory("/blink", blink_factory(args))
     if args.motion_scenes:
         for path, factory in motion_factories(args).items():
             mounts.add_factory(path, factory)
-    mounts.add_factory("/blink", blink_factory(args))
     serve(server, str(args.port))
 
 
