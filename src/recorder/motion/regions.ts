@@ -15,10 +15,18 @@ export interface Regions {
 /** Regions smaller than this many pixels are noise. */
 export const MIN_REGION_PIXELS = 4;
 
+/** Work buffers, reused between calls of the same size (one frame at a time, synchronous). */
+let work: { n: number; kept: Uint8Array; label: Int32Array; stack: Int32Array } | undefined;
+
 export function findRegions(changed: Uint8Array, width: number, height: number): Regions {
   const n = width * height;
+  if (work?.n !== n) {
+    work = { n, kept: new Uint8Array(n), label: new Int32Array(n), stack: new Int32Array(n) };
+  }
+  const { kept, label, stack } = work;
+  kept.fill(0);
+  label.fill(0);
   // A changed pixel counts when at least two of its four neighbours changed too.
-  const kept = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
@@ -28,15 +36,14 @@ export function findRegions(changed: Uint8Array, width: number, height: number):
       if (around >= 2) kept[i] = 1;
     }
   }
-  const label = new Int32Array(n);
-  const stack = new Int32Array(n);
   const found: { size: number; x0: number; y0: number; x1: number; y1: number }[] = [];
   for (let start = 0; start < n; start++) {
     if (!kept[start] || label[start]) continue;
+    const id = found.length + 1;
     const r = { size: 0, x0: width, y0: height, x1: -1, y1: -1 };
     let top = 0;
     stack[top++] = start;
-    label[start] = found.length + 1;
+    label[start] = id;
     while (top > 0) {
       const i = stack[--top];
       const x = i % width, y = (i - x) / width;
@@ -45,23 +52,30 @@ export function findRegions(changed: Uint8Array, width: number, height: number):
       if (x > r.x1) r.x1 = x;
       if (y < r.y0) r.y0 = y;
       if (y > r.y1) r.y1 = y;
-      const next = [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1];
-      next.push(y < height - 1 ? i + width : -1);
-      for (const j of next) {
-        if (j >= 0 && kept[j] && !label[j]) {
-          label[j] = label[start];
-          stack[top++] = j;
-        }
+      if (x > 0 && kept[i - 1] && !label[i - 1]) (label[i - 1] = id, stack[top++] = i - 1);
+      if (x < width - 1 && kept[i + 1] && !label[i + 1]) (label[i + 1] = id, stack[top++] = i + 1);
+      if (y > 0 && kept[i - width] && !label[i - width]) {
+        label[i - width] = id;
+        stack[top++] = i - width;
+      }
+      if (y < height - 1 && kept[i + width] && !label[i + width]) {
+        label[i + width] = id;
+        stack[top++] = i + width;
       }
     }
     found.push(r);
   }
-  const largest = Math.max(0, ...found.map((r) => r.size));
-  const matter = found.filter((r) => r.size >= Math.max(MIN_REGION_PIXELS, largest * 0.1));
-  if (matter.length === 0) return { area: 0, box: [0, 0, 0, 0] };
-  const x0 = Math.min(...matter.map((r) => r.x0)), y0 = Math.min(...matter.map((r) => r.y0));
-  const x1 = Math.max(...matter.map((r) => r.x1)), y1 = Math.max(...matter.map((r) => r.y1));
-  const size = matter.reduce((s, r) => s + r.size, 0);
+  let largest = 0;
+  for (const r of found) largest = Math.max(largest, r.size);
+  const floor = Math.max(MIN_REGION_PIXELS, largest * 0.1);
+  let size = 0, x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (const r of found) {
+    if (r.size < floor) continue;
+    size += r.size;
+    x0 = Math.min(x0, r.x0), y0 = Math.min(y0, r.y0);
+    x1 = Math.max(x1, r.x1), y1 = Math.max(y1, r.y1);
+  }
+  if (size === 0) return { area: 0, box: [0, 0, 0, 0] };
   return {
     area: size / n,
     box: [x0 / width, y0 / height, (x1 - x0 + 1) / width, (y1 - y0 + 1) / height],
