@@ -30,11 +30,12 @@ import { Scheduler } from "./schedule/scheduler.ts";
 import { Catalog } from "./storage/catalog.ts";
 import { Cleaner } from "./storage/cleaner.ts";
 import { EventStore } from "./storage/event_store.ts";
+import { holdMs } from "./storage/motion_retention.ts";
 import { EventThumbnails } from "./recorder/event_thumbnails.ts";
 import { DiskGuard, type Space } from "./storage/disk_guard.ts";
 import { makePrivateDir } from "./storage/files.ts";
 import { sweepExports } from "./storage/exports.ts";
-import { SNAPSHOTS_DIR } from "./storage/layout.ts";
+import { MOTION_DIR, SNAPSHOTS_DIR } from "./storage/layout.ts";
 import { join } from "node:path";
 
 /** What the recorder touches outside itself; tests pass scripted ones. */
@@ -161,6 +162,15 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
       return days === undefined ? undefined : days * DAY_MS;
     },
     events: eventStore,
+    motionHoldMs: holdMs(config.segmentSeconds),
+    motionRule: (gid, seq) => {
+      const e = settings.get(gid, seq);
+      return {
+        recordMode: e.recordMode,
+        postRollSeconds: e.postRollSeconds,
+        continuousDays: e.continuousDays,
+      };
+    },
     pruneOpen: (s, names) =>
       service.recorder(s.gid, s.seq)?.pruneSession(s.date, s.time, names) ??
         Promise.resolve(undefined),
@@ -277,6 +287,8 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
         await sweepExports(mediaRoot).catch((err) =>
           log.warn("cannot empty the exports folder", { error: String(err) })
         );
+        // Motion frame files a crash left (e.g. of deleted cameras); each run makes its own again.
+        await Deno.remove(join(mediaRoot, MOTION_DIR), { recursive: true }).catch(() => {});
         const report = await catalog.rebuild();
         log.info("catalog rebuilt from disk", { ...report });
         await repairEvents();

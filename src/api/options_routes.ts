@@ -2,6 +2,8 @@
  * Per-camera source options: GET | PUT /api/camera/seq/{seq}/gid/{gid}/options with
  * `{transport?: "tcp" | "udp", mode?: "copy" | "overlay", time_format?: strftime}`.
  * A change restarts the camera's pipeline (a gap of about a second).
+ * `record_mode` ("continuous" | "motion") and `post_roll_seconds` (0–300, default 10) say how
+ * much is recorded (storage/motion_retention.ts): a change never restarts the camera.
  */
 import { Hono } from "hono";
 import type { CameraService } from "../cameras/service.ts";
@@ -10,13 +12,21 @@ import type { SourceOptions } from "../recorder/camera_status.ts";
 import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline/encode.ts";
 import { cameraIds } from "./camera_routes.ts";
 import { readBody } from "./http_errors.ts";
+import { DEFAULT_POST_ROLL_SECONDS } from "../storage/motion_retention.ts";
 
-const view = (gid: number, seq: number, o: SourceOptions = {}) => ({
+const view = (
+  gid: number,
+  seq: number,
+  o: SourceOptions = {},
+  r: { recordMode?: string; postRollSeconds?: number } = {},
+) => ({
   gid,
   seq,
   transport: o.transport ?? "tcp",
   mode: o.mode ?? "copy",
   time_format: o.timeFormat ?? DEFAULT_TIME_FORMAT,
+  record_mode: r.recordMode ?? "continuous",
+  post_roll_seconds: r.postRollSeconds ?? DEFAULT_POST_ROLL_SECONDS,
 });
 
 export function optionsRoutes(service: CameraService, settings: CameraSettings) {
@@ -25,7 +35,8 @@ export function optionsRoutes(service: CameraService, settings: CameraSettings) 
 
   app.get(path, (c) => {
     const { gid, seq } = cameraIds(service, c.req.param());
-    return c.json(view(gid, seq, settings.get(gid, seq).options));
+    const e = settings.get(gid, seq);
+    return c.json(view(gid, seq, e.options, e));
   });
 
   app.put(path, async (c) => {
@@ -37,13 +48,18 @@ export function optionsRoutes(service: CameraService, settings: CameraSettings) 
       mode: body.mode ?? before.mode,
       timeFormat: body.time_format ?? before.timeFormat,
     };
-    await settings.update(gid, seq, (e) => ({ ...e, options: next }));
+    const saved = await settings.update(gid, seq, (e) => ({
+      ...e,
+      options: next,
+      recordMode: body.record_mode ?? e.recordMode,
+      postRollSeconds: body.post_roll_seconds ?? e.postRollSeconds,
+    }));
     const changed = next.transport !== before.transport || next.mode !== before.mode ||
       next.timeFormat !== before.timeFormat;
     if (changed) {
       await service.recorder(gid, seq)?.restartPipeline("restarting: options changed");
     }
-    return c.json({ status: 1, ...view(gid, seq, next) });
+    return c.json({ status: 1, ...view(gid, seq, next, saved) });
   });
 
   return app;

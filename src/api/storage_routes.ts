@@ -1,7 +1,8 @@
 /**
  * Storage and retention:
  *   GET    /api/storage                                    usage, free space, forecast
- *   GET|PUT /api/camera/seq/{seq}/gid/{gid}/retention      per-camera maximum age
+ *   GET|PUT /api/camera/seq/{seq}/gid/{gid}/retention      per-camera maximum age, and the
+ *                                                          tier: days kept whole (then motion only)
  *   GET|POST /api/camera/seq/{seq}/gid/{gid}/keep          keep locks (spans never cleaned;
  *                                                          at most 100 per camera, 366 days each)
  *   DELETE /api/camera/seq/{seq}/gid/{gid}/keep/{id}
@@ -97,17 +98,40 @@ export function storageRoutes(d: StorageDeps) {
 
   app.get("/api/camera/seq/:seq/gid/:gid/retention", (c) => {
     const { gid, seq } = cameraIds(d.service, c.req.param());
-    return c.json({ gid, seq, max_age_days: d.settings.get(gid, seq).maxAgeDays ?? null });
+    const e = d.settings.get(gid, seq);
+    return c.json({
+      gid,
+      seq,
+      max_age_days: e.maxAgeDays ?? null,
+      continuous_days: e.continuousDays ?? null,
+    });
   });
 
   app.put("/api/camera/seq/:seq/gid/:gid/retention", async (c) => {
     const { gid, seq } = cameraIds(d.service, c.req.param());
     const body = await readBody(c, RetentionInput);
+    const kept = body.continuous_days === undefined
+      ? d.settings.get(gid, seq).continuousDays
+      : body.continuous_days ?? undefined;
+    if (kept !== undefined && body.max_age_days !== null && kept > body.max_age_days) {
+      throw new HttpError(400, "invalid fields", [
+        { field: "continuous_days", message: "must be at most max_age_days" },
+      ]);
+    }
     const e = await d.settings.update(gid, seq, (e) => ({
       ...e,
       maxAgeDays: body.max_age_days ?? undefined,
+      continuousDays: body.continuous_days === undefined
+        ? e.continuousDays
+        : body.continuous_days ?? undefined,
     }));
-    return c.json({ status: 1, gid, seq, max_age_days: e.maxAgeDays ?? null });
+    return c.json({
+      status: 1,
+      gid,
+      seq,
+      max_age_days: e.maxAgeDays ?? null,
+      continuous_days: e.continuousDays ?? null,
+    });
   });
 
   const keepView = (k: { id: string; startMs: number; endMs: number; note?: string }) => ({

@@ -47,7 +47,21 @@ export const RetentionInput = z.strictObject({
   max_age_days: z.number({ error: "must be a number or null" })
     .min(MIN_AGE_DAYS, `must be >= ${MIN_AGE_DAYS} (one day)`)
     .max(MAX_AGE_DAYS, `must be <= ${MAX_AGE_DAYS}`).nullable(),
-});
+  /** Retention tier: days everything is kept; after that only motion (missing: unchanged). */
+  continuous_days: z.number({ error: "must be a number or null" })
+    .min(0, "must be >= 0").max(MAX_AGE_DAYS, `must be <= ${MAX_AGE_DAYS}`).nullable().optional(),
+}).refine(
+  (r) => r.continuous_days == null || r.max_age_days == null || r.continuous_days <= r.max_age_days,
+  { message: "must be at most max_age_days", path: ["continuous_days"] },
+);
+
+/** How much is recorded (PUT …/options, with the source options; never restarts the camera). */
+export const RecordModeInput = {
+  record_mode: z.enum(["continuous", "motion"], { error: "must be continuous or motion" })
+    .optional(),
+  post_roll_seconds: z.number({ error: "must be a number" }).int("must be an integer")
+    .min(0, "must be >= 0").max(300, "must be <= 300").optional(),
+};
 
 /** How the camera is pulled and recorded (PUT …/options); every field optional. */
 export const OptionsInput = z.strictObject({
@@ -56,6 +70,7 @@ export const OptionsInput = z.strictObject({
   time_format: z.string().min(1).max(64, "must be at most 64 characters")
     .regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/, "printable ASCII without quotes or backslashes")
     .optional(),
+  ...RecordModeInput,
 });
 
 export interface KeepLock {
@@ -70,6 +85,11 @@ export interface CameraSettingsEntry {
   keeps: KeepLock[];
   schedule?: Schedule;
   options?: SourceOptions;
+  /** `motion`: only segments overlapping motion events (with pre- and post-roll) are kept. */
+  recordMode?: "continuous" | "motion";
+  postRollSeconds?: number;
+  /** Retention tier: days kept whole; after that only motion until maxAgeDays. */
+  continuousDays?: number;
   /** Motion detection (motion_settings.ts): only what was set. */
   motion?: StoredMotion;
 }

@@ -11,7 +11,9 @@
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../storage/catalog.ts";
 import { type PruneResult, pruneSession } from "../storage/prune.ts";
-import { roundedSeconds } from "../storage/playlist.ts";
+import { join } from "node:path";
+import { PLAYLIST } from "../storage/layout.ts";
+import { parsePlaylist, roundedSeconds } from "../storage/playlist.ts";
 import { RecordingSession, type SessionSummary } from "../storage/session.ts";
 import { localDate } from "../time.ts";
 import type { TimedSegment } from "./segment_timer.ts";
@@ -123,10 +125,21 @@ export class RecordingKeeper {
     }
   }
 
-  /** Retention: removes segments from the open session {date}/{time}, if it is that one. */
+  /**
+   * Retention: removes segments from the open session {date}/{time}, if it is that one.
+   * A live playlist may only lose entries from its start (RFC 8216 6.2.1): when `names`
+   * are not the session's first segments (motion-only keeping drops the quiet middle),
+   * the session is closed first ("split for retention"; the next segment opens a new one)
+   * and pruned as a closed one.
+   */
   async prune(date: string, time: string, names: Set<string>): Promise<PruneResult | undefined> {
     const s = this.#session;
     if (!s || s.summary.date !== date || s.summary.time !== time) return undefined;
-    return await pruneSession(s.dir, s.summary, names);
+    const listed = parsePlaylist(await Deno.readTextFile(join(s.dir, PLAYLIST))).segments;
+    const firstKept = listed.findIndex((x) => !names.has(x.uri));
+    const prefix = firstKept < 0 || listed.slice(firstKept).every((x) => !names.has(x.uri));
+    if (prefix) return await pruneSession(s.dir, s.summary, names);
+    const closed = await this.close("split for retention", false);
+    return closed ? await pruneSession(s.dir, closed, names) : undefined;
   }
 }

@@ -9,6 +9,13 @@ import type { Logger } from "../log.ts";
 import type { Catalog } from "./catalog.ts";
 import type { DiskGuard } from "./disk_guard.ts";
 import { sessionDir } from "./layout.ts";
+import {
+  DEFAULT_POST_ROLL_SECONDS,
+  type MotionRule,
+  motionOnlyBefore,
+  unneededSegments,
+} from "./motion_retention.ts";
+import { readSessionPlaylist } from "./session_reader.ts";
 import { type PruneResult, pruneSession } from "./prune.ts";
 import {
   bytesToFree,
@@ -34,8 +41,17 @@ export interface CleanerDeps {
   /** Prunes an open session through its recorder; undefined when it is not open there. */
   pruneOpen: (s: SessionSummary, names: Set<string>) => Promise<PruneResult | undefined>;
   /** Motion events: drops a camera's events that ended before `cutoffMs` (event_store.ts). */
-  events?: { trimBefore(gid: number, seq: number, cutoffMs: number): Promise<number> };
+  events?: {
+    trimBefore(gid: number, seq: number, cutoffMs: number): Promise<number>;
+    between(gid: number, seq: number, fromMs: number, toMs: number): Promise<MotionSpan[]>;
+  };
+  /** A camera's motion-only rules (record mode, retention tier); undefined keeps everything. */
+  motionRule?: (gid: number, seq: number) => MotionRule | undefined;
+  /** How long after its end a segment may still become a pre-roll (motion_retention.ts). */
+  motionHoldMs?: number;
 }
+
+type MotionSpan = { start: number; end?: number };
 
 export interface PassReport {
   at: number;
@@ -49,6 +65,8 @@ export interface PassReport {
 export class Cleaner {
   #d: CleanerDeps;
   #last?: PassReport;
+  /** Sessions motion-only keeping has judged: the boundary it judged them at. */
+  #motionJudged = new Map<string, number>();
   totals = { deletedSegments: 0, deletedBytes: 0 };
 
   constructor(deps: CleanerDeps) {
@@ -63,6 +81,7 @@ export class Cleaner {
   async pass(): Promise<PassReport> {
     const d = this.#d;
     const now = d.clock.now();
+    await this.#motionPass(now);
     const usedBytes = totalBytes(await usageByCamera(d.catalog, d.mediaRoot));
     const space = await d.disk.read();
     const need = bytesToFree({
@@ -190,6 +209,77 @@ export class Cleaner {
       }
     }
     return dropped;
+  }
+
+  /**
+   * Motion-only keeping (record mode `motion`, retention tier): in each session of a camera
+   * with such a rule that began before its boundary, the segments no event needs are
+   * deleted, like retention's (never a kept or the newest one of an open session). A
+   * closed session wholly before the boundary is judged once per process; one across it
+   * again when the boundary moved 5 minutes on or past its end; the open one every pass.
+   */
+  async #motionPass(now: number): Promise<void> {
+    const d = this.#d;
+    if (!d.motionRule || !d.events) return;
+    const keeps = d.keeps();
+    let deleted = 0, freed = 0;
+    const touchedDays = new Set<string>();
+    for (const s of d.catalog.allSessions()) {
+      const rule = d.motionRule(s.gid, s.seq);
+      const before = motionOnlyBefore(now, rule, d.motionHoldMs);
+      const key = `${s.gid}/${s.seq}/${s.date}/${s.time}`;
+      if (before === undefined || s.startMs >= before || s.segments === 0) continue;
+      const judged = this.#motionJudged.get(key);
+      // Judged again once the boundary moved 5 minutes on or past the session's end.
+      if (
+        !s.open && judged !== undefined &&
+        (judged >= s.endMs || before - judged < Math.min(300_000, s.endMs - judged))
+      ) continue;
+      try {
+        const parsed = await readSessionPlaylist(d.mediaRoot, s);
+        if (!parsed) continue;
+        const segs = parsed.segments.map((x) => ({ ...x, name: x.uri }));
+        const postRollMs = (rule?.postRollSeconds ?? DEFAULT_POST_ROLL_SECONDS) * 1000;
+        const events = await d.events.between(
+          s.gid,
+          s.seq,
+          s.startMs - postRollMs - 60_000,
+          (s.open ? now : s.endMs) + 60_000,
+        );
+        const drop = unneededSegments(segs, events, postRollMs, before);
+        if (s.open && segs.length) drop.delete(segs[segs.length - 1].uri);
+        for (const x of segs) {
+          const file = { ...s, name: x.uri, startMs: x.startMs, durationMs: x.durationMs };
+          if (drop.has(x.uri) && isKept({ ...file, bytes: 0 }, keeps)) {
+            drop.delete(x.uri);
+          }
+        }
+        if (!s.open) this.#motionJudged.set(key, before);
+        if (drop.size === 0) continue;
+        const r = s.open
+          ? await d.pruneOpen(s, drop)
+          : await pruneSession(sessionDir(d.mediaRoot, s.gid, s.seq, s.date, s.time), s, drop);
+        if (!r) continue;
+        touchedDays.add(`${s.gid}/${s.seq}/${s.date}`);
+        deleted += r.deleted;
+        freed += r.freedBytes;
+        if (r.empty) {
+          d.catalog.drop(s.gid, s.seq, s.date, s.time);
+          this.#motionJudged.delete(key);
+        }
+      } catch (err) {
+        d.log.error("retention: cannot keep only motion", {
+          session: key,
+          error: (err as Error).message,
+        });
+      }
+    }
+    for (const day of touchedDays) await this.#tidyDay(day);
+    if (deleted > 0) {
+      d.log.info("retention: segments without motion deleted", { deleted, freedBytes: freed });
+    }
+    this.totals.deletedSegments += deleted;
+    this.totals.deletedBytes += freed;
   }
 
   /** Segments of the sessions that may be cleaned now: expired ones and the oldest. */

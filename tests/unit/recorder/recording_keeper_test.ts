@@ -139,3 +139,27 @@ Deno.test("keeper: prune reaches only the open session it names", async () => {
   assertEquals(await keeper.prune("2026-05-10", "120000", new Set([first])), undefined, "closed");
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("keeper: pruning the middle of the open session closes it first; a prefix keeps it open", async () => {
+  const { root, catalog, keeper, add } = setup(true);
+  const t = local(12, 0, 0);
+  for (let i = 0; i < 6; i++) await add(t + i * 2000);
+  const s = keeper.current!;
+  const dir = join(root, String(GID), String(SEQ), s.date, s.time);
+  const names = () => parsePlaylist(Deno.readTextFileSync(join(dir, "index.m3u8"))).segments;
+  const first = names()[0].uri;
+  const r1 = await keeper.prune(s.date, s.time, new Set([first]));
+  assertEquals([r1?.deleted, keeper.current?.time], [1, s.time], "a prefix: still open");
+  assertEquals(parsePlaylist(Deno.readTextFileSync(join(dir, "index.m3u8"))).mediaSequence, 1);
+  // Segments 2 and 3 of 1..5 (a quiet middle): a live playlist may not lose them in place.
+  const middle = new Set(names().slice(1, 3).map((x) => x.uri));
+  const r2 = await keeper.prune(s.date, s.time, middle);
+  assertEquals(r2?.deleted, 2);
+  assertEquals(keeper.current, undefined, "the session was closed");
+  const parsed = parsePlaylist(Deno.readTextFileSync(join(dir, "index.m3u8")));
+  assertEquals([parsed.segments.length, parsed.ended], [3, true]);
+  assertEquals(catalog.sessions(GID, SEQ, s.date)[0].closeReason, "split for retention");
+  await add(t + 12_000);
+  assert(keeper.current && keeper.current.time !== s.time, "the next segment opens a new session");
+  await Deno.remove(root, { recursive: true });
+});
