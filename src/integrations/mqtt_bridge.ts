@@ -11,6 +11,7 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { backoffDelay, type BackoffOptions } from "../recorder/backoff.ts";
+import { maskUrl } from "../util/redact.ts";
 import { BoundedQueue } from "./bounded_queue.ts";
 import { parseRecordingSet, type Topics } from "./topics.ts";
 
@@ -66,6 +67,8 @@ export class MqttBridge {
   #connects = 0;
   #published = 0;
   #wasUp = false;
+  /** The connection's last error (a refused certificate, bad credentials, …), for the log. */
+  #lastError?: string;
 
   constructor(deps: MqttBridgeDeps) {
     this.#d = deps;
@@ -125,7 +128,8 @@ export class MqttBridge {
     client.on("connect", () => this.#onConnect());
     client.on("close", () => this.#onClose());
     client.on("error", (err) => {
-      this.#d.log.debug("mqtt: connection error", { error: String(err?.message ?? err) });
+      this.#lastError = maskUrl(String(err?.message ?? err));
+      this.#d.log.debug("mqtt: connection error", { error: this.#lastError });
     });
     client.on("message", (topic, payload, packet) => {
       if (packet.retain) return;
@@ -180,12 +184,14 @@ export class MqttBridge {
 
   #onClose(): void {
     if (this.#stopped || this.#timer !== undefined) return;
+    const fields = { broker: this.#d.maskedUrl, error: this.#lastError };
     if (this.#wasUp) {
       this.#wasUp = false;
-      this.#d.log.warn("mqtt: connection lost, reconnecting", { broker: this.#d.maskedUrl });
+      this.#d.log.warn("mqtt: connection lost, reconnecting", fields);
     } else if (this.#attempt === 0) {
-      this.#d.log.warn("mqtt: cannot connect, retrying", { broker: this.#d.maskedUrl });
+      this.#d.log.warn("mqtt: cannot connect, retrying", fields);
     }
+    this.#lastError = undefined;
     const delay = backoffDelay(this.#attempt++, this.#d.backoff ?? MQTT_BACKOFF);
     this.#timer = this.#d.clock.setTimeout(() => {
       this.#timer = undefined;

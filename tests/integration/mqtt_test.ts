@@ -6,6 +6,8 @@
  */
 import { EventHub } from "../../src/events.ts";
 import { type CameraInfo, Integrations } from "../../src/integrations/integrations.ts";
+import { MqttBridge } from "../../src/integrations/mqtt_bridge.ts";
+import { topicsFor } from "../../src/integrations/topics.ts";
 import { createLogger } from "../../src/log.ts";
 import { systemClock } from "../../src/clock.ts";
 import { createHmac } from "node:crypto";
@@ -127,7 +129,8 @@ Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker 
     );
     await new Promise((r) => setTimeout(r, 20_000 - (Date.now() - downAt)));
     assertEquals((await nvr.api("GET", "/api/health")).status, 200, "recording never waited");
-    broker = await new Mosquitto(port).start();
+    broker = await new Mosquitto({ port }).start();
+    // A subscriber that arrives after the reconnect finds everything retained again.
     const after = await waitFor(
       async () => {
         const w = await MqttWatch.connect(port, [`nvr/${NODE}/#`, "homeassistant/#"]).catch(
@@ -135,8 +138,10 @@ Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker 
         );
         if (!w) return undefined;
         watches.push(w);
-        await new Promise((r) => setTimeout(r, 300));
-        if (w.latest.get(`nvr/${NODE}/availability`)?.payload === "online") return w;
+        await new Promise((r) => setTimeout(r, 500));
+        const retained = (t: string) => w.latest.get(t)?.retain === true;
+        if (retained(`nvr/${NODE}/availability`) && retained(state("1-1"))) return w;
+        await w.close();
       },
       "the recorder to republish after the broker came back",
       30_000,
@@ -259,6 +264,47 @@ Deno.test("mqtt and webhooks: motion ON/OFF and event messages within 2 s; signe
     await integrations.stop();
     await w.close();
     await hook.shutdown();
+    await broker.stop();
+  }
+});
+
+Deno.test("mqtts: the broker's certificate is checked: an unknown CA is refused, a trusted one connects", async () => {
+  const broker = await new Mosquitto({ tls: true }).start();
+  // In-process: the CA is not trusted, so the connection is refused.
+  const logs: string[] = [];
+  const bridge = new MqttBridge({
+    url: broker.url,
+    maskedUrl: "masked",
+    clientId: "nvr-untrusted",
+    topics: topicsFor("nvr", "untrusted"),
+    clock: systemClock,
+    log: createLogger("json", {}, (l) => logs.push(l)),
+    onCommand: () => Promise.resolve(),
+  });
+  // The recorder, started with the CA trusted (Deno reads DENO_CERT at start).
+  const nvr = new Nvr({ extraArgs: [`--mqtt-url=${broker.url}`, "--node-id=tls"] });
+  try {
+    bridge.start();
+    const refused = await waitFor(
+      () => logs.find((l) => l.includes("mqtt: cannot connect")),
+      "the connection to be refused",
+    );
+    assert(/certificate/i.test(refused), refused);
+    assertEquals(bridge.metrics().connected, false);
+    Deno.env.set("DENO_CERT", broker.caFile);
+    try {
+      await nvr.start();
+    } finally {
+      Deno.env.delete("DENO_CERT");
+    }
+    await waitFor(async () => {
+      const metrics = await (await fetch(`${nvr.base}/metrics`)).text();
+      return /^nvr_mqtt_connected 1$/m.test(metrics);
+    }, "an mqtts connection");
+    assert(!nvr.logs.some((l) => l.includes(MQTT_PASSWORD)), "broker password logged");
+  } finally {
+    await bridge.stop();
+    await nvr.stop().catch(() => {});
     await broker.stop();
   }
 });

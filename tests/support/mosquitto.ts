@@ -1,7 +1,8 @@
 /**
  * A real MQTT broker for tests: Debian's `mosquitto` on a free loopback port, with a
  * password file made by `mosquitto_passwd`, no persistence (a restart forgets retained
- * messages, as a broker that lost its store would). `MqttWatch` is a test client (the
+ * messages, as a broker that lost its store would); with `tls`, an mqtts listener whose
+ * certificate (for `localhost`) is signed by a CA made here. `MqttWatch` is a test client (the
  * `mqtt` package) that records every message it receives.
  */
 import { join } from "node:path";
@@ -15,15 +16,74 @@ export const MQTT_PASSWORD = "br0ker-pass";
 export class Mosquitto {
   readonly port: number;
   readonly dir = Deno.makeTempDirSync({ prefix: "mosquitto-" });
+  readonly tls: boolean;
   #proc?: Deno.ChildProcess;
 
-  constructor(port?: number) {
-    this.port = port ?? freePort();
+  constructor(o: { port?: number; tls?: boolean } = {}) {
+    this.port = o.port ?? freePort();
+    this.tls = o.tls ?? false;
   }
 
-  /** `mqtt://user:password@127.0.0.1:port` (what the recorder is given). */
+  /** `mqtt://user:password@127.0.0.1:port` or `mqtts://…@localhost:port` (for the recorder). */
   get url(): string {
-    return `mqtt://${MQTT_USER}:${MQTT_PASSWORD}@127.0.0.1:${this.port}`;
+    const auth = `${MQTT_USER}:${MQTT_PASSWORD}`;
+    return this.tls
+      ? `mqtts://${auth}@localhost:${this.port}`
+      : `mqtt://${auth}@127.0.0.1:${this.port}`;
+  }
+
+  /** The CA that signed the TLS listener's certificate (PEM file). */
+  get caFile(): string {
+    return join(this.dir, "ca.pem");
+  }
+
+  /** A CA and a certificate for localhost signed by it (openssl). */
+  async #makeCertificates(): Promise<string[]> {
+    const d = this.dir;
+    const run = async (args: string[]) => {
+      const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" })
+        .output();
+      if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    };
+    const key = (name: string) => ["-newkey", "rsa:2048", "-nodes", "-keyout", join(d, name)];
+    await run([
+      "req",
+      "-x509",
+      ...key("ca.key"),
+      "-out",
+      this.caFile,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=nvr test CA",
+    ]);
+    await run([
+      "req",
+      ...key("server.key"),
+      "-out",
+      join(d, "server.csr"),
+      "-subj",
+      "/CN=localhost",
+    ]);
+    Deno.writeTextFileSync(join(d, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+    await run([
+      "x509",
+      "-req",
+      "-in",
+      join(d, "server.csr"),
+      "-CA",
+      this.caFile,
+      "-CAkey",
+      join(d, "ca.key"),
+      "-CAcreateserial",
+      "-out",
+      join(d, "server.pem"),
+      "-days",
+      "2",
+      "-extfile",
+      join(d, "ext.cnf"),
+    ]);
+    return [`certfile ${join(d, "server.pem")}`, `keyfile ${join(d, "server.key")}`];
   }
 
   async start(): Promise<this> {
@@ -41,6 +101,7 @@ export class Mosquitto {
         `listener ${this.port} 127.0.0.1`,
         "allow_anonymous false",
         `password_file ${passwd}`,
+        ...(this.tls ? await this.#makeCertificates() : []),
         "persistence false",
         "user root", // started as root, it would switch to `mosquitto` and not read the file
         "log_dest none",
