@@ -8,6 +8,7 @@ import { measureApi } from "./api.ts";
 import { launch, livePlayback, playbackStart } from "./browser.ts";
 import { measureCost } from "./cost.ts";
 import { measureMotion } from "./motion.ts";
+import { measureLiveView } from "./live_view.ts";
 import { httpBytes, httpText, measureEdge } from "./live_latency.ts";
 import { describeMachine } from "./machine.ts";
 import { parseOptions } from "./options.ts";
@@ -121,6 +122,12 @@ try {
     await attempt("motion on vs off", async () => {
       const { motionNs, motionRounds, windowS } = opts;
       results.motion = await measureMotion(motionNs, motionRounds, windowS, source, scratch, log);
+    });
+  }
+
+  if (want("liveview")) {
+    await attempt("live view", async () => {
+      results.liveView = await measureLiveView(join(scratch, "live-view"), log, opts.quick);
     });
   }
 

@@ -9,6 +9,7 @@ import type { ApiRow } from "./api.ts";
 import type { LiveBrowserResult, StartResult } from "./browser.ts";
 import type { CostRow } from "./cost.ts";
 import type { LatencyStats } from "./live_latency.ts";
+import type { LiveViewResult } from "./live_view.ts";
 import type { Machine } from "./machine.ts";
 import { meanAdded, meanOf, type MotionRow } from "./motion.ts";
 import type { ScaleRun } from "./scale.ts";
@@ -32,10 +33,14 @@ export interface Results {
   playback: ({ label: string } & StartResult)[];
   /** Motion detection on vs off (bench/motion.ts); absent in older results. */
   motion?: MotionRow[];
+  /** The low-latency live view (bench/live_view.ts); absent in older results. */
+  liveView?: LiveViewResult;
   machineBusyCores?: number;
   loadAfter?: string;
   errors: string[];
 }
+
+const WINDOW_NOTE = "10 s windows after 2 s of settling";
 
 export const NOTES = "<!-- notes: hand-written, kept when the report is rewritten -->";
 
@@ -342,6 +347,42 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
             const added = meanAdded(m, (c) => c.corePerCam);
             return [m.n, `${m.on.length}+${m.off.length}`, pct(meanOf(m.off, (c) => c.corePerCam)), pct(meanOf(m.on, (c) => c.corePerCam)), pct(added), pct(meanOf(m.off, worker)), pct(meanOf(m.on, worker)), pct(meanAdded(m, worker)), Number.isFinite(added) ? (added <= 0.015 ? "yes" : "**no**") : "–"];
           }),
+        ),
+      ];
+    }),
+    section("8. Live view under a second", () => {
+      const lv = r.liveView;
+      if (!lv) return;
+      return [
+        `One camera (${lv.source}), live view only. The server's CPU (% of one core, the Deno ` +
+        "process alone) and its gst-launch child's (recording + the live branch: mp4mux into a " +
+        "loopback socket) with viewers of `GET /1/1/live.ws` (WebSocket clients in another " +
+        `process), ${WINDOW_NOTE}. Goal: 20 viewers ≤ 5% of a core in the server.`,
+        "",
+        // deno-fmt-ignore
+        ...table(
+          ["Viewers", "Server (% core)", "gst-launch child (% core)", "Server RSS (MB)", "Per viewer (kB/s)"],
+          lv.rows.map((x) => [x.viewers, f(x.serverCpuPct, 1), f(x.childCpuPct, 1), f(x.serverRssMb, 0), f(x.perViewerKBps, 0)]),
+        ),
+        ...(lv.slow
+          ? [
+            `A viewer that never reads (the upgrade sent, nothing read) for ${lv.slow.seconds} s: ` +
+            `server RSS (MB) at its start, peak and end: ` +
+            [lv.slow.startMb, lv.slow.peakMb, lv.slow.endMb].map((x) => f(x, 0)).join(", ") +
+            " (the hub skips it to the next keyframe past 2 MB unsent and closes it after 20 s).",
+            "",
+          ]
+          : []),
+        "Camera-to-screen latency in headless Chromium, same run and camera: the /blink scene turns " +
+        "white at each multiple of 5 wall-clock seconds; the page reads each presented frame " +
+        "(`requestVideoFrameCallback` + a 4x4 canvas) and takes presented time − flash time. " +
+        "First frame: from navigation to the tile's first decoded frame. Goal (low latency): " +
+        "p50 ≤ 0.8 s, p95 ≤ 1.2 s, first frame ≤ 1 s after the tile appears.",
+        "",
+        // deno-fmt-ignore
+        ...table(
+          ["Transport", "Flashes", "p50 (s)", "p95 (s)", "First frame (ms)", "<Note"],
+          lv.latency.map((x) => [x.transport, x.flashes, f(x.p50S, 2), f(x.p95S, 2), f(x.firstFrameMs, 0), x.error ?? ""]),
         ),
       ];
     }),

@@ -2,10 +2,11 @@
  * The live wall's low-latency transport in headless Chromium, against a real recorder and
  * the test RTSP server's /blink scene (tests/ui/blink_meter.ts): the tile plays the
  * fMP4-over-WebSocket stream (not the HLS fallback), its first frame comes, and the
- * camera-to-screen latency measured on presented frames is printed (p50/p95). Timing goals
+ * camera-to-screen latency measured on presented frames is printed (p50/p95); an H.265
+ * camera's tile says Chromium cannot play it and falls back. Timing goals
  * are the bench's (bench/RESULTS.md, "Live view latency"); here only sanity bounds.
  */
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { launch, openPage, pageErrors } from "./browser.ts";
@@ -21,7 +22,10 @@ Deno.test({
   async fn() {
     const rc = await startRecording({
       rtsp: { fps: 25 },
-      cameras: [{ mount: "blink", isRec: 0, name: "Blink" }],
+      cameras: [
+        { mount: "blink", isRec: 0, name: "Blink" },
+        { mount: "h265", isRec: 0, name: "H.265", seq: 2 },
+      ],
       segments: 1,
     });
     const browser = await launch();
@@ -57,6 +61,18 @@ Deno.test({
       assert(latencies.length >= 4, `flashes seen: ${latencies.length}`);
       // Sanity only: HLS here is ~4 s behind, and a latency over the period would alias.
       assert(p50 < 1.9, `latency p50 ${p50} s`);
+      // Chromium cannot decode H.265: the tile says so and falls back (to HLS).
+      const h265 = `.tile[data-cam="1-2"]`;
+      await waitFor(
+        () => page.locator(`${h265} .tile-note`).textContent().catch(() => null),
+        "the H.265 tile's note",
+        10_000,
+      );
+      assertMatch(
+        (await page.locator(`${h265} .tile-note`).textContent())!,
+        /this browser can't play H\.265/,
+      );
+      assertEquals(await page.locator(h265).getAttribute("data-transport"), "hls");
       assertEquals(pageErrors(page), []);
       await page.close();
     } finally {

@@ -1,0 +1,214 @@
+/**
+ * 5b. The low-latency live view (fMP4 over a WebSocket, recorder/live/): the server's CPU
+ * and memory with 0, 1, 10 and 20 viewers of one 1080p25 camera (viewers in their own
+ * process), its memory with a viewer that never reads, and camera-to-screen latency in
+ * headless Chromium for the low-latency transport and for HLS (the tile's fallback) in the
+ * same run, measured on presented frames with the test RTSP server's /blink scene
+ * (tests/ui/blink_meter.ts).
+ */
+import { join } from "node:path";
+import { launch } from "./browser.ts";
+import { freePort, sleep, spawn, type Spawned, waitLine } from "./procs.ts";
+import { childrenNamed } from "./procstat.ts";
+import { startNvr, waitSegments } from "./recorders.ts";
+import { REPO } from "./source.ts";
+import { quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
+
+export interface LiveViewRow {
+  viewers: number;
+  /** The server process alone (% of one core), and its gst-launch child. */
+  serverCpuPct: number;
+  childCpuPct: number;
+  serverRssMb: number;
+  /** What each viewer received (kB/s). */
+  perViewerKBps: number;
+}
+
+export interface LatencyRow {
+  transport: "low latency (fMP4/WebSocket/MSE)" | "HLS (hls.js)";
+  flashes: number;
+  p50S: number;
+  p95S: number;
+  firstFrameMs: number;
+  error?: string;
+}
+
+export interface LiveViewResult {
+  source: string;
+  rows: LiveViewRow[];
+  /** Server RSS with one viewer that never reads: at its start, peak, end; was it closed. */
+  slow?: { startMb: number; peakMb: number; endMb: number; seconds: number };
+  latency: LatencyRow[];
+}
+
+const SIZE = "1920x1080", FPS = 25, KBPS = 4000;
+const PERIOD_S = 5; // longer than HLS's latency: a flash is never taken for the previous one
+const WINDOW_S = 10;
+
+function stat(pid: number): { ticks: number; rssMb: number } {
+  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { ticks: Number(f[11]) + Number(f[12]), rssMb: (Number(f[21]) * 4) / 1024 };
+}
+
+async function cpuOver(pids: number[], seconds: number): Promise<number[]> {
+  const a = pids.map((p) => stat(p).ticks);
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const wall = (performance.now() - t0) / 1000;
+  return pids.map((p, i) => (stat(p).ticks - a[i]) / wall); // ticks/s = % of a core
+}
+
+async function viewers(url: string, n: number, slow = false): Promise<Spawned> {
+  const p = spawn(
+    Deno.execPath(),
+    [
+      "run",
+      "--allow-net",
+      join(REPO, "bench/live_viewers.ts"),
+      url,
+      String(n),
+      ...(slow ? ["slow"] : []),
+    ],
+    { stdout: true },
+  );
+  await waitLine(p, /^bytes /, 10_000);
+  return p;
+}
+
+const lastBytes = (p: Spawned) =>
+  Number(/^bytes (\d+)/.exec(p.lines.findLast((l) => l.startsWith("bytes ")) ?? "")?.[1] ?? 0);
+
+async function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRow> {
+  const transport = hls ? "HLS (hls.js)" : "low latency (fMP4/WebSocket/MSE)";
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Without WebSocket the tile falls back to HLS at once (live_player.ts).
+    if (hls) {
+      await page.addInitScript(() => delete (globalThis as { WebSocket?: unknown }).WebSocket);
+    }
+    const t0 = Date.now();
+    await page.goto(`${base}/`, { waitUntil: "domcontentloaded" });
+    const tile = `.tile[data-cam="1-1"]`;
+    await page.waitForFunction(
+      (s) => (document.querySelector<HTMLVideoElement>(`${s} video`)?.readyState ?? 0) >= 2,
+      tile,
+      { timeout: 30_000, polling: 50 },
+    );
+    const firstFrameMs = Date.now() - t0;
+    const used = await page.locator(tile).getAttribute("data-transport");
+    if (used !== (hls ? "hls" : "live")) throw new Error(`tile plays ${used}`);
+    await startBlinkMeter(page, `${tile} video`, PERIOD_S);
+    await page.waitForTimeout(seconds * 1000);
+    const { latencies } = await readBlinkMeter(page);
+    return {
+      transport,
+      flashes: latencies.length,
+      p50S: quantile(latencies, 0.5),
+      p95S: quantile(latencies, 0.95),
+      firstFrameMs,
+    };
+  } catch (err) {
+    return { transport, flashes: 0, p50S: NaN, p95S: NaN, firstFrameMs: NaN, error: String(err) };
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function measureLiveView(
+  dir: string,
+  log: (m: string) => void,
+  quick = false,
+): Promise<LiveViewResult> {
+  const port = freePort();
+  const rtsp = spawn("/usr/bin/python3", [
+    join(REPO, "tests/support/rtsp_server.py"),
+    String(port),
+    `--size=${SIZE}`,
+    `--fps=${FPS}`,
+    `--gop=${FPS}`,
+    `--bitrate=${KBPS}`,
+    `--blink-period=${PERIOD_S}`,
+  ], { stdout: true });
+  const result: LiveViewResult = {
+    source: `${SIZE} ${FPS} fps H.264 ${KBPS} kbit/s, 1 s GOP (the test RTSP server's /blink)`,
+    rows: [],
+    latency: [],
+  };
+  try {
+    await waitLine(rtsp, /^READY/, 20_000);
+    const nvr = await startNvr(dir, 1, `rtsp://127.0.0.1:${port}/blink`, {
+      isRec: 0,
+      motion: false,
+    });
+    try {
+      await waitSegments(nvr, 2, 60_000);
+      const ws = nvr.base.replace(/^http/, "ws") + "/1/1/live.ws";
+      const [child] = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
+      for (const n of quick ? [0, 1, 20] : [0, 1, 10, 20]) {
+        const v = n > 0 ? await viewers(ws, n) : undefined;
+        await sleep(2000);
+        const b0 = v ? lastBytes(v) : 0;
+        const [server, gst] = await cpuOver([nvr.proc.pid, child], WINDOW_S);
+        const b1 = v ? lastBytes(v) : 0;
+        const row = {
+          viewers: n,
+          serverCpuPct: server,
+          childCpuPct: gst,
+          serverRssMb: stat(nvr.proc.pid).rssMb,
+          perViewerKBps: n > 0 ? (b1 - b0) / n / WINDOW_S / 1000 : 0,
+        };
+        result.rows.push(row);
+        log(`live view: ${JSON.stringify(row)}`);
+        await v?.stop("SIGTERM", 2000);
+      }
+      // A viewer that never reads, next to one that does.
+      const slow = await viewers(ws, 1, true);
+      const startMb = stat(nvr.proc.pid).rssMb;
+      let peakMb = startMb;
+      const seconds = quick ? 15 : 40;
+      for (let i = 0; i < seconds; i++) {
+        await sleep(1000);
+        peakMb = Math.max(peakMb, stat(nvr.proc.pid).rssMb);
+      }
+      result.slow = { startMb, peakMb, endMb: stat(nvr.proc.pid).rssMb, seconds };
+      log(`live view, slow viewer: ${JSON.stringify(result.slow)}`);
+      await slow.stop("SIGTERM", 2000);
+      for (const hls of [false, true]) {
+        const row = await latency(nvr.base, hls, quick ? 20 : 40);
+        result.latency.push(row);
+        log(`live view latency: ${JSON.stringify(row)}`);
+      }
+    } finally {
+      await nvr.stop();
+    }
+  } finally {
+    await rtsp.stop("SIGTERM", 3000);
+  }
+  return result;
+}
+
+/**
+ * `deno run -A bench/live_view.ts [--quick]`: this part alone, added to the last full run's
+ * results (bench/out/results.json), and RESULTS.md written again from them.
+ */
+if (import.meta.main) {
+  const { OUT, BENCH_DIR } = await import("./source.ts");
+  const { writeReport } = await import("./report.ts");
+  const { killAll } = await import("./procs.ts");
+  const file = join(OUT, "results.json");
+  const results = JSON.parse(await Deno.readTextFile(file));
+  const scratch = await Deno.makeTempDir({ dir: OUT, prefix: "run-live-" });
+  const t0 = Date.now();
+  const log = (m: string) =>
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`);
+  try {
+    results.liveView = await measureLiveView(scratch, log, Deno.args.includes("--quick"));
+    await Deno.writeTextFile(file, JSON.stringify(results, null, 2));
+    await writeReport(results, BENCH_DIR);
+  } finally {
+    killAll();
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+}
