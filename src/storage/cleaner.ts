@@ -11,8 +11,8 @@ import type { DiskGuard } from "./disk_guard.ts";
 import { sessionDir } from "./layout.ts";
 import {
   DEFAULT_POST_ROLL_SECONDS,
-  type MotionRule,
   motionOnlyBefore,
+  type MotionRule,
   unneededSegments,
 } from "./motion_retention.ts";
 import { readSessionPlaylist } from "./session_reader.ts";

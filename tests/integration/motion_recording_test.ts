@@ -44,7 +44,12 @@ Deno.test("motion mode keeps each appearance with its rolls; kill -9 during an e
       return r.json.events;
     };
     // The first appearance the detector sees, ended (its background is learnt first).
-    const first = await waitFor(async () => (await events()).find((e) => e.end), "a whole event", 40_000, 500);
+    const first = await waitFor(
+      async () => (await events()).find((e) => e.end),
+      "a whole event",
+      40_000,
+      500,
+    );
     const start1 = Date.parse(first.start), end1 = Date.parse(first.end!);
     // The next one is open: kill -9 now.
     const second = await waitFor(
@@ -60,12 +65,19 @@ Deno.test("motion mode keeps each appearance with its rolls; kill -9 during an e
     const end2 = Date.parse(after.end!);
     assert(
       end2 >= Date.parse(second.start) && end2 <= killedAt + 3000,
-      `closed at its last update or the last segment: ${after.end} (killed ${new Date(killedAt).toISOString()})`,
+      `closed at its last update or the last segment: ${after.end} (killed ${
+        new Date(killedAt).toISOString()
+      })`,
     );
 
     // Recordings: wait until the quiet between the two appearances is past the hold.
     const quietEnd = Date.parse(second.start) - 2000;
-    await waitFor(() => Date.now() > quietEnd + HOLD_MS + 3000 || undefined, "the hold", 30_000, 250);
+    await waitFor(
+      () => Date.now() > quietEnd + HOLD_MS + 3000 || undefined,
+      "the hold",
+      30_000,
+      250,
+    );
     const day = await fetch(nvr.base + `/1/1/${localDate(start1)}/index.m3u8`);
     assertEquals(day.status, 200);
     const segs = parsePlaylist(await day.text()).segments;
@@ -74,11 +86,16 @@ Deno.test("motion mode keeps each appearance with its rolls; kill -9 during an e
     // The onset, the pre-roll before it, the whole event and its post-roll are kept.
     assert(segs.some((s) => overlaps(s, start1, start1 + 1)), "the onset's segment is kept");
     assert(
-      segs.some((s) => s.startMs + s.durationMs <= start1 && s.startMs + s.durationMs >= start1 - 3000),
+      segs.some((s) =>
+        s.startMs + s.durationMs <= start1 && s.startMs + s.durationMs >= start1 - 3000
+      ),
       "the segment before the onset (pre-roll) is kept",
     );
     for (let t = start1; t < end1 + POST_ROLL_MS - 500; t += 500) {
-      assert(segs.some((s) => overlaps(s, t, t + 1)), `the event is kept whole (${t - start1} ms in)`);
+      assert(
+        segs.some((s) => overlaps(s, t, t + 1)),
+        `the event is kept whole (${t - start1} ms in)`,
+      );
     }
     // Nothing quiet between the first event's post-roll and the second's pre-roll is left.
     const quiet = segs.filter((s) =>

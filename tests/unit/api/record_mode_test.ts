@@ -15,22 +15,28 @@ Deno.test("record mode and retention tier API in-process", async (t) => {
     await nvr.api("POST", "/api/camera", cam({ isRec: 1 }));
     await nvr.clock.advance(10);
 
-    await t.step("options: continuous and 10 s by default; motion mode without a restart", async () => {
-      let r = await nvr.api("GET", options);
-      assertEquals([r.json.record_mode, r.json.post_roll_seconds], ["continuous", 10]);
-      const spawned = nvr.children.length;
-      assert(spawned > 0, "the camera's child runs");
-      r = await nvr.api("PUT", options, { record_mode: "motion", post_roll_seconds: 30 });
-      assertEquals([r.status, r.json.record_mode, r.json.post_roll_seconds], [200, "motion", 30]);
-      await nvr.clock.advance(5000);
-      assertEquals(nvr.children.length, spawned, "no new child: the camera was not restarted");
-      r = await nvr.api("PUT", options, { transport: "udp" });
-      assertEquals([r.json.record_mode, r.json.transport], ["motion", "udp"], "others unchanged");
-      await nvr.clock.advance(5000);
-      assert(nvr.children.length > spawned, "a source option does restart it (the check sees one)");
-      r = await nvr.api("GET", options);
-      assertEquals([r.json.record_mode, r.json.post_roll_seconds], ["motion", 30]);
-    });
+    await t.step(
+      "options: continuous and 10 s by default; motion mode without a restart",
+      async () => {
+        let r = await nvr.api("GET", options);
+        assertEquals([r.json.record_mode, r.json.post_roll_seconds], ["continuous", 10]);
+        const spawned = nvr.children.length;
+        assert(spawned > 0, "the camera's child runs");
+        r = await nvr.api("PUT", options, { record_mode: "motion", post_roll_seconds: 30 });
+        assertEquals([r.status, r.json.record_mode, r.json.post_roll_seconds], [200, "motion", 30]);
+        await nvr.clock.advance(5000);
+        assertEquals(nvr.children.length, spawned, "no new child: the camera was not restarted");
+        r = await nvr.api("PUT", options, { transport: "udp" });
+        assertEquals([r.json.record_mode, r.json.transport], ["motion", "udp"], "others unchanged");
+        await nvr.clock.advance(5000);
+        assert(
+          nvr.children.length > spawned,
+          "a source option does restart it (the check sees one)",
+        );
+        r = await nvr.api("GET", options);
+        assertEquals([r.json.record_mode, r.json.post_roll_seconds], ["motion", 30]);
+      },
+    );
 
     await t.step("options: bad values are 400 with fields", async () => {
       for (

@@ -12,8 +12,8 @@ import { DiskGuard } from "../../../src/storage/disk_guard.ts";
 import { EventStore } from "../../../src/storage/event_store.ts";
 import {
   HOLD_MS,
-  type MotionRule,
   motionOnlyBefore,
+  type MotionRule,
   unneededSegments,
 } from "../../../src/storage/motion_retention.ts";
 import { parsePlaylist } from "../../../src/storage/playlist.ts";
@@ -92,7 +92,13 @@ Deno.test("cleaner, motion mode: a closed session keeps pre-roll, event and post
     const busy = await session(root, T0, 10, true);
     const s = await setupAt(root, { recordMode: "motion", postRollSeconds: 2 }, T0 + 600_000);
     s.store.record(1, 1, "start", T0 + 7500, { id: "e1", start: T0 + 7500, score: 0.2, box });
-    s.store.record(1, 1, "end", T0 + 9000, { id: "e1", start: T0 + 7500, end: T0 + 9000, score: 0.2, box });
+    s.store.record(1, 1, "end", T0 + 9000, {
+      id: "e1",
+      start: T0 + 7500,
+      end: T0 + 9000,
+      score: 0.2,
+      box,
+    });
     await s.cleaner.pass();
     const listed = parsePlaylist(Deno.readTextFileSync(join(busy.dir, "index.m3u8"))).segments;
     assertEquals(listed.map((x) => (x.startMs - T0) / 2000), [2, 3, 4, 5]);
@@ -103,7 +109,10 @@ Deno.test("cleaner, motion mode: a closed session keeps pre-roll, event and post
     assertEquals([...Deno.readDirSync(busy.dir)].filter((f) => f.name.endsWith(".ts")).length, 4);
     // A second pass changes nothing.
     await s.cleaner.pass();
-    assertEquals(parsePlaylist(Deno.readTextFileSync(join(busy.dir, "index.m3u8"))).segments.length, 4);
+    assertEquals(
+      parsePlaylist(Deno.readTextFileSync(join(busy.dir, "index.m3u8"))).segments.length,
+      4,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -123,10 +132,16 @@ async function setupAt(root: string, rule: MotionRule, now: number, open?: Recor
     log,
     budgetBytes: 0,
     minFreeBytes: 0,
-    disk: new DiskGuard({ mediaRoot: root, minFreeBytes: 0, log, space: () => Promise.resolve(undefined) }),
+    disk: new DiskGuard({
+      mediaRoot: root,
+      minFreeBytes: 0,
+      log,
+      space: () => Promise.resolve(undefined),
+    }),
     keeps: () => [],
     maxAgeMs: () => undefined,
-    pruneOpen: (_s, n) => open ? pruneSession(open.dir, open.summary, n) : Promise.resolve(undefined),
+    pruneOpen: (_s, n) =>
+      open ? pruneSession(open.dir, open.summary, n) : Promise.resolve(undefined),
     events: store,
     motionRule: () => rule,
   });
@@ -139,9 +154,18 @@ Deno.test("cleaner, retention tier: whole for continuous_days, then motion only 
     const old = await session(root, T0, 10, true);
     const s = await setupAt(root, { continuousDays: 2 }, T0 + DAY);
     s.store.record(1, 1, "start", T0 + 1000, { id: "a", start: T0 + 1000, score: 0.2, box });
-    s.store.record(1, 1, "end", T0 + 1500, { id: "a", start: T0 + 1000, end: T0 + 1500, score: 0.2, box });
+    s.store.record(1, 1, "end", T0 + 1500, {
+      id: "a",
+      start: T0 + 1000,
+      end: T0 + 1500,
+      score: 0.2,
+      box,
+    });
     await s.cleaner.pass();
-    assertEquals(parsePlaylist(Deno.readTextFileSync(join(old.dir, "index.m3u8"))).segments.length, 10);
+    assertEquals(
+      parsePlaylist(Deno.readTextFileSync(join(old.dir, "index.m3u8"))).segments.length,
+      10,
+    );
     await s.clock.advance(2 * DAY); // now past continuous_days: only the event and its rolls stay
     await s.cleaner.pass();
     const listed = parsePlaylist(Deno.readTextFileSync(join(old.dir, "index.m3u8"))).segments;
