@@ -12,6 +12,7 @@
  */
 import type { Player } from "./player.ts";
 import { play } from "./player.ts";
+import { catchUpRate, LIVE_TUNING } from "./live_math.ts";
 
 export interface LivePlayerOptions {
   onFatal: (reason: string) => void;
@@ -19,30 +20,12 @@ export interface LivePlayerOptions {
   onReady?: () => void;
 }
 
-/** Seconds ahead of the playhead worth playing faster for, and worth a jump. */
-export const LIVE_TUNING = { target: 0.3, faster: 0.6, jump: 1.5, keepBehind: 4 };
-
 type MediaSourceCtor = typeof MediaSource;
 const w = globalThis as unknown as { ManagedMediaSource?: MediaSourceCtor };
 
 /** The MediaSource class to use, if any (ManagedMediaSource first: iOS has only that). */
 export function mediaSourceClass(): MediaSourceCtor | undefined {
   return w.ManagedMediaSource ?? (globalThis.MediaSource as MediaSourceCtor | undefined);
-}
-
-/** The live socket's URL from the camera's live playlist URL (same host, same access rules). */
-export function liveSocketUrl(streamUrl: string): string {
-  const u = new URL(streamUrl, location.href);
-  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
-  u.pathname = u.pathname.replace(/\/(hls\/)?index\.m3u8$/, "/live.ws");
-  return u.href;
-}
-
-/** A speed for the time buffered ahead of the playhead (pure). */
-export function catchUpRate(ahead: number): number {
-  if (ahead > LIVE_TUNING.faster) return 1.1;
-  if (ahead < LIVE_TUNING.target) return 1;
-  return 1.05;
 }
 
 export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOptions): Player {

@@ -9,7 +9,8 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { clock, STATE_LABEL } from "./format.ts";
-import { attachLive, liveSocketUrl, mediaSourceClass } from "./live_player.ts";
+import { attachLive, mediaSourceClass } from "./live_player.ts";
+import { downReason, liveSocketUrl } from "./live_math.ts";
 import { attach, type Player } from "./player.ts";
 import type { CameraJson } from "./types.ts";
 import { camKey } from "./types.ts";
@@ -17,8 +18,6 @@ import { camKey } from "./types.ts";
 const RETRY_MS = 3000;
 const STALL_MS = 10_000;
 const UP = new Set(["streaming", "recording"]);
-/** States in which the server keeps trying to reach the camera. */
-const RETRYING = new Set(["connecting", "reconnecting", "failed"]);
 
 type Transport = "live" | "hls";
 
@@ -26,15 +25,6 @@ interface Props {
   cam: CameraJson;
   large: boolean;
   onOpen: () => void;
-}
-
-/** What the tile says while the camera is not up (pure). */
-export function downReason(cam: CameraJson): string {
-  if (!RETRYING.has(cam.state)) return STATE_LABEL[cam.state] ?? cam.state;
-  const last = cam.last_segment_at ? `, last frame ${clock(Date.parse(cam.last_segment_at))}` : "";
-  return cam.state === "connecting" && !cam.last_segment_at
-    ? "Connecting…"
-    : `Offline, retrying${last}`;
 }
 
 export function LiveTile({ cam, large, onOpen }: Props) {
@@ -76,7 +66,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       setTransport("hls"); // the effect runs again with HLS
     };
     player = transport === "live"
-      ? attachLive(v, liveSocketUrl(cam.stream_url), {
+      ? attachLive(v, liveSocketUrl(cam.stream_url, location.href), {
         onFatal: (d) => fallBack(`low-latency stream failed (${d}): HLS`),
         onUnsupported: (codec) => fallBack(`this browser can't play ${codecName(codec)}: HLS`),
         onReady: ready,
