@@ -12,6 +12,8 @@ import { eventRoutes } from "./api/event_routes.ts";
 import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
+import { archivedMedia } from "./api/archive_media.ts";
+import type { Archiver } from "./archive/uploader.ts";
 import { liveRoutes } from "./api/live_routes.ts";
 import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
@@ -52,6 +54,8 @@ export interface HttpParts {
   cleaner: Cleaner;
   scheduler: Scheduler;
   snapshots: Snapshots;
+  /** The archive uploader (src/archive/), when the archive is on. */
+  archiver?: Archiver;
   /** Each camera's low-latency live stream (recorder/live/). */
   live?: LiveStreams;
   /** MQTT and webhook counters for /metrics (none when they are off). */
@@ -97,6 +101,7 @@ export function httpApp(p: HttpParts): Hono {
       staleMs: config.ops.healthStaleSeconds * 1000,
       storageBlocked: p.disk.blocked,
       integrations: p.integrationMetrics,
+      archive: p.archiver && (() => p.archiver!.status),
       storageMetrics: async () => ({
         usedBytes: totalBytes(await usageByCamera(catalog, config.mediaRoot)),
         freeBytes: p.disk.space?.freeBytes,
@@ -138,7 +143,8 @@ export function httpApp(p: HttpParts): Hono {
     }),
   );
   if (p.live) app.route("/", liveRoutes(p.live));
-  app.route("/", mediaRoutes(config.mediaRoot, catalog));
+  const archived = p.archiver && archivedMedia(p.archiver, "public, max-age=31536000, immutable");
+  app.route("/", mediaRoutes(config.mediaRoot, catalog, archived));
   // Live playlists, which every viewer polls, straight from memory ahead of the router: the
   // same answer as their route, without the chain. Only where the chain would add nothing
   // but the Host check (no access control, no CORS).

@@ -12,6 +12,7 @@ import { CameraSettings } from "./cameras/settings.ts";
 import { type Clock, repeat, systemClock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
 import { httpApp } from "./http_app.ts";
+import { createArchive } from "./archive/archive.ts";
 import { createIntegrations } from "./integrations/integrations.ts";
 import type { Logger } from "./log.ts";
 import { EventHub } from "./events.ts";
@@ -148,6 +149,14 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   });
 
   // What acts on the cameras.
+  /** The archive tier on S3 (src/archive/), when --archive-url is set. */
+  const archive = createArchive(config.archive, {
+    mediaRoot,
+    catalog,
+    clock,
+    log,
+    node: config.nodeId,
+  });
   const cleaner = new Cleaner({
     mediaRoot,
     catalog,
@@ -174,6 +183,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     pruneOpen: (s, names) =>
       service.recorder(s.gid, s.seq)?.pruneSession(s.date, s.time, names) ??
         Promise.resolve(undefined),
+    evict: archive && ((need) => archive.evictor.pass(need)),
   });
   const scheduler = new Scheduler({
     clock,
@@ -238,6 +248,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     cleaner,
     scheduler,
     snapshots,
+    archiver: archive?.archiver,
     live,
     integrationMetrics: integrations && (() => integrations.metrics()),
     eventStore,
@@ -315,8 +326,10 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
       const wait = () => disk.blocked() ? Math.min(interval, 2000) : interval;
       loop ??= repeat(clock, wait, housekeeping, stopLoops.signal, reportPass);
       thumbnailer.start();
+      archive?.archiver.start();
     },
     shutdown: async (signalledMs = 0) => {
+      await archive?.archiver.stop();
       await thumbnailer.stop();
       stopLoops.abort();
       scheduler.stop();

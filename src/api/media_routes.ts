@@ -28,11 +28,12 @@ import { gzip } from "../util/gzip.ts";
 import { FolderConfinement, serveFile } from "./serve_file.ts";
 import { currentLivePlaylist, type LivePlaylist } from "../storage/live_playlists.ts";
 import { HttpError } from "./http_errors.ts";
+import type { ArchivedMedia } from "./archive_media.ts";
 
 const NO_CACHE = "no-cache";
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
-export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
+export function mediaRoutes(mediaRoot: string, catalog: Catalog, archived?: ArchivedMedia) {
   const app = new Hono();
   const days = new DayPlaylists(mediaRoot, catalog);
   const confinement = new FolderConfinement(mediaRoot);
@@ -136,7 +137,7 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     return new Response(c.req.method === "HEAD" ? null : body, { headers });
   });
 
-  app.on(["GET", "HEAD"], "/:gid/:seq/:date/:time/:file", (c) => {
+  app.on(["GET", "HEAD"], "/:gid/:seq/:date/:time/:file", async (c) => {
     const { gid, seq, date, time, file } = c.req.param();
     ids(gid, seq);
     if (!DATE_RE.test(date)) throw notFound();
@@ -146,8 +147,14 @@ export function mediaRoutes(mediaRoot: string, catalog: Catalog) {
     }
     if (!TIME_RE.test(time)) throw notFound();
     if (file === PLAYLIST) return servePlaylist(c.req.raw, [gid, seq, date, time, file]);
-    if (SEGMENT_RE.test(file)) return serve(c.req.raw, [gid, seq, date, time, file], IMMUTABLE);
-    throw notFound();
+    if (!SEGMENT_RE.test(file)) throw notFound();
+    const parts = [gid, seq, date, time, file];
+    // Not on disk: its archived copy, if it has one (the segment left the disk once archived).
+    if (archived && !(await confine(join(mediaRoot, ...parts)))) {
+      const r = await archived(c.req.raw, Number(gid), Number(seq), date, time, file);
+      if (r) return r;
+    }
+    return serve(c.req.raw, parts, IMMUTABLE);
   });
 
   return app;

@@ -10,6 +10,8 @@ import { isoTime } from "../cameras/settings.ts";
 import { maskSecrets } from "../util/redact.ts";
 import { isAnonymous } from "./auth/guard.ts";
 import { evaluateHealth } from "../health/health.ts";
+import { archiveWarnings, renderArchiveMetrics } from "../health/archive_health.ts";
+import type { ArchiveStatus } from "../archive/uploader.ts";
 import { type IntegrationMetrics, renderMetrics, type StorageMetrics } from "../health/metrics.ts";
 import { outagesBetween } from "../storage/outages.ts";
 import { parseIds } from "./camera_routes.ts";
@@ -24,6 +26,8 @@ export interface OpsDeps {
   storageMetrics: () => Promise<StorageMetrics>;
   /** MQTT and webhook counters (absent when they are off). */
   integrations?: () => IntegrationMetrics;
+  /** The archive uploader's status (absent when the archive is off). */
+  archive?: () => ArchiveStatus;
 }
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -44,6 +48,8 @@ export function opsRoutes(d: OpsDeps) {
       startedAt: cam.status.startedAt,
     }));
     const report = evaluateHealth(d.now(), cameras, { blocked: d.storageBlocked() }, d.staleMs);
+    const archive = d.archive?.();
+    if (archive) report.warnings.push(...archiveWarnings(archive, d.now()));
     const code = report.ok ? 200 : 503;
     // Access control on, no valid credentials: the status only (no camera ids, errors, URLs).
     if (isAnonymous(c)) return c.json({ status: report.ok ? 1 : 0 }, code);
@@ -67,7 +73,9 @@ export function opsRoutes(d: OpsDeps) {
       stats: cam.status.stats,
     }));
     const storage = await d.storageMetrics();
-    const text = renderMetrics(cameras, storage, Deno.memoryUsage(), d.integrations?.());
+    let text = renderMetrics(cameras, storage, Deno.memoryUsage(), d.integrations?.());
+    const archive = d.archive?.();
+    if (archive) text += renderArchiveMetrics(archive);
     return c.text(text, 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     });

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { OPS_INPUT, type OpsConfig, resolveOps } from "./ops_config.ts";
+import { ARCHIVE_INPUT, type ArchiveConfig, resolveArchive } from "./archive_config.ts";
 import {
   INTEGRATIONS_INPUT,
   type IntegrationsConfig,
@@ -43,6 +44,8 @@ export interface Config {
   ops: OpsConfig;
   /** This recorder's name in MQTT topics and the archive bucket (default: the host name). */
   nodeId: string;
+  /** The archive tier on S3 (src/config/archive_config.ts); undefined when off. */
+  archive?: ArchiveConfig;
   /** MQTT and webhooks (src/config/integrations_config.ts). */
   integrations: IntegrationsConfig;
   /** Access control; off (exactly as without it) when neither a token nor a user is set. */
@@ -95,6 +98,7 @@ const ConfigInput = z.strictObject({
   "log-format": z.enum(["json", "text"]).default("json"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
   ...OPS_INPUT,
+  ...ARCHIVE_INPUT,
   ...INTEGRATIONS_INPUT,
   "api-token": z.string().min(16, "must be at least 16 characters").max(512)
     .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces").optional(),
@@ -214,6 +218,10 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const c = parsed.data;
+  const archive = resolveArchive(c, env);
+  if (Array.isArray(archive)) {
+    throw new ConfigError(`invalid configuration:\n  ${archive.join("\n  ")}`);
+  }
   return {
     host: c.host,
     port: c.port,
@@ -230,6 +238,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     logLevel: c["log-level"],
     ops: resolveOps(c),
     nodeId: c["node-id"] ?? defaultNodeId(),
+    archive,
     integrations: resolveIntegrations(
       c,
       linkBase(c["public-url"], c.host, c.port, hostName() ?? "localhost"),

@@ -20,6 +20,7 @@ import { parsePlaylist, renderPlaylist, targetDurationFor } from "./playlist.ts"
 import { markTimeline } from "./timeline.ts";
 import { writeFileAtomic } from "./files.ts";
 import { removeDayWithoutSessions } from "./thumbnails.ts";
+import { archivedLocations, readArchiveIndex } from "./archive_index.ts";
 import { type SessionSummary, writeSummary } from "./session.ts";
 
 const key = (gid: number, seq: number) => `${gid}/${seq}`;
@@ -211,6 +212,13 @@ export async function repairSession(
     }
     bytes += (await Deno.stat(path)).size;
     segments.push({ uri: name, ...parseSegmentFileName(name)! });
+  }
+  // Segments that left the disk once archived stay listed (storage/eviction.ts).
+  const local = new Set(segments.map((s) => s.uri));
+  for (const name of archivedLocations(await readArchiveIndex(folder)).keys()) {
+    if (!local.has(name) && SEGMENT_RE.test(name)) {
+      segments.push({ uri: name, ...parseSegmentFileName(name)! });
+    }
   }
   if (segments.length === 0) {
     for (const f of [PLAYLIST, SESSION_SUMMARY]) {

@@ -40,6 +40,11 @@ export interface CleanerDeps {
   maxAgeMs: (gid: number, seq: number) => number | undefined;
   /** Prunes an open session through its recorder; undefined when it is not open there. */
   pruneOpen: (s: SessionSummary, names: Set<string>) => Promise<PruneResult | undefined>;
+  /**
+   * Removes archived local copies (storage/eviction.ts): those past `--local-max-age`, and,
+   * before any un-archived segment is deleted for space, up to the bytes given.
+   */
+  evict?: (needBytes: number) => Promise<{ freedBytes: number }>;
   /** Motion events: drops a camera's events that ended before `cutoffMs` (event_store.ts). */
   events?: {
     trimBefore(gid: number, seq: number, cutoffMs: number): Promise<number>;
@@ -82,14 +87,20 @@ export class Cleaner {
     const d = this.#d;
     const now = d.clock.now();
     await this.#motionPass(now);
-    const usedBytes = totalBytes(await usageByCamera(d.catalog, d.mediaRoot));
+    let usedBytes = totalBytes(await usageByCamera(d.catalog, d.mediaRoot));
     const space = await d.disk.read();
-    const need = bytesToFree({
+    let need = bytesToFree({
       usedBytes,
       freeBytes: space?.freeBytes,
       budgetBytes: d.budgetBytes,
       minFreeBytes: d.minFreeBytes,
     });
+    if (d.evict) {
+      // Archived copies leave first: an un-archived segment is deleted only for what is left.
+      const { freedBytes } = await d.evict(need);
+      usedBytes -= freedBytes;
+      need = Math.max(0, need - freedBytes);
+    }
     const candidates = await this.#candidates(now, need);
     const plan = planDeletions(candidates, {
       now,

@@ -147,6 +147,8 @@ export interface NvrOptions {
   authorization?: string;
   /** Folders added to `--allow-read`, as a user would for them (e.g. `--file-root`). */
   extraRead?: string[];
+  /** Environment variables added to the server's (e.g. credentials that have no flag). */
+  env?: Record<string, string>;
 }
 
 /** The line the Deno runtime prints when an exception or promise rejection went unhandled. */
@@ -189,8 +191,12 @@ export class Nvr {
       ...(o.controllerUrl ? [`--controller-url=${o.controllerUrl}`] : []),
       ...(o.extraArgs ?? []),
     ]);
-    this.#proc = new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" })
-      .spawn();
+    this.#proc = new Deno.Command(Deno.execPath(), {
+      args,
+      env: o.env,
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
     const ready = readLinesUntil(
       this.#proc.stderr,
       /"msg":"listening"/,

@@ -17,6 +17,7 @@ const LAYER: Record<string, number> = {
   config: 2,
   storage: 3,
   recorder: 4,
+  archive: 4,
   schedule: 5,
   cameras: 6,
   health: 7,

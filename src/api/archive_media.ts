@@ -1,0 +1,55 @@
+/**
+ * Archive-only segments over HTTP: a segment listed in a session whose local file left the
+ * disk once archived (storage/eviction.ts) is streamed from its bundle object with a range
+ * GET, under the same URL, access rules and headers as a local segment (single byte ranges
+ * and HEAD included). The store unreachable: `502`, never a 500.
+ */
+import type { Archiver } from "../archive/uploader.ts";
+import { StoreError } from "../archive/store.ts";
+import { parseRange } from "./serve_file.ts";
+
+export type ArchivedMedia = (
+  req: Request,
+  gid: number,
+  seq: number,
+  date: string,
+  time: string,
+  name: string,
+) => Promise<Response | undefined>;
+
+/** The archived copy of a segment as a response; undefined when it is not archived. */
+export function archivedMedia(archiver: Archiver, cacheControl: string): ArchivedMedia {
+  return async (req, gid, seq, date, time, name) => {
+    const loc = await archiver.locate(gid, seq, date, time, name);
+    if (!loc) return undefined;
+    const headers = new Headers({
+      "content-type": "video/mp2t",
+      "accept-ranges": "bytes",
+      "cache-control": cacheControl,
+    });
+    let start = 0, end = loc.bytes - 1, status = 200;
+    const rangeHeader = req.headers.get("range");
+    if (rangeHeader) {
+      const range = parseRange(rangeHeader, loc.bytes);
+      if (!range) {
+        headers.set("content-range", `bytes */${loc.bytes}`);
+        return new Response(null, { status: 416, headers });
+      }
+      ({ start, end } = range);
+      status = 206;
+      headers.set("content-range", `bytes ${start}-${end}/${loc.bytes}`);
+    }
+    headers.set("content-length", String(end - start + 1));
+    if (req.method === "HEAD") return new Response(null, { status, headers });
+    try {
+      const res = await archiver.store.get(loc.key, {
+        start: loc.offset + start,
+        end: loc.offset + end,
+      });
+      return new Response(res.body, { status, headers });
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      return Response.json({ status: 0, error: "archive unavailable" }, { status: 502 });
+    }
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * The uploader: copies every recorded session into the bucket as bundle objects (about
+ * `bundleSeconds` of consecutive segments, concatenated: a valid MPEG-TS each) and a manifest
+ * per session, in the background, one request at a time, never touching the recording's own
+ * files or queue (it only reads closed segments). Each pass derives its work from disk: a
+ * session's playlist minus its archive index (storage/archive_index.ts). A bundle counts as
+ * archived only once a HEAD shows its size and MD5, then the manifest is written, then the
+ * index line is appended: a kill at any moment re-uploads at most one bundle, to the same key.
+ * A failure stops the pass and the next one waits (1 s doubling to 5 minutes); the backlog
+ * is measured every pass for health and metrics. `--archive-max-bitrate` paces the uploads.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { type Clock, sleep } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import {
+  appendArchiveIndex,
+  ARCHIVE_INDEX,
+  type ArchivedBundle,
+  type ArchivedLocation,
+  archivedLocations,
+  readArchiveIndex,
+  readArchiveState,
+} from "../storage/archive_index.ts";
+import type { Catalog } from "../storage/catalog.ts";
+import { statIfPresent } from "../storage/files.ts";
+import { PLAYLIST, sessionDir } from "../storage/layout.ts";
+import { parsePlaylist, type PlaylistSegment } from "../storage/playlist.ts";
+import type { SessionSummary } from "../storage/session.ts";
+import { retryDelayMs, throttleDelayMs } from "./backoff.ts";
+import { bundleKey, manifestKey, type SessionRef } from "./keys.ts";
+import { renderManifest } from "./manifest.ts";
+import { pendingSegments, planBundles } from "./plan.ts";
+import type { ObjectStore } from "./store.ts";
+
+export interface ArchiverDeps {
+  mediaRoot: string;
+  catalog: Catalog;
+  clock: Clock;
+  log: Logger;
+  store: ObjectStore;
+  prefix: string;
+  node: string;
+  bundleSeconds: number;
+  maxBitrate?: number;
+  /** Wait between two passes when all went well (ms). */
+  intervalMs?: number;
+}
+
+export interface ArchiveStatus {
+  /** Bytes recorded and not yet archived. */
+  backlogBytes: number;
+  /** Age of the oldest segment not yet archived (s; 0 when none). */
+  lagSeconds: number;
+  uploadedBytes: number;
+  uploadedObjects: number;
+  errors: number;
+  /** Failures in a row (0: the last pass went well). */
+  failures: number;
+  lastError?: string;
+  lastErrorAt?: number;
+  lastSuccessAt?: number;
+}
+
+/** How often an idle uploader checks that the bucket answers (ms). */
+const PING_MS = 60_000;
+const MANIFEST_TYPE = "application/vnd.apple.mpegurl";
+const sessionKey = (s: SessionSummary) => `${s.gid}/${s.seq}/${s.date}/${s.time}`;
+
+export class Archiver {
+  #d: ArchiverDeps;
+  /** Closed sessions wholly archived (not looked at again). */
+  #done = new Set<string>();
+  #status: ArchiveStatus = {
+    backlogBytes: 0,
+    lagSeconds: 0,
+    uploadedBytes: 0,
+    uploadedObjects: 0,
+    errors: 0,
+    failures: 0,
+  };
+  #stop = new AbortController();
+  /** When the store was last pinged. */
+  #pinged = -Infinity;
+  #loop?: Promise<void>;
+  /** Locations of archived segments by session folder, with the index size they come from. */
+  #located = new Map<string, { size: number; map: Map<string, ArchivedLocation> }>();
+
+  constructor(deps: ArchiverDeps) {
+    this.#d = deps;
+  }
+
+  get status(): ArchiveStatus {
+    return { ...this.#status };
+  }
+
+  get store(): ObjectStore {
+    return this.#d.store;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    const d = this.#d;
+    while (!this.#stop.signal.aborted) {
+      await this.pass();
+      const wait = this.#status.failures > 0
+        ? retryDelayMs(this.#status.failures)
+        : d.intervalMs ?? 2000;
+      if (!(await sleep(d.clock, wait, this.#stop.signal))) break;
+    }
+  }
+
+  /** One pass over every session; returns false when the store failed. */
+  async pass(): Promise<boolean> {
+    const d = this.#d;
+    let backlog = 0;
+    let oldest = Infinity;
+    let failed = false;
+    const sentBefore = this.#status.uploadedObjects;
+    for (const s of d.catalog.allSessions()) {
+      if (this.#stop.signal.aborted) break;
+      const k = sessionKey(s);
+      if (this.#done.has(k)) continue;
+      const dir = sessionDir(d.mediaRoot, s.gid, s.seq, s.date, s.time);
+      try {
+        const r = await this.#session(s, dir, failed);
+        backlog += r.backlogBytes;
+        oldest = Math.min(oldest, r.oldestMs);
+        if (r.error !== undefined) throw r.error;
+        if (r.complete && !s.open) this.#done.add(k);
+      } catch (err) {
+        failed = true;
+        this.#failed(err, k);
+      }
+    }
+    // Idle (nothing to send): a cheap request now and then, so wrong credentials or a store
+    // that went away show in health before there is a backlog.
+    const now = d.clock.now();
+    const idle = this.#status.uploadedObjects === sentBefore;
+    // (While failing, every retry asks again: only an answer ends the failure.)
+    const due = this.#status.failures > 0 || now - this.#pinged >= PING_MS;
+    if (!failed && idle && due) {
+      this.#pinged = now;
+      try {
+        await d.store.ping();
+      } catch (err) {
+        failed = true;
+        this.#failed(err, "(bucket)");
+      }
+    }
+    const st = this.#status;
+    st.backlogBytes = backlog;
+    st.lagSeconds = Number.isFinite(oldest) ? Math.max(0, (d.clock.now() - oldest) / 1000) : 0;
+    if (!failed) {
+      if (st.failures > 0) d.log.info("archive: the store answers again");
+      st.failures = 0;
+      st.lastSuccessAt = d.clock.now();
+    }
+    return !failed;
+  }
+
+  #failed(err: unknown, session: string): void {
+    const st = this.#status;
+    st.errors++;
+    st.failures++;
+    st.lastError = (err as Error).message;
+    st.lastErrorAt = this.#d.clock.now();
+    if (st.failures === 1 || st.failures % 10 === 0) {
+      this.#d.log.warn("archive: upload failed (recording goes on; retrying)", {
+        session,
+        error: st.lastError,
+        failures: st.failures,
+      });
+    }
+  }
+
+  /**
+   * Archives what is ready in one session (unless `measureOnly`: the store failed already this
+   * pass) and measures what is left.
+   */
+  async #session(s: SessionSummary, dir: string, measureOnly: boolean) {
+    const d = this.#d;
+    const text = await Deno.readTextFile(join(dir, PLAYLIST)).catch(() => undefined);
+    const none = { backlogBytes: 0, oldestMs: Infinity, error: undefined as unknown };
+    if (text === undefined) return { ...none, complete: false };
+    const listed = parsePlaylist(text).segments;
+    const { bundles, ended } = await readArchiveState(dir);
+    const archived = new Set(archivedLocations(bundles).keys());
+    // Listed, not archived, and still on disk (a segment retention deleted is not waited for).
+    const sizes = new Map<string, number>();
+    for (const seg of pendingSegments(listed, archived)) {
+      const st = await statIfPresent(join(dir, seg.uri));
+      if (st) sizes.set(seg.uri, st.size);
+    }
+    const present = listed.filter((x) => archived.has(x.uri) || sizes.has(x.uri));
+    const ref: SessionRef = { node: d.node, gid: s.gid, seq: s.seq, date: s.date, time: s.time };
+    let error: unknown;
+    if (!measureOnly) {
+      const plan = planBundles({
+        listed: present,
+        archived,
+        closed: !s.open,
+        now: d.clock.now(),
+        bundleMs: d.bundleSeconds * 1000,
+      });
+      if (!s.open && plan.length === 0 && sizes.size === 0 && bundles.length > 0 && !ended) {
+        // Closed after its last bundle went: the manifest becomes final.
+        const manifest = new TextEncoder().encode(renderManifest(bundles, true));
+        await d.store.put(manifestKey(d.prefix, ref), manifest, MANIFEST_TYPE);
+        await appendArchiveIndex(dir, { ended: true });
+        return { ...none, complete: true };
+      }
+      try {
+        for (const segs of plan) {
+          if (this.#stop.signal.aborted) break;
+          const entry = await this.#upload(dir, ref, segs, bundles, !s.open);
+          if (!entry) break; // a file went meanwhile: planned again next pass
+          for (const x of entry.segments) {
+            archived.add(x.name);
+            sizes.delete(x.name);
+          }
+        }
+      } catch (err) {
+        error = err; // measured below all the same
+      }
+    }
+    let backlogBytes = 0, oldestMs = Infinity;
+    for (const seg of listed) {
+      const n = sizes.get(seg.uri);
+      if (n === undefined) continue;
+      backlogBytes += n;
+      oldestMs = Math.min(oldestMs, seg.startMs + seg.durationMs);
+    }
+    const complete = sizes.size === 0 && (ended || bundles.length === 0);
+    return { backlogBytes, oldestMs, complete, error };
+  }
+
+  /** Uploads one bundle, verifies it, rewrites the manifest, then indexes it. */
+  async #upload(
+    dir: string,
+    ref: SessionRef,
+    segs: PlaylistSegment[],
+    bundles: ArchivedBundle[],
+    closed: boolean,
+  ): Promise<ArchivedBundle | undefined> {
+    const d = this.#d;
+    const parts: Uint8Array[] = [];
+    for (const seg of segs) {
+      const bytes = await Deno.readFile(join(dir, seg.uri)).catch((err) => {
+        if (err instanceof Deno.errors.NotFound) return undefined;
+        throw err;
+      });
+      if (!bytes) return undefined;
+      parts.push(bytes);
+    }
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    const body = new Uint8Array(size);
+    const segments = [];
+    let offset = 0;
+    for (let i = 0; i < parts.length; i++) {
+      body.set(parts[i], offset);
+      segments.push({ name: segs[i].uri, offset, bytes: parts[i].length });
+      offset += parts[i].length;
+    }
+    const digest = createHash("md5").update(body).digest();
+    const md5 = digest.toString("hex");
+    const key = bundleKey(d.prefix, ref, segs[0].startMs);
+    const started = d.clock.monotonic();
+    await d.store.put(key, body, "video/mp2t", digest.toString("base64"));
+    const info = await d.store.head(key);
+    if (!info || info.size !== size || (info.etag !== "" && info.etag !== md5)) {
+      throw new Error(
+        `archive: ${key} did not verify (size ${info?.size ?? "none"} for ${size}, etag ${
+          info?.etag || "none"
+        })`,
+      );
+    }
+    const entry: ArchivedBundle = { key, size, md5, segments };
+    const all = [...bundles, entry];
+    const listed = await Deno.readTextFile(join(dir, PLAYLIST)).then(parsePlaylist);
+    const indexed = new Set(archivedLocations(all).keys());
+    const ended = closed && listed.ended && listed.segments.every((x) => indexed.has(x.uri));
+    const manifest = new TextEncoder().encode(renderManifest(all, ended));
+    await d.store.put(manifestKey(d.prefix, ref), manifest, MANIFEST_TYPE);
+    await appendArchiveIndex(dir, entry);
+    if (ended) await appendArchiveIndex(dir, { ended: true });
+    bundles.push(entry);
+    this.#status.uploadedBytes += size;
+    this.#status.uploadedObjects++;
+    const pace = throttleDelayMs(size, d.clock.monotonic() - started, d.maxBitrate);
+    if (pace > 0) await sleep(d.clock, pace, this.#stop.signal);
+    return entry;
+  }
+
+  /** Where an archived segment of a local session lies (undefined: not archived). */
+  async locate(
+    gid: number,
+    seq: number,
+    date: string,
+    time: string,
+    name: string,
+  ): Promise<ArchivedLocation | undefined> {
+    const dir = sessionDir(this.#d.mediaRoot, gid, seq, date, time);
+    const st = await statIfPresent(join(dir, ARCHIVE_INDEX));
+    if (!st) return undefined;
+    let hit = this.#located.get(dir);
+    if (!hit || hit.size !== st.size) {
+      hit = { size: st.size, map: archivedLocations(await readArchiveIndex(dir)) };
+      if (this.#located.size >= 256) this.#located.delete(this.#located.keys().next().value!);
+      this.#located.set(dir, hit);
+    }
+    return hit.map.get(name);
+  }
+}
