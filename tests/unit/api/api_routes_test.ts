@@ -205,7 +205,15 @@ Deno.test("read routes in-process: the shapes of cameras, recordings, storage, s
       const path = "/api/camera/seq/1/gid/2/options";
       assertEquals(await nvr.api("GET", path), {
         status: 200,
-        json: { gid: 2, seq: 1, transport: "tcp", mode: "copy", time_format: "%Y-%m-%d %H:%M:%S" },
+        json: {
+          gid: 2,
+          seq: 1,
+          transport: "tcp",
+          mode: "copy",
+          time_format: "%Y-%m-%d %H:%M:%S",
+          record_mode: "continuous",
+          post_roll_seconds: 10,
+        },
       });
       assertEquals(await nvr.api("PUT", path, { mode: "x" }), {
         status: 400,
@@ -223,6 +231,7 @@ Deno.test("read routes in-process: the shapes of cameras, recordings, storage, s
         gid: 2,
         seq: 1,
         max_age_days: null,
+        continuous_days: null,
       });
       assertEquals((await nvr.api("GET", `${base}/keep`)).json, { gid: 2, seq: 1, keeps: [] });
       assertEquals((await nvr.api("GET", `${base}/outages`)).json, {
