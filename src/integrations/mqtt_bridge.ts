@@ -37,7 +37,7 @@ export interface MqttBridgeDeps {
 
 export const MQTT_BACKOFF: BackoffOptions = {
   initialMs: 1000,
-  maxMs: 15_000,
+  maxMs: 10_000,
   multiplier: 2,
   jitter: 0.2,
 };

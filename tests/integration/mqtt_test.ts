@@ -12,7 +12,7 @@ import { createLogger } from "../../src/log.ts";
 import { systemClock } from "../../src/clock.ts";
 import { createHmac } from "node:crypto";
 import { assert, assertEquals } from "../support/assert.ts";
-import { freePort, Nvr, waitFor } from "../support/harness.ts";
+import { freePort, Nvr, RtspServer, waitFor } from "../support/harness.ts";
 import { type Message, Mosquitto, MQTT_PASSWORD, MqttWatch } from "../support/mosquitto.ts";
 
 const NODE = "itest";
@@ -27,8 +27,10 @@ const config = (entity: string) => `homeassistant/${entity}/config`;
 const state = (cam: string) => `nvr/${NODE}/camera/${cam}/state`;
 const json = (m: Message) => (m.payload ? JSON.parse(m.payload) : undefined);
 
-Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker down 20 s, the will", async () => {
+Deno.test("mqtt: discovery and states retained, motion from the detector, recording/set, deletion, broker down 20 s, the will", async () => {
   let broker = await new Mosquitto().start();
+  // The motion scene: a box appears at wall-clock seconds 3 mod 12 and leaves at 7.
+  const rtsp = await new RtspServer({ motionScenes: true }).start();
   const port = broker.port;
   const nvr = new Nvr({
     extraArgs: [`--mqtt-url=${broker.url}`, `--node-id=${NODE}`, "--log-format=json"],
@@ -43,17 +45,6 @@ Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker 
     await nvr.start();
     const live = await watch();
     await live.until(`nvr/${NODE}/availability`, (m) => m.payload === "online", "online");
-    assertEquals(
-      (await nvr.api("POST", "/api/camera", {
-        gid: 1,
-        seq: 1,
-        name: "Porch",
-        iaddr: "test://ball",
-        protocol: "test",
-        isRec: 1,
-      })).status,
-      201,
-    );
     // A camera whose source has a password, and that fails (nothing listens on the port).
     const dead = `rtsp://admin:${CAM_PASSWORD}@127.0.0.1:${freePort()}/h264`;
     assertEquals(
@@ -62,6 +53,19 @@ Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker 
         seq: 1,
         name: "Gate",
         iaddr: dead,
+        protocol: "rtsp",
+        isRec: 1,
+      })).status,
+      201,
+    );
+    // Added just after the box left (7 mod 12 s), the detector learns an empty scene.
+    await new Promise((r) => setTimeout(r, (7_300 - (Date.now() % 12_000) + 12_000) % 12_000));
+    assertEquals(
+      (await nvr.api("POST", "/api/camera", {
+        gid: 1,
+        seq: 1,
+        name: "Porch",
+        iaddr: rtsp.url("motion"),
         protocol: "rtsp",
         isRec: 1,
       })).status,
@@ -103,6 +107,43 @@ Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker 
       await r.body?.cancel();
       return r.status === 200 && r.headers.get("content-type") === "image/jpeg";
     }, "the snapshot URL to give a JPEG");
+
+    // The detector's events: motion ON, a start message, then OFF and an end message, each
+    // within 2 s of the recorder publishing it (`at`).
+    const motionTopic = `nvr/${NODE}/camera/1-1/motion`;
+    const isEvents = (m: Message) => m.topic === `nvr/${NODE}/events`;
+    const startMsg = await waitFor(
+      () =>
+        live.messages.find((m) =>
+          isEvents(m) && json(m).phase === "start" &&
+          Math.abs(Date.parse(json(m).start) % 12_000 - 3_500) <= 1_000 // the box's onset
+        ),
+      "a motion start message at an onset",
+      30_000,
+    );
+    const at = Date.parse(json(startMsg).at); // when the recorder published the event
+    const seenAfter = (topic: string, payload: string, t: number) =>
+      waitFor(
+        () => live.messages.find((m) => m.topic === topic && m.payload === payload && m.at >= t),
+        `${topic} ${payload}`,
+        5000,
+        25,
+      );
+    const on = await seenAfter(motionTopic, "ON", at - 50);
+    assert(on.at - at <= 2000 && startMsg.at - at <= 2000, `ON ${on.at - at} ms after the event`);
+    assertEquals(json(startMsg).camera, "1-1");
+    const endMsg = await waitFor(
+      () =>
+        live.messages.find((m) =>
+          isEvents(m) && json(m).phase === "end" && json(m).id === json(startMsg).id
+        ),
+      "the motion end message",
+      20_000,
+    );
+    const endAt = Date.parse(json(endMsg).at);
+    const off = await seenAfter(motionTopic, "OFF", endAt - 50);
+    assert(off.at - endAt <= 2000 && endMsg.at - endAt <= 2000, `OFF ${off.at - endAt} ms after`);
+    assert(json(endMsg).end !== null && json(endMsg).score > 0);
 
     // recording/set OFF turns recording off, as the API shows.
     await live.publish(`nvr/${NODE}/camera/1-1/recording/set`, "OFF");
@@ -171,6 +212,7 @@ Deno.test("mqtt: discovery and states retained, recording/set, deletion, broker 
     for (const w of watches) await w.close();
     await nvr.stop("SIGKILL").catch(() => {});
     await broker.stop();
+    await rtsp.stop();
   }
 });
 
