@@ -5,7 +5,7 @@
  * logged: log `maskedMqttUrl`, never `mqtt.url`.
  */
 import { z } from "zod";
-import { maskUrl } from "../util/redact.ts";
+import { maskSecrets } from "../util/redact.ts";
 
 export interface MqttConfig {
   /** `mqtt://` or `mqtts://` URL, with `user:password@` when the broker wants one (secret). */
@@ -49,7 +49,7 @@ const webhookUrls = z.string().transform((s, ctx) => {
     if (!ok) {
       ctx.addIssue({
         code: "custom",
-        message: `"${maskUrl(u).slice(0, 80)}" is not an http(s) URL`,
+        message: `"${maskSecrets(u).slice(0, 80)}" is not an http(s) URL`,
       });
       return z.NEVER;
     }
@@ -91,7 +91,7 @@ export function resolveIntegrations(
 ): IntegrationsConfig {
   const url = c["mqtt-url"];
   return {
-    mqtt: url ? { url, maskedUrl: maskUrl(url), prefix: c["mqtt-prefix"] } : undefined,
+    mqtt: url ? { url, maskedUrl: maskSecrets(url), prefix: c["mqtt-prefix"] } : undefined,
     webhookUrls: c["webhook-url"] ?? [],
     webhookSecret: c["webhook-secret"],
     linkBase: base,

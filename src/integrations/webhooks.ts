@@ -9,7 +9,7 @@
 import { type Clock, sleep } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { backoffDelay, type BackoffOptions } from "../recorder/backoff.ts";
-import { maskUrl } from "../util/redact.ts";
+import { maskSecrets } from "../util/redact.ts";
 import { BoundedQueue } from "./bounded_queue.ts";
 import { hmacKey, signBody } from "./signature.ts";
 
@@ -85,8 +85,9 @@ export class WebhookSender {
     if (this.#stop.signal.aborted) return;
     const delivery = { id: crypto.randomUUID(), type: event.type, body: JSON.stringify(event) };
     for (const t of this.#targets) {
-      if (t.queue.push(delivery)) {
-        this.#d.log.warn("webhook queue full: oldest event dropped", { url: maskUrl(t.url) });
+      if (t.queue.push(delivery) && t.queue.dropped === 1) {
+        const url = maskSecrets(t.url);
+        this.#d.log.warn("webhook queue full: the oldest events are dropped", { url });
       }
       if (!t.running) this.#run(t);
     }
@@ -139,9 +140,9 @@ export class WebhookSender {
     }
     this.#m.failed++;
     this.#d.log.warn("webhook delivery failed", {
-      url: maskUrl(t.url),
+      url: maskSecrets(t.url),
       event: delivery.type,
-      error: maskUrl(problem),
+      error: maskSecrets(problem),
     });
   }
 

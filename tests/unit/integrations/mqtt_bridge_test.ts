@@ -6,7 +6,11 @@
 import { EventEmitter } from "node:events";
 import type { IClientOptions, MqttClient } from "mqtt";
 import { EventHub } from "../../../src/events.ts";
-import { type CameraInfo, Integrations } from "../../../src/integrations/integrations.ts";
+import {
+  type CameraInfo,
+  createIntegrations,
+  Integrations,
+} from "../../../src/integrations/integrations.ts";
 import { MqttBridge } from "../../../src/integrations/mqtt_bridge.ts";
 import { topicsFor } from "../../../src/integrations/topics.ts";
 import { createLogger } from "../../../src/log.ts";
@@ -292,4 +296,25 @@ Deno.test("integrations: hub events become retained topics, messages and removal
   ) assertEquals(retained().get(topic), "", topic);
   await integrations.stop();
   assertEquals(hub.listeners, 0);
+});
+
+Deno.test("integrations: none without --mqtt-url or --webhook-url; unsigned webhooks are warned of", async () => {
+  const logs: string[] = [];
+  const deps = {
+    node: "n1",
+    events: new EventHub(),
+    service: { list: () => [], get: () => undefined, setRecording: () => Promise.resolve() },
+    clock: new FakeClock(),
+    log: createLogger("json", {}, (l) => logs.push(l)),
+  };
+  const none = createIntegrations({ ...deps, config: { webhookUrls: [], linkBase: "http://x" } });
+  assertEquals(none, undefined);
+  assertEquals(deps.events.listeners, 0);
+  const hooks = createIntegrations({
+    ...deps,
+    config: { webhookUrls: ["http://hooks.example/"], linkBase: "http://x" },
+  })!;
+  assert(hooks.webhooks && !hooks.mqtt);
+  assert(logs.some((l) => l.includes("webhooks are not signed")));
+  await hooks.stop();
 });

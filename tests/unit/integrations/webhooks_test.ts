@@ -106,12 +106,12 @@ Deno.test("webhook: a 400 is final; retries stop after the last attempt; both co
   await b.s.stop();
 });
 
-Deno.test("webhook: a network error is retried; the URL's password is not logged", async () => {
+Deno.test("webhook: a network error is retried; the URL's password and token are not logged", async () => {
   const clock = new FakeClock();
   const logs: string[] = [];
   let n = 0;
   const s = new WebhookSender({
-    urls: ["https://user:hookpass99@hooks.example/x"],
+    urls: ["https://user:hookpass99@hooks.example/x?token=tok3n77"],
     clock,
     log: createLogger("json", {}, (l) => logs.push(l)),
     fetch: (() => {
@@ -125,7 +125,10 @@ Deno.test("webhook: a network error is retried; the URL's password is not logged
   await clock.advance(10_000);
   assertEquals(n, 2);
   assertEquals(s.metrics().failed, 1);
-  assert(logs.length > 0 && logs.every((l) => !l.includes("hookpass99")), logs.join("\n"));
+  assert(logs.length > 0, "the failure is logged");
+  for (const secret of ["hookpass99", "tok3n77"]) {
+    assert(logs.every((l) => !l.includes(secret)), logs.join("\n"));
+  }
   await s.stop();
 });
 
