@@ -71,6 +71,11 @@ Deno.test("motion: each appearance of the box is one event from its onset; no ev
       );
     }
     assertEquals(await events(2), [], "no event on the drifting scene");
+    // Detection never disturbed the recording: the same child ran all along.
+    for (const seq of [1, 2]) {
+      const cam = await rc.status({ gid: 1, seq });
+      assertEquals([cam.state, cam.reconnects], ["recording", 0], `camera ${seq}`);
+    }
     // The frame files stay few, in the hidden folder.
     const files = [...Deno.readDirSync(join(nvr.mediaRoot, ".motion", "1_1"))];
     assert(files.length > 0 && files.length <= 8, `${files.length} frame files`);
