@@ -87,8 +87,8 @@ export function discoveryConfigs(
     },
     snapshot: {
       ...common("snapshot", "Snapshot"),
+      // No content_type: HA refuses it beside url_topic (it reads the type when downloading).
       url_topic: topics.snapshotUrl(gid, seq),
-      content_type: "image/jpeg",
     },
   };
   return ENTITIES.map(([component, entity]) => ({

@@ -147,6 +147,7 @@ Deno.test("discovery: four entities of one device, stable unique ids, topics of 
   assertMatch(recording.value_template, /value_json\.isRec == 1/);
   assertEquals(connectivity.device_class, "connectivity");
   assertEquals(image.url_topic, "nvr/box1/camera/2-7/snapshot_url");
+  assertEquals(image.content_type, undefined, "HA refuses content_type beside url_topic");
   // The same camera gives the same configs (ids do not depend on time or order).
   assertEquals(discoveryConfigs(t, "box.1", { gid: 2, seq: 7, name: "Porch" }), msgs);
   // Removal: an empty retained config on every one of those topics.
