@@ -9,7 +9,7 @@ import { loadBootCameras } from "./cameras/boot.ts";
 import { Registry } from "./cameras/registry.ts";
 import { CameraService } from "./cameras/service.ts";
 import { CameraSettings } from "./cameras/settings.ts";
-import { type Clock, repeat, systemClock } from "./clock.ts";
+import { type Clock, repeat, sleep, systemClock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
 import { httpApp } from "./http_app.ts";
 import { createArchive } from "./archive/archive.ts";
@@ -275,9 +275,16 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     if (repaired > 0) log.info("motion events left open by a crash closed", { repaired });
   };
   events.on((e) => {
-    if (e.type === "motion") eventStore.record(e.gid, e.seq, e.phase, e.at, e.event);
-    else if (e.type === "camera_removed") eventStore.forget(e.gid, e.seq);
+    if (e.type === "motion") {
+      eventStore.record(e.gid, e.seq, e.phase, e.at, e.event);
+      if (e.phase === "end") thumbnailSoon(e.gid, e.seq, e.event.id);
+    } else if (e.type === "camera_removed") eventStore.forget(e.gid, e.seq);
   });
+  /** An ended event's thumbnail is made once its last segments are recorded (in the background). */
+  const thumbnailSoon = (gid: number, seq: number, id: string) =>
+    void sleep(clock, 2 * config.segmentSeconds * 1000 + 1000, stopLoops.signal)
+      .then((due) => due ? eventThumbnails.get(gid, seq, id) : undefined)
+      .catch((err) => log.warn("event thumbnail failed", { id, error: String(err) }));
   const reportPass = (err: unknown) =>
     log.error("retention pass failed", { error: (err as Error).message });
   const stopLoops = new AbortController();
