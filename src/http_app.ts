@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { Auth, authEnabled } from "./api/auth/guard.ts";
-import { authRoutes } from "./api/auth/routes.ts";
+import { authRoutes, openAuthRoutes } from "./api/auth/routes.ts";
 import { cameraRoutes, cameraView } from "./api/camera_routes.ts";
 import { cors } from "./api/cors.ts";
 import { eventRoutes } from "./api/event_routes.ts";
@@ -88,7 +88,7 @@ export function httpApp(p: HttpParts): Hono {
     const auth = new Auth(config.auth, log);
     app.use("*", auth.middleware());
     app.route("/", authRoutes(auth, loginPage, config.publicUrl));
-  }
+  } else app.route("/", openAuthRoutes());
   app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
   app.route("/api/recordings", recordingRoutes(catalog, urls));
   app.route("/api/export", exportRoutes(config.mediaRoot, catalog));

@@ -25,7 +25,7 @@ export function renderLogin({ css, next, error, user }: LoginInput): string {
         </header>
         <main id="main" data-tab="login">
           <form class="camera-form login-form" method="post" action="/login">
-            <h2>Sign in</h2>
+            <h1>Sign in</h1>
             <input type="hidden" name="next" value={next} />
             <div class={`field${error ? " invalid" : ""}`}>
               <label for="login-user">User</label>

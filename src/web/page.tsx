@@ -3,13 +3,17 @@ import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { ISLANDS } from "./client/islands.ts";
 
-export type Tab = "live" | "recordings" | "cameras";
+export type Tab = "live" | "recordings" | "review" | "cameras";
 
 const TABS: { id: Tab; href: string; label: string }[] = [
   { id: "live", href: "/", label: "Live" },
   { id: "recordings", href: "/recordings", label: "Recordings" },
+  { id: "review", href: "/review", label: "Review" },
   { id: "cameras", href: "/cameras", label: "Cameras" },
 ];
+
+/** Pages whose island shows its own visible <h1>; the others get a hidden one (screen readers). */
+const OWN_HEADING = new Set<Tab>(["cameras", "review"]);
 
 export interface PageInput {
   tab: Tab;
@@ -62,6 +66,7 @@ export function renderPage({ tab, title, css, script, props }: PageInput): strin
           </div>
         </header>
         <main id="main" data-tab={tab}>
+          {!OWN_HEADING.has(tab) && <h1 class="visually-hidden">{title}</h1>}
           <div data-island={tab} data-props={JSON.stringify(props)}>{h(island, props)}</div>
         </main>
       </body>

@@ -1,5 +1,5 @@
 /**
- * The browser UI: server-rendered pages (Live, Recordings, Cameras), each with one
+ * The browser UI: server-rendered pages (Live, Recordings, Review, Cameras), each with one
  * hydrated island, and the client bundle built by `deno task build`.
  */
 import { Hono } from "hono";
@@ -9,12 +9,21 @@ import { gzip } from "../util/gzip.ts";
 import { localDate } from "../time.ts";
 import type { CameraJson } from "./client/types.ts";
 import { renderPage, type Tab } from "./page.tsx";
+import { parseCams } from "./client/sync_math.ts";
 
 const STATIC_DIR = new URL("../../static/", import.meta.url);
 const BUNDLE = new URL("build/app.js", STATIC_DIR).pathname;
 const CSS = new URL("app.css", STATIC_DIR).pathname;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CAM = /^\d{1,9}-\d{1,9}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A review's `t`: ISO 8601 with a zone, or epoch ms; anything else is ignored (now). */
+export function reviewTime(t: string | undefined): number | undefined {
+  if (!t) return undefined;
+  const ms = /^\d{10,15}$/.test(t) ? Number(t) : ISO.test(t) ? Date.parse(t) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 /** Where a page gets the camera list (the same JSON as GET /api/camera). */
 export type CameraSource = (c: Context) => Promise<CameraJson[]>;
@@ -57,6 +66,13 @@ export function webRoutes(cameras: CameraSource) {
     return page(c, "recordings", "Recordings", {
       date: DATE.test(date) ? date : localDate(Date.now()),
       ...(CAM.test(cam) ? { cam } : {}),
+    });
+  });
+  app.get("/review", (c) => {
+    const t = reviewTime(c.req.query("t"));
+    return page(c, "review", "Review", {
+      cams: parseCams(c.req.query("cams")),
+      ...(t === undefined ? {} : { t }),
     });
   });
   app.get("/cameras", (c) => page(c, "cameras", "Cameras", {}));

@@ -9,25 +9,25 @@ import { join } from "node:path";
 export const SEG_MS = 2000;
 
 /**
- * Makes `count` consecutive 2 s segments (5 fps, 320x180) in a new temp folder.
+ * Makes `count` consecutive 2 s segments (`fps`, default 5; 320x180) in a new temp folder.
  * splitmuxsink sometimes hangs at EOS here, so one spare segment is made: once it
  * exists, the first `count` are closed, and a child still running after 5 s is killed.
  */
-export async function makeSegments(count: number): Promise<string[]> {
+export async function makeSegments(count: number, fps = 5): Promise<string[]> {
   const dir = await Deno.makeTempDir({ prefix: "nvr-ui-segs-" });
   const child = new Deno.Command("gst-launch-1.0", {
     args: [
       "-q",
       "videotestsrc",
-      `num-buffers=${(count + 1) * 10}`,
+      `num-buffers=${(count + 1) * 2 * fps}`,
       "pattern=ball",
       "!",
-      "video/x-raw,width=320,height=180,framerate=5/1",
+      `video/x-raw,width=320,height=180,framerate=${fps}/1`,
       "!",
       "x264enc",
       "speed-preset=ultrafast",
       "tune=zerolatency",
-      "key-int-max=10",
+      `key-int-max=${2 * fps}`,
       "!",
       "h264parse",
       "!",

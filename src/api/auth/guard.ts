@@ -116,7 +116,7 @@ export const authEnabled = (c: AuthConfig) => !!c.apiToken || c.users.length > 0
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Reachable without credentials: the sign-in endpoints, health, the (public) UI bundle. */
 const PUBLIC = [/^\/login$/, /^\/api\/auth\/(login|logout)$/, /^\/api\/health$/, /^\/assets\//];
-const PAGES = /^\/(recordings|cameras)?$/;
+const PAGES = /^\/(recordings|review|cameras)?$/;
 
 const fail = (c: Context, status: 401 | 403, error: string, challenge?: string) => {
   if (challenge) c.header("WWW-Authenticate", challenge);

@@ -1,6 +1,7 @@
 /** Add or edit one camera through the REST API; field errors appear next to their fields. */
 import { useState } from "preact/hooks";
 import type { CameraJson, FieldError } from "./types.ts";
+import { labelled } from "./field_labels.ts";
 
 export const PROTOCOLS = ["rtsp", "rtsps", "rtmp", "http", "https", "hls", "file", "test"];
 const MASK = ":***@";
@@ -18,7 +19,9 @@ type Values = Record<"seq" | "gid" | "name" | "iaddr" | "protocol", string> & { 
 export function byField(fields: FieldError[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of fields ?? []) {
-    for (const name of f.field.split(",")) out[name === "b_gid" ? "gid" : name] ??= f.message;
+    for (const name of f.field.split(",")) {
+      out[name === "b_gid" ? "gid" : name] ??= labelled(f.message);
+    }
   }
   return out;
 }
@@ -66,7 +69,11 @@ export function CameraForm({ editing, onDone, onCancel }: Props) {
       if (res.ok) return onDone();
       const json = await res.json().catch(() => ({})); // not JSON (a proxy's page): HTTP status
       const fields = byField(json.fields);
-      setErrors(Object.keys(fields).length ? fields : { form: json.error ?? `HTTP ${res.status}` });
+      setErrors(
+        Object.keys(fields).length
+          ? fields
+          : { form: labelled(json.error ?? `HTTP ${res.status}`) },
+      );
     } catch (err) {
       setErrors({ form: String((err as Error).message ?? err) });
     } finally {

@@ -4,6 +4,8 @@ import { CameraForm } from "./camera_form.tsx";
 import { STATE_LABEL } from "./format.ts";
 import { type CameraJson, camKey } from "./types.ts";
 import { useCameras } from "./use_cameras.ts";
+import { useCanEdit } from "./account.ts";
+import { labelled } from "./field_labels.ts";
 
 export interface CamerasProps {
   cameras: CameraJson[];
@@ -13,6 +15,8 @@ export function Cameras(props: CamerasProps) {
   const [cameras, reload] = useCameras(props.cameras, 5000);
   const [form, setForm] = useState<{ editing?: CameraJson } | undefined>();
   const [message, setMessage] = useState("");
+  /** Viewers see the cameras but no control that needs the admin role. */
+  const canEdit = useCanEdit();
 
   const call = async (method: string, url: string, body: unknown, done: string) => {
     const res = await fetch(url, {
@@ -22,7 +26,9 @@ export function Cameras(props: CamerasProps) {
       signal: AbortSignal.timeout(15_000),
     }).catch(() => undefined); // no answer (offline, timed out): said below
     setMessage(
-      res?.ok ? done : `Failed: ${(await res?.json().catch(() => null))?.error ?? "no answer"}`,
+      res?.ok
+        ? done
+        : `Failed: ${labelled((await res?.json().catch(() => null))?.error ?? "no answer")}`,
     );
     await reload();
   };
@@ -41,12 +47,12 @@ export function Cameras(props: CamerasProps) {
     <div class="cameras">
       <div class="section-head">
         <h1>Cameras</h1>
-        {!form && (
+        {canEdit && !form && (
           <button type="button" class="primary" onClick={() => setForm({})}>Add camera</button>
         )}
       </div>
       <p class="muted" role="status" aria-live="polite">{message}</p>
-      {form && (
+      {canEdit && form && (
         <CameraForm
           key={form.editing ? camKey(form.editing) : "new"}
           editing={form.editing}
@@ -73,27 +79,31 @@ export function Cameras(props: CamerasProps) {
                 type="checkbox"
                 role="switch"
                 checked={c.isRec === 1}
+                disabled={!canEdit}
+                title={canEdit ? undefined : "Needs the admin role"}
                 onChange={() => toggle(c)}
               />
               Record
             </label>
-            <div class="row-actions">
-              <button
-                type="button"
-                onClick={() => setForm({ editing: c })}
-                aria-label={`Edit ${c.name}`}
-              >
-                Edit
-              </button>
-              <button
-                type="button"
-                class="danger"
-                onClick={() => remove(c)}
-                aria-label={`Delete ${c.name}`}
-              >
-                Delete
-              </button>
-            </div>
+            {canEdit && (
+              <div class="row-actions">
+                <button
+                  type="button"
+                  onClick={() => setForm({ editing: c })}
+                  aria-label={`Edit ${c.name}`}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={() => remove(c)}
+                  aria-label={`Delete ${c.name}`}
+                >
+                  Delete
+                </button>
+              </div>
+            )}
           </li>
         ))}
       </ul>

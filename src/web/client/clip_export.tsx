@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { exportFileName } from "../../api/export_name.ts";
 import { clock } from "./format.ts";
+import { labelled, labelOf } from "./field_labels.ts";
 import type { CameraJson } from "./types.ts";
 
 const MAX_MS = 2 * 3_600_000;
@@ -24,7 +25,7 @@ export async function exportError(res: Response): Promise<string> {
       reason = body.error;
       const fields = Array.isArray(body.fields) ? body.fields : [];
       const details = fields.map((f: { field: string; message: string }) =>
-        `${f.field}: ${f.message}`
+        `${labelOf(f.field)}: ${labelled(f.message)}`
       );
       if (details.length) reason += ` (${details.join("; ")})`;
     }

@@ -124,7 +124,9 @@ export function LiveTile({ cam, large, onOpen }: Props) {
         type="button"
         class="tile-view"
         onClick={onOpen}
-        aria-label={large ? `Back to all cameras from ${cam.name}` : `Open ${cam.name} large`}
+        aria-label={`${reason ? `${reason}. ` : ""}${
+          large ? `Back to all cameras from ${cam.name}` : `Open ${cam.name} large`
+        }`}
       >
         <video ref={video} muted playsInline autoPlay disablePictureInPicture />
         {reason && (

@@ -8,6 +8,8 @@ import type HlsFull from "hls.js";
 // deno-lint-ignore no-import-prefix -- "hls.js/light" is not in the import map
 import HlsLight from "npm:hls.js@1.7.4/light";
 
+import type { Frag } from "./sync_math.ts";
+
 const Hls = HlsLight as unknown as typeof HlsFull;
 
 export interface PlayerOptions {
@@ -23,6 +25,8 @@ export interface Player {
   frameTime(): number | undefined;
   /** Seconds in the media timeline for an instant (epoch ms), if loaded. */
   positionOf(ms: number): number | undefined;
+  /** The loaded playlist's segments with their PROGRAM-DATE-TIME (hls.js only). */
+  fragments?(): Frag[] | undefined;
   /** Stops network activity (off-screen tile) and resumes at the live edge. */
   pause(): void;
   resume(): void;
@@ -100,6 +104,14 @@ function attachHlsJs(video: HTMLVideoElement, url: string, o: PlayerOptions): Pl
         }
       }
       return undefined;
+    },
+    fragments() {
+      const frags = hls.levels[hls.currentLevel >= 0 ? hls.currentLevel : 0]?.details?.fragments;
+      return frags?.flatMap((f) =>
+        f.programDateTime === null
+          ? []
+          : [{ start: f.start, duration: f.duration, pdt: f.programDateTime }]
+      );
     },
     pause() {
       hls.stopLoad();
