@@ -235,7 +235,11 @@ export class Cleaner {
     const keeps = d.keeps();
     let deleted = 0, freed = 0;
     const touchedDays = new Set<string>();
-    for (const s of d.catalog.allSessions()) {
+    const sessions = d.catalog.allSessions();
+    // Sessions gone since (retention, a camera deleted or moved) are forgotten.
+    const live = new Set(sessions.map((s) => `${s.gid}/${s.seq}/${s.date}/${s.time}`));
+    for (const key of this.#motionJudged.keys()) if (!live.has(key)) this.#motionJudged.delete(key);
+    for (const s of sessions) {
       const rule = d.motionRule(s.gid, s.seq);
       const before = motionOnlyBefore(now, rule, d.motionHoldMs);
       const key = `${s.gid}/${s.seq}/${s.date}/${s.time}`;
