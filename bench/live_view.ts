@@ -1,5 +1,5 @@
 /**
- * 5b. The low-latency live view (fMP4 over a WebSocket, recorder/live/): the server's CPU
+ * 8. The low-latency live view (fMP4 over a WebSocket, recorder/live/): the server's CPU
  * and memory with 0, 1, 10 and 20 viewers of one 1080p25 camera (viewers in their own
  * process), its memory with a viewer that never reads, and camera-to-screen latency in
  * headless Chromium for the low-latency transport and for HLS (the tile's fallback) in the
@@ -11,7 +11,7 @@ import { launch } from "./browser.ts";
 import { freePort, sleep, spawn, type Spawned, waitLine } from "./procs.ts";
 import { childrenNamed } from "./procstat.ts";
 import { startNvr, waitSegments } from "./recorders.ts";
-import { REPO } from "./source.ts";
+import { ensureClip, REPO, SOURCE, startSource } from "./source.ts";
 import { quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
 
 export interface LiveViewRow {
@@ -22,6 +22,7 @@ export interface LiveViewRow {
   serverRssMb: number;
   /** What each viewer received (kB/s). */
   perViewerKBps: number;
+  note?: string;
 }
 
 export interface LatencyRow {
@@ -41,8 +42,9 @@ export interface LiveViewResult {
   latency: LatencyRow[];
 }
 
-const SIZE = "1920x1080", FPS = 25, KBPS = 4000;
-const PERIOD_S = 5; // longer than HLS's latency: a flash is never taken for the previous one
+/** The latency camera (/blink): small, so its encoder does not load the box. */
+const BLINK_SIZE = "640x360", FPS = 25;
+const PERIOD_S = 10; // longer than HLS's latency (~6 s with 2 s segments): no aliasing
 const WINDOW_S = 10;
 
 function stat(pid: number): { ticks: number; rssMb: number } {
@@ -51,12 +53,20 @@ function stat(pid: number): { ticks: number; rssMb: number } {
   return { ticks: Number(f[11]) + Number(f[12]), rssMb: (Number(f[21]) * 4) / 1024 };
 }
 
+function ticks(pid: number): number {
+  try {
+    return stat(pid).ticks;
+  } catch {
+    return NaN; // gone (a child restarted during the window)
+  }
+}
+
 async function cpuOver(pids: number[], seconds: number): Promise<number[]> {
-  const a = pids.map((p) => stat(p).ticks);
+  const a = pids.map(ticks);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const wall = (performance.now() - t0) / 1000;
-  return pids.map((p, i) => (stat(p).ticks - a[i]) / wall); // ticks/s = % of a core
+  return pids.map((p, i) => (ticks(p) - a[i]) / wall); // ticks/s = % of a core
 }
 
 async function viewers(url: string, n: number, slow = false): Promise<Spawned> {
@@ -88,9 +98,12 @@ async function latency(base: string, hls: boolean, seconds: number): Promise<Lat
     if (hls) {
       await page.addInitScript(() => delete (globalThis as { WebSocket?: unknown }).WebSocket);
     }
-    const t0 = Date.now();
-    await page.goto(`${base}/`, { waitUntil: "domcontentloaded" });
-    const tile = `.tile[data-cam="1-1"]`;
+    // Only the latency camera on the page (its large view): headless Chromium decodes in
+    // software, and the 1080p tile of camera 1 would load the box.
+    await page.goto(`${base}/#cam=1-2`, { waitUntil: "domcontentloaded" });
+    const tile = `.tile[data-cam="1-2"]`;
+    await page.locator(tile).waitFor({ timeout: 30_000 });
+    const t0 = Date.now(); // the goal counts from the tile's appearance
     await page.waitForFunction(
       (s) => (document.querySelector<HTMLVideoElement>(`${s} video`)?.readyState ?? 0) >= 2,
       tile,
@@ -125,40 +138,67 @@ export async function measureLiveView(
   const rtsp = spawn("/usr/bin/python3", [
     join(REPO, "tests/support/rtsp_server.py"),
     String(port),
-    `--size=${SIZE}`,
+    `--size=${BLINK_SIZE}`,
     `--fps=${FPS}`,
     `--gop=${FPS}`,
-    `--bitrate=${KBPS}`,
+    "--bitrate=800",
     `--blink-period=${PERIOD_S}`,
   ], { stdout: true });
+  const { width, height, fps, kbps, gopFrames } = SOURCE;
   const result: LiveViewResult = {
-    source: `${SIZE} ${FPS} fps H.264 ${KBPS} kbit/s, 1 s GOP (the test RTSP server's /blink)`,
+    source: `camera 1: the bench clip, ${width}x${height} ${fps} fps H.264 ${kbps} kbit/s, ` +
+      `GOP ${gopFrames / fps} s; camera 2 (latency): the test RTSP server's /blink, ` +
+      `${BLINK_SIZE} ${FPS} fps, 1 s GOP`,
     rows: [],
     latency: [],
   };
+  const source = await startSource(await ensureClip());
   try {
     await waitLine(rtsp, /^READY/, 20_000);
-    const nvr = await startNvr(dir, 1, `rtsp://127.0.0.1:${port}/blink`, {
+    // The same camera without the live branch (--live-view=off): what the branch costs.
+    const off = await startNvr(join(dir, "off"), 1, source.url, {
       isRec: 0,
       motion: false,
+      extra: ["--live-view=off"],
     });
+    try {
+      await waitSegments(off, 2, 60_000);
+      await sleep(2000);
+      const [child] = await childrenNamed(off.proc.pid, "gst-launch-1.0");
+      const [server, gst] = await cpuOver([off.proc.pid, child], WINDOW_S);
+      const row: LiveViewRow = {
+        viewers: 0,
+        serverCpuPct: server,
+        childCpuPct: gst,
+        serverRssMb: stat(off.proc.pid).rssMb,
+        perViewerKBps: 0,
+        note: "--live-view=off (no live branch)",
+      };
+      result.rows.push(row);
+      log(`live view: ${JSON.stringify(row)}`);
+    } finally {
+      await off.stop();
+    }
+    const nvr = await startNvr(join(dir, "on"), 1, source.url, { isRec: 0, motion: false });
     try {
       await waitSegments(nvr, 2, 60_000);
       const ws = nvr.base.replace(/^http/, "ws") + "/1/1/live.ws";
-      const [child] = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
       for (const n of quick ? [0, 1, 20] : [0, 1, 10, 20]) {
+        const [child] = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
         const v = n > 0 ? await viewers(ws, n) : undefined;
         await sleep(2000);
         const b0 = v ? lastBytes(v) : 0;
         const [server, gst] = await cpuOver([nvr.proc.pid, child], WINDOW_S);
         const b1 = v ? lastBytes(v) : 0;
-        const row = {
+        const row: LiveViewRow = {
           viewers: n,
           serverCpuPct: server,
           childCpuPct: gst,
           serverRssMb: stat(nvr.proc.pid).rssMb,
           perViewerKBps: n > 0 ? (b1 - b0) / n / WINDOW_S / 1000 : 0,
         };
+        const cam = await (await fetch(`${nvr.base}/api/camera/seq/1/gid/1`)).json();
+        if (cam.reconnects > 0) row.note = `camera restarts so far: ${cam.reconnects}`;
         result.rows.push(row);
         log(`live view: ${JSON.stringify(row)}`);
         await v?.stop("SIGTERM", 2000);
@@ -175,8 +215,24 @@ export async function measureLiveView(
       result.slow = { startMb, peakMb, endMb: stat(nvr.proc.pid).rssMb, seconds };
       log(`live view, slow viewer: ${JSON.stringify(result.slow)}`);
       await slow.stop("SIGTERM", 2000);
+      // The latency camera, live view only, beside the first.
+      const res = await fetch(`${nvr.base}/api/camera`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          gid: 1,
+          seq: 2,
+          name: "blink",
+          iaddr: `rtsp://127.0.0.1:${port}/blink`,
+          protocol: "rtsp",
+          isRec: 0,
+        }),
+      });
+      await res.body?.cancel();
+      if (res.status !== 201) throw new Error(`POST /api/camera: ${res.status}`);
+      await sleep(5000);
       for (const hls of [false, true]) {
-        const row = await latency(nvr.base, hls, quick ? 20 : 40);
+        const row = await latency(nvr.base, hls, quick ? 30 : 60);
         result.latency.push(row);
         log(`live view latency: ${JSON.stringify(row)}`);
       }
@@ -185,18 +241,27 @@ export async function measureLiveView(
     }
   } finally {
     await rtsp.stop("SIGTERM", 3000);
+    await source.stop();
   }
   return result;
 }
 
 /**
- * `deno run -A bench/live_view.ts [--quick]`: this part alone, added to the last full run's
- * results (bench/out/results.json), and RESULTS.md written again from them.
+ * `deno run -A bench/live_view.ts [--quick]`: this part alone. Its section of the report is
+ * made from the last full run's results plus this one (bench/out/results.json) and put into
+ * bench/RESULTS.md in place of its previous one (before "Micro-benchmarks" the first time);
+ * the rest of RESULTS.md is left as it is.
  */
 if (import.meta.main) {
   const { OUT, BENCH_DIR } = await import("./source.ts");
   const { writeReport } = await import("./report.ts");
   const { killAll } = await import("./procs.ts");
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(sig, () => {
+      killAll();
+      Deno.exit(130);
+    });
+  }
   const file = join(OUT, "results.json");
   const results = JSON.parse(await Deno.readTextFile(file));
   const scratch = await Deno.makeTempDir({ dir: OUT, prefix: "run-live-" });
@@ -205,8 +270,27 @@ if (import.meta.main) {
     console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`);
   try {
     results.liveView = await measureLiveView(scratch, log, Deno.args.includes("--quick"));
+    results.liveViewAt = new Date().toISOString();
     await Deno.writeTextFile(file, JSON.stringify(results, null, 2));
-    await writeReport(results, BENCH_DIR);
+    await writeReport(results, scratch);
+    const section = (text: string) => {
+      const start = text.indexOf("## 8. Live view");
+      if (start < 0) return undefined;
+      const end = text.indexOf("\n## ", start + 3);
+      return { start, end: end < 0 ? text.length : end + 1 };
+    };
+    const made = await Deno.readTextFile(join(scratch, "RESULTS.md"));
+    const mine = section(made)!;
+    const body = made.slice(mine.start, mine.end).trimEnd() + "\n\n";
+    const target = join(BENCH_DIR, "RESULTS.md");
+    const text = await Deno.readTextFile(target);
+    const old = section(text);
+    const at = text.indexOf("## Micro-benchmarks");
+    const next = old
+      ? text.slice(0, old.start) + body + text.slice(old.end)
+      : text.slice(0, at) + body + text.slice(at);
+    await Deno.writeTextFile(target, next);
+    console.log(body);
   } finally {
     killAll();
     await Deno.remove(scratch, { recursive: true }).catch(() => {});

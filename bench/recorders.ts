@@ -42,6 +42,8 @@ export interface NvrOptions {
   mode?: "copy" | "overlay";
   /** Motion detection (`--motion`); on by default, as the recorder ships. */
   motion?: boolean;
+  /** More server flags (e.g. `--live-view=off`). */
+  extra?: string[];
 }
 
 const GST_LAUNCH = "gst-launch-1.0";
@@ -57,7 +59,7 @@ export async function startNvr(
     dir,
     port,
     opts.liveSegments,
-    opts.motion === false ? ["--motion=off"] : [],
+    [...(opts.motion === false ? ["--motion=off"] : []), ...(opts.extra ?? [])],
   );
   const base = `http://127.0.0.1:${port}`;
   try {

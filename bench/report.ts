@@ -354,15 +354,15 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
       const lv = r.liveView;
       if (!lv) return;
       return [
-        `One camera (${lv.source}), live view only. The server's CPU (% of one core, the Deno ` +
-        "process alone) and its gst-launch child's (recording + the live branch: mp4mux into a " +
-        "loopback socket) with viewers of `GET /1/1/live.ws` (WebSocket clients in another " +
-        `process), ${WINDOW_NOTE}. Goal: 20 viewers ≤ 5% of a core in the server.`,
+        `${lv.source}; live view only (not recording). The server's CPU (% of one core, the ` +
+        "Deno process alone) and camera 1's gst-launch child's (its segments + the live branch: " +
+        "mp4mux into a loopback socket) with viewers of camera 1's `GET /1/1/live.ws` (WebSocket " +
+        `clients in another process), ${WINDOW_NOTE}. Goal: 20 viewers ≤ 5% of a core in the server.`,
         "",
         // deno-fmt-ignore
         ...table(
-          ["Viewers", "Server (% core)", "gst-launch child (% core)", "Server RSS (MB)", "Per viewer (kB/s)"],
-          lv.rows.map((x) => [x.viewers, f(x.serverCpuPct, 1), f(x.childCpuPct, 1), f(x.serverRssMb, 0), f(x.perViewerKBps, 0)]),
+          ["Viewers", "Server (% core)", "gst-launch child (% core)", "Server RSS (MB)", "Per viewer (kB/s)", "<Note"],
+          lv.rows.map((x) => [x.viewers, f(x.serverCpuPct, 1), f(x.childCpuPct, 1), f(x.serverRssMb, 0), f(x.perViewerKBps, 0), x.note ?? ""]),
         ),
         ...(lv.slow
           ? [
@@ -373,10 +373,10 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
             "",
           ]
           : []),
-        "Camera-to-screen latency in headless Chromium, same run and camera: the /blink scene turns " +
-        "white at each multiple of 5 wall-clock seconds; the page reads each presented frame " +
+        "Camera-to-screen latency in headless Chromium, same run, camera 2: the /blink scene turns " +
+        "white at each multiple of 10 wall-clock seconds; the page reads each presented frame " +
         "(`requestVideoFrameCallback` + a 4x4 canvas) and takes presented time − flash time. " +
-        "First frame: from navigation to the tile's first decoded frame. Goal (low latency): " +
+        "First frame: from the tile's appearance to its first decoded frame. Goal (low latency): " +
         "p50 ≤ 0.8 s, p95 ≤ 1.2 s, first frame ≤ 1 s after the tile appears.",
         "",
         // deno-fmt-ignore

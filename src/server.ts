@@ -85,8 +85,10 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   /** Features fed from each camera's child (recorder/tap.ts), one factory each. */
   const tapFactories: ((camera: Camera) => RecorderTap | undefined)[] = [];
   // The low-latency live stream (fMP4 over a WebSocket) from each camera's child (recorder/live/).
-  const live = new LiveStreams({ clock, log: log.child({ component: "live" }) });
-  tapFactories.push((camera) => live.tapFor(camera.gid, camera.seq));
+  const live = ops.liveView
+    ? new LiveStreams({ clock, log: log.child({ component: "live" }) })
+    : undefined;
+  if (live) tapFactories.push((camera) => live.tapFor(camera.gid, camera.seq));
   // Motion detection on the keyframes of each camera's recorded video (recorder/motion/).
   tapFactories.push((camera) =>
     new MotionTap({

@@ -15,6 +15,8 @@ export interface OpsConfig {
   fileRoot?: string;
   /** Motion detection for a camera without its own setting (`--motion on|off`). */
   motionDefault: boolean;
+  /** The low-latency live stream from each camera's child (`--live-view on|off`). */
+  liveView: boolean;
 }
 
 const UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
@@ -43,6 +45,7 @@ export const OPS_INPUT = {
   "retention-interval-seconds": z.coerce.number().min(1).max(3600).default(30),
   "file-root": z.string().min(1).optional(),
   motion: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  "live-view": z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
 };
 
 export function resolveOps(c: {
@@ -52,6 +55,7 @@ export function resolveOps(c: {
   "retention-interval-seconds": number;
   "file-root"?: string;
   motion: "on" | "off";
+  "live-view": "on" | "off";
 }): OpsConfig {
   return {
     healthStaleSeconds: c["health-stale-seconds"],
@@ -60,5 +64,6 @@ export function resolveOps(c: {
     retentionIntervalSeconds: c["retention-interval-seconds"],
     fileRoot: c["file-root"] ? resolve(c["file-root"]) : undefined,
     motionDefault: c.motion === "on",
+    liveView: c["live-view"] === "on",
   };
 }

@@ -3,7 +3,8 @@
  * the test RTSP server's /blink scene (tests/ui/blink_meter.ts): the tile plays the
  * fMP4-over-WebSocket stream (not the HLS fallback), its first frame comes, and the
  * camera-to-screen latency measured on presented frames is printed (p50/p95); an H.265
- * camera's tile says Chromium cannot play it and falls back. Timing goals
+ * camera's tile says Chromium cannot play it and falls back; a camera that goes away shows
+ * "Offline, retrying" and plays the low-latency stream again when it is back. Timing goals
  * are the bench's (bench/RESULTS.md, "Live view latency"); here only sanity bounds.
  */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
@@ -73,6 +74,35 @@ Deno.test({
         /this browser can't play H\.265/,
       );
       assertEquals(await page.locator(h265).getAttribute("data-transport"), "hls");
+      // The camera goes away: the tile says the server retries (no raw GStreamer text), hides
+      // the delay; when it is back the tile plays the low-latency stream again.
+      await rc.rtsp.stop();
+      // (First perhaps "live stream lost …: reconnecting", until the camera's state comes.)
+      const reason = await waitFor(
+        () =>
+          page.locator(`${tile} .tile-reason`).textContent({ timeout: 1000 }).then(
+            (t) => t?.startsWith("Offline, retrying") && t,
+            () => undefined,
+          ),
+        "the offline tile's reason",
+        30_000,
+        200,
+      );
+      assertMatch(reason, /^Offline, retrying(, last frame \d\d:\d\d:\d\d)?$/);
+      assertEquals(await page.locator(`${tile} .latency`).textContent(), "");
+      await rc.rtsp.start();
+      await waitFor(
+        () =>
+          page.evaluate((s) => {
+            const t = document.querySelector(s)!;
+            const v = t.querySelector("video")!;
+            return t.getAttribute("data-transport") === "live" && v.readyState >= 2 &&
+              !t.querySelector(".tile-reason");
+          }, tile),
+        "the tile playing the low-latency stream again",
+        40_000,
+        200,
+      );
       assertEquals(pageErrors(page), []);
       await page.close();
     } finally {

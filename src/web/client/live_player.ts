@@ -6,16 +6,18 @@
  * network), it jumps to the live edge. What lies more than a few seconds behind the playhead
  * is removed, so hours of playing hold the same memory.
  *
- * It fails (`onFatal`, the tile falls back to HLS) when the browser has no MSE, when the
- * socket closes or errors, or when appending fails; `onUnsupported` when the browser cannot
- * decode the camera's codec (H.265 in most desktop browsers).
+ * It fails (`onFatal`; the tile falls back to HLS, or reconnects if frames had played) when
+ * the browser has no MSE, when the socket closes or errors, or when appending fails;
+ * `onUnsupported` when the browser cannot decode the camera's codec (H.265 in most desktop
+ * browsers).
  */
 import type { Player } from "./player.ts";
 import { play } from "./player.ts";
 import { catchUpRate, LIVE_TUNING } from "./live_math.ts";
 
 export interface LivePlayerOptions {
-  onFatal: (reason: string) => void;
+  /** `played`: the stream had shown frames before it failed (a lost connection, not a broken path). */
+  onFatal: (reason: string, played: boolean) => void;
   onUnsupported: (codec: string) => void;
   onReady?: () => void;
 }
@@ -43,8 +45,9 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
 
   const fail = (reason: string) => {
     if (done) return;
+    const played = ready;
     stop();
-    o.onFatal(reason);
+    o.onFatal(reason, played);
   };
 
   const pump = () => {

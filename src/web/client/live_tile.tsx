@@ -67,7 +67,12 @@ export function LiveTile({ cam, large, onOpen }: Props) {
     };
     player = transport === "live"
       ? attachLive(v, liveSocketUrl(cam.stream_url, location.href), {
-        onFatal: (d) => fallBack(`low-latency stream failed (${d}): HLS`),
+        // A stream that played and was lost (server restart, network) is tried again; one
+        // that never played falls back to HLS for this tile.
+        onFatal: (d, played) =>
+          played
+            ? restart(`live stream lost (${d}): reconnecting`)
+            : fallBack(`low-latency stream failed (${d}): HLS`),
         onUnsupported: (codec) => fallBack(`this browser can't play ${codecName(codec)}: HLS`),
         onReady: ready,
       })
