@@ -1,6 +1,7 @@
 /** GET /{gid}/{seq}/live.ws without a real socket: who gets refused, and how. */
 import { assertEquals } from "../../support/assert.ts";
 import { InProcessNvr } from "../../support/in_process.ts";
+import { waitFor } from "../../support/harness.ts";
 import { liveText } from "../../../src/api/live_routes.ts";
 
 Deno.test("live route: unknown camera 404, plain GET 426, another site's page 403", async () => {
@@ -15,6 +16,8 @@ Deno.test("live route: unknown camera 404, plain GET 426, another site's page 40
       isRec: 0,
     });
     assertEquals(add.status, 201);
+    await waitFor(() => nvr.children.length > 0, "the camera's child", 5000, 10);
+    assertEquals(nvr.children[0].args.includes("tcpserversink"), true); // the live branch
     const ws = {
       upgrade: "websocket",
       connection: "Upgrade",
@@ -55,4 +58,24 @@ Deno.test("live route: the text messages", () => {
     liveText({ kind: "fragment", fragment: { ...fragment, key: false }, wallMs: 5 }, 90000),
     undefined,
   );
+});
+
+Deno.test("live route: --live-view=off: no live branch in the child, the route is not there", async () => {
+  const nvr = await new InProcessNvr({ args: ["--live-view=off"] }).start();
+  try {
+    const add = await nvr.api("POST", "/api/camera", {
+      gid: 1,
+      seq: 1,
+      name: "c",
+      iaddr: "rtsp://127.0.0.1:1/x",
+      protocol: "rtsp",
+      isRec: 0,
+    });
+    assertEquals(add.status, 201);
+    assertEquals((await nvr.fetch("/1/1/live.ws")).status, 404);
+    await waitFor(() => nvr.children.length > 0, "the camera's child", 5000, 10);
+    assertEquals(nvr.children[0].args.includes("tcpserversink"), false);
+  } finally {
+    await nvr.stop();
+  }
 });
