@@ -91,7 +91,8 @@ export function httpApp(p: HttpParts): Hono {
   } else app.route("/", openAuthRoutes());
   app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
   app.route("/api/recordings", recordingRoutes(catalog, urls));
-  app.route("/api/export", exportRoutes(config.mediaRoot, catalog));
+  const readArchived = p.archiver && ((rel: string) => p.archiver!.read(rel));
+  app.route("/api/export", exportRoutes(config.mediaRoot, catalog, undefined, readArchived));
   app.route("/api", thumbnailRoutes(service, config.mediaRoot));
   app.route(
     "/",

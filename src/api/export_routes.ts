@@ -57,7 +57,13 @@ function parse(c: { req: { param(): Record<string, string>; query(): Record<stri
 }
 
 /** `spawn` runs the remux child (tests may script it). */
-export function exportRoutes(mediaRoot: string, catalog: Catalog, spawn: Spawner = denoSpawner) {
+export function exportRoutes(
+  mediaRoot: string,
+  catalog: Catalog,
+  spawn: Spawner = denoSpawner,
+  /** The archived bytes of a segment no longer on disk (`gid/seq/date/time/name`), if any. */
+  archived?: (rel: string) => Promise<Uint8Array | undefined>,
+) {
   const app = new Hono();
 
   /** The request's span (at most `maxMs`, named `limit` in the error) and its segments. */
@@ -108,6 +114,7 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog, spawn: Spawner
       released = true;
     };
     let out: string | undefined;
+    const fetched: string[] = [];
     try {
       try {
         out = await newExportFile(mediaRoot);
@@ -118,6 +125,8 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog, spawn: Spawner
         }, 503);
       }
       const paths = segs.map((s) => join(mediaRoot, ...s.rel.split("/")));
+      // Segments that left the disk once archived are fetched next to the export first.
+      if (archived) await fetchArchived(segs.map((s) => s.rel), paths, out, archived, fetched);
       const tracks = await spanTracks(paths);
       if (!tracks) {
         throw new HttpError(409, "the camera changed codec within this span: export shorter spans");
@@ -145,11 +154,34 @@ export function exportRoutes(mediaRoot: string, catalog: Catalog, spawn: Spawner
       if (out !== undefined) await Deno.remove(out).catch(() => {});
       throw err;
     } finally {
+      for (const f of fetched) await Deno.remove(f).catch(() => {});
       if (!handedOff) release();
     }
   });
 
   return app;
+}
+
+/**
+ * Replaces the path of every segment that is not on disk by a temporary copy of its archived
+ * bytes beside `out` (in `{media}/.exports/`, emptied at start-up), listed in `fetched`.
+ */
+async function fetchArchived(
+  rels: string[],
+  paths: string[],
+  out: string,
+  archived: (rel: string) => Promise<Uint8Array | undefined>,
+  fetched: string[],
+): Promise<void> {
+  for (let i = 0; i < paths.length; i++) {
+    if (await Deno.stat(paths[i]).then(() => true, () => false)) continue;
+    const bytes = await archived(rels[i]).catch(() => undefined);
+    if (!bytes) continue; // gone from both: skipped, as a segment pruned meanwhile
+    const path = `${out}.${i}.ts`;
+    fetched.push(path);
+    await Deno.writeFile(path, bytes);
+    paths[i] = path;
+  }
 }
 
 /** `src`, calling `done` once when it ends, fails or is cancelled (the client left). */

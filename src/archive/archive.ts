@@ -32,6 +32,7 @@ export function createArchive(
     node: d.node,
     bundleSeconds: config.bundleSeconds,
     maxBitrate: config.maxBitrate,
+    maxAgeDays: config.maxAgeDays,
   });
   const evictor = new Evictor({
     mediaRoot: d.mediaRoot,
@@ -39,6 +40,7 @@ export function createArchive(
     now: () => d.clock.now(),
     log,
     localMaxAgeMs: config.localMaxAgeMs,
+    archiveMaxAgeMs: config.maxAgeDays && config.maxAgeDays * 86_400_000,
   });
   log.info("archive on", {
     endpoint: config.endpoint,

@@ -27,7 +27,9 @@ import { statIfPresent } from "../storage/files.ts";
 import { PLAYLIST, sessionDir } from "../storage/layout.ts";
 import { parsePlaylist, type PlaylistSegment } from "../storage/playlist.ts";
 import type { SessionSummary } from "../storage/session.ts";
+import { localDate } from "../time.ts";
 import { retryDelayMs, throttleDelayMs } from "./backoff.ts";
+import { expireArchive } from "./expiry.ts";
 import { bundleKey, manifestKey, type SessionRef } from "./keys.ts";
 import { renderManifest } from "./manifest.ts";
 import { pendingSegments, planBundles } from "./plan.ts";
@@ -45,6 +47,8 @@ export interface ArchiverDeps {
   maxBitrate?: number;
   /** Wait between two passes when all went well (ms). */
   intervalMs?: number;
+  /** `--archive-max-age-days`: older days are deleted from the bucket (hourly). */
+  maxAgeDays?: number;
 }
 
 export interface ArchiveStatus {
@@ -62,6 +66,8 @@ export interface ArchiveStatus {
   lastSuccessAt?: number;
 }
 
+/** How often expired days are looked for in the bucket (ms). */
+const EXPIRY_MS = 3_600_000;
 /** How often an idle uploader checks that the bucket answers (ms). */
 const PING_MS = 60_000;
 const MANIFEST_TYPE = "application/vnd.apple.mpegurl";
@@ -80,8 +86,9 @@ export class Archiver {
     failures: 0,
   };
   #stop = new AbortController();
-  /** When the store was last pinged. */
+  /** When the store was last pinged, and expired days last deleted. */
   #pinged = -Infinity;
+  #expired = -Infinity;
   #loop?: Promise<void>;
   /** Locations of archived segments by session folder, with the index size they come from. */
   #located = new Map<string, { size: number; map: Map<string, ArchivedLocation> }>();
@@ -125,6 +132,7 @@ export class Archiver {
     let oldest = Infinity;
     let failed = false;
     const sentBefore = this.#status.uploadedObjects;
+    const now0 = d.clock.now();
     for (const s of d.catalog.allSessions()) {
       if (this.#stop.signal.aborted) break;
       const k = sessionKey(s);
@@ -139,6 +147,17 @@ export class Archiver {
       } catch (err) {
         failed = true;
         this.#failed(err, k);
+      }
+    }
+    if (!failed && d.maxAgeDays && now0 - this.#expired >= EXPIRY_MS) {
+      this.#expired = now0;
+      try {
+        const cutoff = localDate(now0 - d.maxAgeDays * 86_400_000);
+        const n = await expireArchive(d.store, d.prefix, d.node, cutoff);
+        if (n > 0) d.log.info("archive: expired objects deleted", { deleted: n, before: cutoff });
+      } catch (err) {
+        failed = true;
+        this.#failed(err, "(expiry)");
       }
     }
     // Idle (nothing to send): a cheap request now and then, so wrong credentials or a store
@@ -298,6 +317,23 @@ export class Archiver {
     const pace = throttleDelayMs(size, d.clock.monotonic() - started, d.maxBitrate);
     if (pace > 0) await sleep(d.clock, pace, this.#stop.signal);
     return entry;
+  }
+
+  /**
+   * The archived bytes of a segment given as `gid/seq/date/time/name` (the media folder's
+   * relative path); undefined when it is not archived. Throws when the store fails.
+   */
+  async read(rel: string): Promise<Uint8Array | undefined> {
+    const [gid, seq, date, time, name] = rel.split("/");
+    const loc = await this.locate(Number(gid), Number(seq), date, time, name ?? "");
+    if (!loc) return undefined;
+    const res = await this.#d.store.get(loc.key, {
+      start: loc.offset,
+      end: loc.offset + loc.bytes - 1,
+    });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.length !== loc.bytes) throw new Error(`archive: ${loc.key}: short read`);
+    return bytes;
   }
 
   /** Where an archived segment of a local session lies (undefined: not archived). */

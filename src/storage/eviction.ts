@@ -11,8 +11,11 @@ import { join } from "node:path";
 import type { Logger } from "../log.ts";
 import { archivedLocations, readArchiveIndex } from "./archive_index.ts";
 import type { Catalog } from "./catalog.ts";
-import { removeIfPresent } from "./files.ts";
-import { sessionDir } from "./layout.ts";
+import { removeIfPresent, statIfPresent } from "./files.ts";
+import { PLAYLIST, sessionDir } from "./layout.ts";
+import { parsePlaylist } from "./playlist.ts";
+import { pruneSession } from "./prune.ts";
+import { removeDayWithoutSessions } from "./thumbnails.ts";
 import type { SegmentFile } from "./retention.ts";
 import { type SessionSummary, writeSummary } from "./session.ts";
 import { sessionFiles } from "./usage.ts";
@@ -59,12 +62,16 @@ export interface EvictorDeps {
   log: Logger;
   /** `--local-max-age` (undefined: archived copies stay until space is needed). */
   localMaxAgeMs?: number;
+  /** `--archive-max-age-days` in ms: archive-only entries of sessions older than this go. */
+  archiveMaxAgeMs?: number;
 }
 
 export class Evictor {
   #d: EvictorDeps;
   /** Closed sessions with no local segment file left (not looked at again). */
   #gone = new Set<string>();
+  /** Closed sessions whose archive-only entries expired and were dropped. */
+  #expired = new Set<string>();
   totals = { evictedSegments: 0, evictedBytes: 0 };
 
   constructor(deps: EvictorDeps) {
@@ -112,9 +119,44 @@ export class Evictor {
     if (deleted > 0) {
       d.log.info("archive: archived segments left the local disk", { deleted, freedBytes });
     }
+    if (d.archiveMaxAgeMs !== undefined) await this.#dropExpired(d.now() - d.archiveMaxAgeMs);
     this.totals.evictedSegments += deleted;
     this.totals.evictedBytes += freedBytes;
     return { deleted, freedBytes };
+  }
+
+  /**
+   * Sessions that ended before `cutoffMs` lose their archive-only entries (their objects are
+   * deleted from the bucket at that age): the playlist is pruned as retention does, and a
+   * session (and a day) left empty disappears. Local copies are retention's (max_age_days).
+   */
+  async #dropExpired(cutoffMs: number): Promise<void> {
+    const d = this.#d;
+    for (const s of d.catalog.allSessions()) {
+      const k = `${s.gid}/${s.seq}/${s.date}/${s.time}`;
+      if (s.open || s.endMs > cutoffMs || this.#expired.has(k)) continue;
+      this.#expired.add(k);
+      const dir = sessionDir(d.mediaRoot, s.gid, s.seq, s.date, s.time);
+      try {
+        const archived = archivedLocations(await readArchiveIndex(dir));
+        const listed = parsePlaylist(await Deno.readTextFile(join(dir, PLAYLIST))).segments;
+        const names = new Set<string>();
+        for (const x of listed) {
+          if (archived.has(x.uri) && !(await statIfPresent(join(dir, x.uri)))) names.add(x.uri);
+        }
+        if (names.size === 0) continue;
+        const r = await pruneSession(dir, s, names);
+        if (r.empty) d.catalog.drop(s.gid, s.seq, s.date, s.time);
+        if (!d.catalog.hasDay(s.gid, s.seq, s.date)) {
+          await removeDayWithoutSessions(d.mediaRoot, s.gid, s.seq, s.date);
+        }
+      } catch (err) {
+        d.log.error("archive: cannot drop expired archive entries", {
+          session: k,
+          error: (err as Error).message,
+        });
+      }
+    }
   }
 
   /**

@@ -164,7 +164,21 @@ Deno.test({
     assertEquals([part.status, (await part.arrayBuffer()).byteLength], [206, 188]);
     // The day playlist plays: ffprobe decodes every frame through the recorder's URLs.
     const day = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${date}`)).json;
-    assert((await decodeFrames(day.day_url)) > 25, "the day decodes");
+    const dayFrames = await decodeFrames(day.day_url);
+    assert(dayFrames > 25, `the day decodes (${dayFrames} frames)`);
+    // An MP4 export across local and archive-only segments holds the whole session.
+    const last = listed[listed.length - 1];
+    const mp4 = await fetch(
+      `${nvr.base}/api/export/gid/1/seq/1/span.mp4?from=${listed[0].startMs}&to=${
+        last.startMs + last.durationMs
+      }`,
+    );
+    assertEquals(mp4.status, 200);
+    const mp4Path = await Deno.makeTempFile({ suffix: ".mp4" });
+    await Deno.writeFile(mp4Path, new Uint8Array(await mp4.arrayBuffer()));
+    const mp4Frames = await decodeFrames(mp4Path);
+    await Deno.remove(mp4Path);
+    assert(Math.abs(mp4Frames - dayFrames) <= 5, `export ${mp4Frames} frames, day ${dayFrames}`);
 
     // Wrong credentials: recording would go on; health says why the archive fails.
     await rc.restart({

@@ -6,6 +6,8 @@ import { manifestEntries, renderManifest } from "../../../src/archive/manifest.t
 import { retryDelayMs, throttleDelayMs } from "../../../src/archive/backoff.ts";
 import { errorCode, parseListing } from "../../../src/archive/store.ts";
 import { segmentFileName } from "../../../src/storage/layout.ts";
+import { expireArchive } from "../../../src/archive/expiry.ts";
+import { MemoryStore } from "./memory_store.ts";
 import type { PlaylistSegment } from "../../../src/storage/playlist.ts";
 
 const REF = { node: "edge-1", gid: 3, seq: 12, date: "2026-12-01", time: "140502" };
@@ -127,4 +129,23 @@ Deno.test("store: S3 listing and error answers are read", () => {
     errorCode("<Error><Code>SignatureDoesNotMatch</Code></Error>"),
     "SignatureDoesNotMatch",
   );
+});
+
+Deno.test("expiry: this node's days before the cutoff are deleted, nothing else", async () => {
+  const store = new MemoryStore();
+  const put = (k: string) => store.put(k, new Uint8Array(1), "x");
+  for (const date of ["2026-11-01", "2026-11-02", "2026-11-03"]) {
+    for (const cam of ["1/1", "2/7"]) {
+      await put(`fleet/n1/${cam}/${date}/120000/${T0}.ts`);
+      await put(`fleet/n1/${cam}/${date}/120000/index.m3u8`);
+    }
+    await put(`fleet/n2/1/1/${date}/120000/index.m3u8`); // another recorder's
+  }
+  await put("fleet/n1/notes.txt");
+  assertEquals(await expireArchive(store, "fleet", "n1", "2026-11-03"), 8);
+  const left = [...store.objects.keys()];
+  assertEquals(left.filter((k) => k.startsWith("fleet/n2/")).length, 3);
+  assertEquals(left.filter((k) => k.startsWith("fleet/n1/") && k.includes("2026-11-03")).length, 4);
+  assert(left.includes("fleet/n1/notes.txt"));
+  assert(!left.some((k) => /n1\/.*2026-11-0[12]/.test(k)));
 });

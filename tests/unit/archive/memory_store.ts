@@ -43,11 +43,18 @@ export class MemoryStore implements ObjectStore {
     );
   }
 
-  list(prefix: string): Promise<Listing> {
+  list(prefix: string, delimiter?: string): Promise<Listing> {
     this.#check(`LIST ${prefix}`);
-    const keys = [...this.objects.entries()].filter(([k]) => k.startsWith(prefix))
-      .map(([key, b]) => ({ key, size: b.length }));
-    return Promise.resolve({ keys, prefixes: [] });
+    const out: Listing = { keys: [], prefixes: [] };
+    for (const [key, b] of [...this.objects.entries()].sort()) {
+      if (!key.startsWith(prefix)) continue;
+      const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      if (cut < 0) out.keys.push({ key, size: b.length });
+      else if (!out.prefixes.includes(key.slice(0, cut + 1))) {
+        out.prefixes.push(key.slice(0, cut + 1));
+      }
+    }
+    return Promise.resolve(out);
   }
 
   delete(key: string): Promise<void> {
