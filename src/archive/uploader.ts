@@ -15,24 +15,21 @@ import { type Clock, sleep } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import {
   appendArchiveIndex,
-  ARCHIVE_INDEX,
   type ArchivedBundle,
-  type ArchivedLocation,
-  archivedLocations,
   readArchiveIndex,
-  readArchiveState,
 } from "../storage/archive_index.ts";
 import type { Catalog } from "../storage/catalog.ts";
-import { statIfPresent } from "../storage/files.ts";
-import { PLAYLIST, sessionDir } from "../storage/layout.ts";
-import { parsePlaylist, type PlaylistSegment } from "../storage/playlist.ts";
+import { sessionDir } from "../storage/layout.ts";
+import type { PlaylistSegment } from "../storage/playlist.ts";
 import type { SessionSummary } from "../storage/session.ts";
 import { localDate } from "../time.ts";
 import { retryDelayMs, throttleDelayMs } from "./backoff.ts";
 import { expireArchive } from "./expiry.ts";
 import { bundleKey, manifestKey, type SessionRef } from "./keys.ts";
 import { renderManifest } from "./manifest.ts";
-import { pendingSegments, planBundles } from "./plan.ts";
+import { planBundles } from "./plan.ts";
+import { ArchiveReader } from "./reader.ts";
+import { SessionQueue } from "./session_queue.ts";
 import type { ObjectStore } from "./store.ts";
 
 export interface ArchiverDeps {
@@ -66,6 +63,12 @@ export interface ArchiveStatus {
   lastSuccessAt?: number;
 }
 
+/**
+ * A growing session's manifest is rewritten at its first bundle, then every this many bundles
+ * or this long (a day's manifest is megabytes); a closed session's is final at once.
+ */
+const MANIFEST_EVERY_BUNDLES = 10;
+const MANIFEST_EVERY_MS = 600_000;
 /** How often expired days are looked for in the bucket (ms). */
 const EXPIRY_MS = 3_600_000;
 /** How often an idle uploader checks that the bucket answers (ms). */
@@ -90,11 +93,16 @@ export class Archiver {
   #pinged = -Infinity;
   #expired = -Infinity;
   #loop?: Promise<void>;
-  /** Locations of archived segments by session folder, with the index size they come from. */
-  #located = new Map<string, { size: number; map: Map<string, ArchivedLocation> }>();
+  /** What is left to archive, per session being looked at. */
+  #queues = new Map<string, SessionQueue>();
+  /** When each session's manifest was last written, and the bundles indexed since. */
+  #manifests = new Map<string, { at: number; bundles: number }>();
+
+  #reader: ArchiveReader;
 
   constructor(deps: ArchiverDeps) {
     this.#d = deps;
+    this.#reader = new ArchiveReader(deps.mediaRoot, deps.store);
   }
 
   get status(): ArchiveStatus {
@@ -139,7 +147,7 @@ export class Archiver {
       if (this.#done.has(k)) continue;
       const dir = sessionDir(d.mediaRoot, s.gid, s.seq, s.date, s.time);
       try {
-        const r = await this.#session(s, dir, failed);
+        const r = await this.#session(s, k, dir, failed);
         backlog += r.backlogBytes;
         oldest = Math.min(oldest, r.oldestMs);
         if (r.error !== undefined) throw r.error;
@@ -205,71 +213,64 @@ export class Archiver {
    * Archives what is ready in one session (unless `measureOnly`: the store failed already this
    * pass) and measures what is left.
    */
-  async #session(s: SessionSummary, dir: string, measureOnly: boolean) {
+  async #session(s: SessionSummary, k: string, dir: string, measureOnly: boolean) {
     const d = this.#d;
-    const text = await Deno.readTextFile(join(dir, PLAYLIST)).catch(() => undefined);
     const none = { backlogBytes: 0, oldestMs: Infinity, error: undefined as unknown };
-    if (text === undefined) return { ...none, complete: false };
-    const listed = parsePlaylist(text).segments;
-    const { bundles, ended } = await readArchiveState(dir);
-    const archived = new Set(archivedLocations(bundles).keys());
-    // Listed, not archived, and still on disk (a segment retention deleted is not waited for).
-    const sizes = new Map<string, number>();
-    for (const seg of pendingSegments(listed, archived)) {
-      const st = await statIfPresent(join(dir, seg.uri));
-      if (st) sizes.set(seg.uri, st.size);
+    let q = this.#queues.get(k);
+    if (!q) this.#queues.set(k, q = new SessionQueue(dir));
+    if (!(await q.refresh())) {
+      this.#queues.delete(k);
+      return { ...none, complete: false };
     }
-    const present = listed.filter((x) => archived.has(x.uri) || sizes.has(x.uri));
+    // Still on disk (a segment retention deleted is not waited for).
+    await q.measure();
     const ref: SessionRef = { node: d.node, gid: s.gid, seq: s.seq, date: s.date, time: s.time };
     let error: unknown;
     if (!measureOnly) {
-      const plan = planBundles({
-        listed: present,
-        archived,
-        closed: !s.open,
-        now: d.clock.now(),
-        bundleMs: d.bundleSeconds * 1000,
-      });
-      if (!s.open && plan.length === 0 && sizes.size === 0 && bundles.length > 0 && !ended) {
-        // Closed after its last bundle went: the manifest becomes final.
-        const manifest = new TextEncoder().encode(renderManifest(bundles, true));
-        await d.store.put(manifestKey(d.prefix, ref), manifest, MANIFEST_TYPE);
-        await appendArchiveIndex(dir, { ended: true });
-        return { ...none, complete: true };
-      }
       try {
+        if (!s.open && q.pending.length === 0 && q.bundles > 0 && !q.ended) {
+          // Closed after its last bundle went: the manifest becomes final.
+          await this.#putManifest(dir, ref, undefined, true, k);
+          await appendArchiveIndex(dir, { ended: true });
+          q.ended = true;
+        }
+        const plan = planBundles({
+          listed: q.pending.map((p) => p.seg),
+          archived: new Set(),
+          closed: !s.open,
+          now: d.clock.now(),
+          bundleMs: d.bundleSeconds * 1000,
+        });
         for (const segs of plan) {
           if (this.#stop.signal.aborted) break;
-          const entry = await this.#upload(dir, ref, segs, bundles, !s.open);
-          if (!entry) break; // a file went meanwhile: planned again next pass
-          for (const x of entry.segments) {
-            archived.add(x.name);
-            sizes.delete(x.name);
-          }
+          if (!(await this.#upload(dir, ref, segs, q, !s.open, k))) break; // planned again
         }
       } catch (err) {
         error = err; // measured below all the same
       }
     }
     let backlogBytes = 0, oldestMs = Infinity;
-    for (const seg of listed) {
-      const n = sizes.get(seg.uri);
-      if (n === undefined) continue;
-      backlogBytes += n;
-      oldestMs = Math.min(oldestMs, seg.startMs + seg.durationMs);
+    for (const p of q.pending) {
+      backlogBytes += p.bytes ?? 0;
+      oldestMs = Math.min(oldestMs, p.seg.startMs + p.seg.durationMs);
     }
-    const complete = sizes.size === 0 && (ended || bundles.length === 0);
+    const complete = q.pending.length === 0 && (q.ended || q.bundles === 0);
+    if (complete && !s.open) this.#queues.delete(k);
     return { backlogBytes, oldestMs, complete, error };
   }
 
-  /** Uploads one bundle, verifies it, rewrites the manifest, then indexes it. */
+  /**
+   * Uploads one bundle, verifies it, writes the manifest when due, then indexes it. False when
+   * a segment went from disk meanwhile (it leaves the queue; the rest is planned again).
+   */
   async #upload(
     dir: string,
     ref: SessionRef,
     segs: PlaylistSegment[],
-    bundles: ArchivedBundle[],
+    q: SessionQueue,
     closed: boolean,
-  ): Promise<ArchivedBundle | undefined> {
+    k: string,
+  ): Promise<boolean> {
     const d = this.#d;
     const parts: Uint8Array[] = [];
     for (const seg of segs) {
@@ -277,7 +278,10 @@ export class Archiver {
         if (err instanceof Deno.errors.NotFound) return undefined;
         throw err;
       });
-      if (!bytes) return undefined;
+      if (!bytes) {
+        q.remove(new Set([seg.uri]));
+        return false;
+      }
       parts.push(bytes);
     }
     const size = parts.reduce((n, p) => n + p.length, 0);
@@ -303,56 +307,49 @@ export class Archiver {
       );
     }
     const entry: ArchivedBundle = { key, size, md5, segments };
-    const all = [...bundles, entry];
-    const listed = await Deno.readTextFile(join(dir, PLAYLIST)).then(parsePlaylist);
-    const indexed = new Set(archivedLocations(all).keys());
-    const ended = closed && listed.ended && listed.segments.every((x) => indexed.has(x.uri));
-    const manifest = new TextEncoder().encode(renderManifest(all, ended));
-    await d.store.put(manifestKey(d.prefix, ref), manifest, MANIFEST_TYPE);
+    const names = new Set(segs.map((x) => x.uri));
+    const ended = closed && q.pending.every((p) => names.has(p.seg.uri));
+    const m = this.#manifests.get(k);
+    const due = ended || !m || m.bundles >= MANIFEST_EVERY_BUNDLES ||
+      d.clock.now() - m.at >= MANIFEST_EVERY_MS;
+    if (due) await this.#putManifest(dir, ref, entry, ended, k);
+    else m.bundles++;
     await appendArchiveIndex(dir, entry);
     if (ended) await appendArchiveIndex(dir, { ended: true });
-    bundles.push(entry);
+    q.remove(names);
+    q.bundles++;
+    q.ended = ended;
     this.#status.uploadedBytes += size;
     this.#status.uploadedObjects++;
     const pace = throttleDelayMs(size, d.clock.monotonic() - started, d.maxBitrate);
     if (pace > 0) await sleep(d.clock, pace, this.#stop.signal);
-    return entry;
+    return true;
   }
 
-  /**
-   * The archived bytes of a segment given as `gid/seq/date/time/name` (the media folder's
-   * relative path); undefined when it is not archived. Throws when the store fails.
-   */
-  async read(rel: string): Promise<Uint8Array | undefined> {
-    const [gid, seq, date, time, name] = rel.split("/");
-    const loc = await this.locate(Number(gid), Number(seq), date, time, name ?? "");
-    if (!loc) return undefined;
-    const res = await this.#d.store.get(loc.key, {
-      start: loc.offset,
-      end: loc.offset + loc.bytes - 1,
-    });
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (bytes.length !== loc.bytes) throw new Error(`archive: ${loc.key}: short read`);
-    return bytes;
+  /** Writes the session's manifest from its index (plus `extra`, about to be indexed). */
+  async #putManifest(
+    dir: string,
+    ref: SessionRef,
+    extra: ArchivedBundle | undefined,
+    ended: boolean,
+    k: string,
+  ) {
+    const d = this.#d;
+    const bundles = await readArchiveIndex(dir);
+    if (extra) bundles.push(extra);
+    const manifest = new TextEncoder().encode(renderManifest(bundles, ended));
+    await d.store.put(manifestKey(d.prefix, ref), manifest, MANIFEST_TYPE);
+    if (ended) this.#manifests.delete(k);
+    else this.#manifests.set(k, { at: d.clock.now(), bundles: 0 });
+  }
+
+  /** The archived bytes of a segment (`gid/seq/date/time/name`); see ArchiveReader. */
+  read(rel: string): Promise<Uint8Array | undefined> {
+    return this.#reader.read(rel);
   }
 
   /** Where an archived segment of a local session lies (undefined: not archived). */
-  async locate(
-    gid: number,
-    seq: number,
-    date: string,
-    time: string,
-    name: string,
-  ): Promise<ArchivedLocation | undefined> {
-    const dir = sessionDir(this.#d.mediaRoot, gid, seq, date, time);
-    const st = await statIfPresent(join(dir, ARCHIVE_INDEX));
-    if (!st) return undefined;
-    let hit = this.#located.get(dir);
-    if (!hit || hit.size !== st.size) {
-      hit = { size: st.size, map: archivedLocations(await readArchiveIndex(dir)) };
-      if (this.#located.size >= 256) this.#located.delete(this.#located.keys().next().value!);
-      this.#located.set(dir, hit);
-    }
-    return hit.map.get(name);
+  locate(gid: number, seq: number, date: string, time: string, name: string) {
+    return this.#reader.locate(gid, seq, date, time, name);
   }
 }

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { createLogger } from "../../../src/log.ts";
 import { Archiver } from "../../../src/archive/uploader.ts";
 import { Catalog } from "../../../src/storage/catalog.ts";
-import { parseArchiveIndex } from "../../../src/storage/archive_index.ts";
+import { appendArchiveIndex, parseArchiveIndex } from "../../../src/storage/archive_index.ts";
+import { SessionQueue } from "../../../src/archive/session_queue.ts";
 import { parsePlaylist } from "../../../src/storage/playlist.ts";
 import { RecordingSession } from "../../../src/storage/session.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
@@ -171,5 +172,47 @@ Deno.test("uploader: a store that is down is retried after 1, 2, 4 s…; recordi
   } finally {
     await a.stop();
     await Deno.remove(t.root, { recursive: true });
+  }
+});
+
+Deno.test("session queue: reads only what the playlist gained, never half an entry; a rewrite reloads", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const s = await recordSession(root, 3, false);
+    const q = new SessionQueue(s.dir);
+    assert(await q.refresh());
+    assertEquals(q.pending.length, 3);
+    const playlist = join(s.dir, "index.m3u8");
+    // Half an entry (a writer caught mid-append) is not taken...
+    const entry = `#EXT-X-PROGRAM-DATE-TIME:2025-12-01T14:05:08.000+00:00\n#EXTINF:2.000,\n${
+      T0 + 6000
+    }_2000.ts\n`;
+    Deno.writeTextFileSync(playlist, entry.slice(0, 40), { append: true });
+    await q.refresh();
+    assertEquals(q.pending.length, 3);
+    // ...until it is whole.
+    Deno.writeTextFileSync(playlist, entry.slice(40), { append: true });
+    await q.refresh();
+    assertEquals(q.pending.map((p) => p.seg.startMs - T0), [0, 2000, 4000, 6000]);
+    q.remove(new Set([q.pending[0].seg.uri]));
+    await q.refresh();
+    assertEquals(q.pending.length, 3);
+    // Retention rewrote the playlist (a new file): read again, archived ones excluded.
+    await appendArchiveIndex(s.dir, {
+      key: "k",
+      size: 1000,
+      md5: "0",
+      segments: [{ name: `${T0}_2000.ts`, offset: 0, bytes: 1000 }],
+    });
+    const text = Deno.readTextFileSync(playlist);
+    Deno.writeTextFileSync(playlist + ".tmp", text);
+    Deno.renameSync(playlist + ".tmp", playlist);
+    await q.refresh();
+    assertEquals(q.pending.map((p) => p.seg.startMs - T0), [2000, 4000, 6000]);
+    assertEquals(q.bundles, 1);
+    await q.measure(); // the 4th segment's file does not exist: it leaves the queue
+    assertEquals(q.pending.map((p) => p.bytes), [1000, 1000]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });
