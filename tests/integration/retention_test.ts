@@ -51,25 +51,35 @@ Deno.test("retention: a small disk budget deletes the oldest segments, never kep
     const url = off.json.record_url as string;
     await closedPlaylist(url);
     const dayUrl = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json.day_url;
-    // Cleaning goes on after the session closed: compare playlist, summary and day at a moment
-    // when no pass ran in between (the session playlist is the same before and after).
-    const { text, session, dayText } = await waitFor(async () => {
-      const text = await (await fetch(url)).text();
-      const session = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json
-        .sessions[0];
+    // Cleaning goes on after the session closed: compare playlists, summaries and day at a moment
+    // when no pass ran in between (the session playlists are the same before and after).
+    const texts = async (sessions: { record_url: string }[]) =>
+      await Promise.all(sessions.map(async (s) => await (await fetch(s.record_url)).text()));
+    const { lists, sessions, dayText } = await waitFor(async () => {
+      const sessions = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${day}`)).json
+        .sessions;
+      const lists = await texts(sessions);
       const dayText = await (await fetch(dayUrl)).text();
-      return text === await (await fetch(url)).text() ? { text, session, dayText } : undefined;
+      const again = await texts(sessions);
+      return lists.join() === again.join() ? { lists, sessions, dayText } : undefined;
     }, "a moment between two cleaning passes");
-    const uris = text.split("\n").filter((l) => l.endsWith(".ts"));
-    const kept = uris.filter((u) => Number(u.split("_")[0]) < Date.parse(keepEnd));
+    const uris = lists.map((t) => t.split("\n").filter((l) => l.endsWith(".ts")));
+    // The kept span stays in the first session. Deleting after it, in the session being
+    // recorded, split that session (a live playlist loses entries only from its start).
+    const kept = uris[0].filter((u) => Number(u.split("_")[0]) < Date.parse(keepEnd));
     assert(kept.length >= 1, "the kept span is still listed");
-    assert(text.includes("#EXT-X-DISCONTINUITY"), "a hole after the kept span");
-    assert(uris.length < (await cam()).segments, "older segments were removed from the playlist");
+    assertEquals(sessions[0].close_reason, "split for retention");
+    assert(sessions.at(-1).record_url === url, "the last session is the one turned off");
+    assert(dayText.includes("#EXT-X-DISCONTINUITY"), "a hole after the kept span");
+    const listed = uris.reduce((n, u) => n + u.length, 0);
+    assert(listed < (await cam()).segments, "older segments were removed from the playlists");
     // A pass may delete a segment while ffprobe reads the list: read it again then.
     const decodes = (u: string) => waitFor(async () => (await decodeFrames(u)) > 0, `${u} decodes`);
     await decodes(url); // the cleaned session still decodes
-    assertEquals(session.segments, uris.length, "summary matches the playlist");
-    assertEquals(dayText.split("\n").filter((l) => l.endsWith(".ts")).length, uris.length);
+    sessions.forEach((s: { segments: number }, i: number) =>
+      assertEquals(s.segments, uris[i].length, "summary matches the playlist")
+    );
+    assertEquals(dayText.split("\n").filter((l) => l.endsWith(".ts")).length, listed);
     await decodes(dayUrl); // the day playlist still plays
     const metrics = await (await fetch(`${nvr.base}/metrics`)).text();
     assert(/nvr_retention_deleted_segments_total [1-9]/.test(metrics));
