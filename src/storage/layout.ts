@@ -11,6 +11,8 @@
  *   {root}/{gid}/{seq}/{YYYY-MM-DD}/thumbs/{HHMMSS}.jpg   timeline thumbnail, named by the local
  *                                                    start time of the segment it shows
  *   {root}/{gid}/{seq}/outages.jsonl                 outages (append-only JSON lines)
+ *   {root}/{gid}/{seq}/events/{YYYY-MM-DD}.jsonl     motion events starting that day (event_store.ts)
+ *   {root}/{gid}/{seq}/events/{id}.jpg               an event's thumbnail
  *   {root}/deleted/{gid}_{seq}_{YYYYMMDD-HHMMSS}[-N]/  recordings of deleted cameras (-N: same second)
  *   {root}/.snapshots/                               temporary JPEGs while a snapshot is made
  *   {root}/.exports/                                 MP4 exports being made (emptied at start-up)
