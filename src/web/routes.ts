@@ -63,9 +63,12 @@ export function webRoutes(cameras: CameraSource) {
   app.get("/recordings", (c) => {
     const date = c.req.query("date") ?? "";
     const cam = c.req.query("cam") ?? "";
+    // `t` (the live wall's "Recordings" link, a shared moment) picks the day it falls on.
+    const t = reviewTime(c.req.query("t"));
     return page(c, "recordings", "Recordings", {
-      date: DATE.test(date) ? date : localDate(Date.now()),
+      date: t !== undefined ? localDate(t) : DATE.test(date) ? date : localDate(Date.now()),
       ...(CAM.test(cam) ? { cam } : {}),
+      ...(t === undefined ? {} : { t }),
     });
   });
   app.get("/review", (c) => {

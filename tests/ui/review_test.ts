@@ -44,6 +44,21 @@ async function plant(root: string, seq: number, startMs: number, count: number, 
   }
 }
 
+/** Motion events of camera 1-1 on DAY, as the recorder's event store writes them. */
+async function plantEvents(root: string, events: [string, string, string][]) {
+  const dir = join(root, "1", "1", "events");
+  await Deno.mkdir(dir, { recursive: true });
+  const lines = events.flatMap(([id, a, b]) => {
+    const start = at(DAY, a), end = at(DAY, b);
+    const common = { id, start, score: 0.7, box: [0.2, 0.2, 0.3, 0.3], peak: start + 2000 };
+    return [{ phase: "start", at: start, ...common }, { phase: "end", at: end, end, ...common }];
+  });
+  await Deno.writeTextFile(
+    join(dir, `${DAY}.jsonl`),
+    lines.map((l) => JSON.stringify(l) + "\n").join(""),
+  );
+}
+
 /** A page signed in as `who` (through the sign-in form, as a person would). */
 async function signedIn(browser: Browser, base: string, who: string[], vp = {
   width: 1440,
@@ -140,6 +155,11 @@ Deno.test({
         for (let i = 0; i < 3; i++) await plant(mediaRoot, i + 1, t0 + offsets[i], 60, segs);
         await plant(mediaRoot, 4, t0 + offsets[3], 35, segs);
         await plant(mediaRoot, 4, at(DAY, "10:01:20") + offsets[3], 20, segs.slice(35));
+        await plantEvents(mediaRoot, [["e1", "10:00:30", "10:00:40"], [
+          "e2",
+          "10:01:30",
+          "10:01:35",
+        ]]);
       },
     });
     const { nvr } = rc;
@@ -180,6 +200,14 @@ Deno.test({
               100,
             );
           await allPlaying();
+          // hls.js demuxes in its Web Workers (one per player), off the main thread.
+          assert(page.workers().length >= 1, "a Web Worker");
+          const inWorker = await page.evaluate(() =>
+            [...document.querySelectorAll(".review-tile video")].map((v) =>
+              !!(v as any).hls.streamController.transmuxer?.workerContext
+            )
+          );
+          assertEquals(inWorker, [true, true, true, true], "each player demuxes in the worker");
           await measure(page);
           const phases: Record<string, number[]> = {};
           const spread: number[] = [];
@@ -285,6 +313,54 @@ Deno.test({
         },
       );
 
+      await t.step("recordings: precise time, gaps, motion events", async () => {
+        const page = await open(
+          `/recordings?cam=1-4&t=${new Date(at(DAY, "10:01:05")).toISOString()}`,
+        );
+        const shown = () => page.locator(".rec-overlay").getAttribute("data-ms").then(Number);
+        const near = (want: number, what: string, slack = SEG_MS + 1000) =>
+          waitFor(async () => Math.abs((await shown()) - want) < slack, what, 15_000, 100);
+        await near(at(DAY, "10:01:05"), "playing from t=");
+        await page.locator(".controls button.play", { hasText: "Pause" }).waitFor();
+        // Camera 4 has no recording 10:01:10–10:01:20: playback skips it and says so.
+        await page.locator(".notice", { hasText: /^Skipped 1\ds, no recording$/ }).waitFor({
+          timeout: 20_000,
+        });
+        // Another camera: the same instant.
+        const before = await shown();
+        await page.locator(".toolbar select").selectOption("1-1");
+        await page.locator(`.player video[aria-label="Recording of Gate"]`).waitFor();
+        await waitFor(
+          async () => new URL(page.url()).searchParams.get("cam") === "1-1",
+          "cam=1-1 in the URL",
+          5000,
+          50,
+        );
+        await near(before, "the same instant on camera 1", 4000);
+        assert(new URL(page.url()).searchParams.get("t")!.startsWith(`${DAY}T`), page.url());
+        // "Go to" a time of the day.
+        await page.fill(".rec-goto input", "10:00:20");
+        await page.click(".rec-goto button");
+        await near(at(DAY, "10:00:20"), "go to 10:00:20");
+        // Motion: the events list, the next event by key, the calendar's mark.
+        assertEquals(await page.locator(".events .event").count(), 2);
+        await page.locator(".timeline").focus();
+        await page.keyboard.press("]");
+        await near(at(DAY, "10:00:30"), "next event");
+        await page.locator(`.cal-day.has-events[data-date="${DAY}"]`).waitFor();
+        // Zoom to ten minutes; Home goes to the day's first recording.
+        await page.getByRole("button", { name: "10 min" }).click();
+        assertEquals(await page.locator(".timeline").getAttribute("data-zoom"), "10 min");
+        await page.locator(".timeline").focus();
+        await page.keyboard.press("Home");
+        await near(at(DAY, "10:00:00"), "Home");
+        await page.keyboard.press("Space");
+        await page.locator(".controls button.play", { hasText: "Play" }).waitFor();
+        await screenshot(page, "recordings-zoom-1440");
+        assertEquals(pageErrors(page), []);
+        await page.close();
+      });
+
       await t.step("the keyboard alone reaches every control of the review", async () => {
         const page = await open(reviewPath);
         await page.waitForSelector(`.review-tile[data-state="playing"]`);
@@ -296,7 +372,7 @@ Deno.test({
         const tabThrough = async (n: number) => {
           for (let i = 0; i < n; i++) await page.keyboard.press("Tab");
         };
-        await tabThrough(25);
+        await tabThrough(32);
         await page.locator(".picker summary").focus();
         await page.keyboard.press("Enter");
         await tabThrough(12);
@@ -312,6 +388,7 @@ Deno.test({
         assertEquals(await label(), "Pause");
         await page.keyboard.press("Space");
         assertEquals(await label(), "Play");
+        await page.waitForTimeout(300);
         const at0 = Number(await page.locator(".review-clock").getAttribute("data-ms"));
         await page.keyboard.press(".");
         await page.waitForTimeout(300);

@@ -316,7 +316,7 @@ Deno.test({
           await page.waitForSelector(".timeline .span");
           const sound = page.locator(".controls button", { hasText: /^Sound/ });
           assertEquals(await sound.getAttribute("aria-pressed"), "false");
-          await page.locator(".controls button", { hasText: "Play / Pause" }).click();
+          await page.locator(".controls button.play").click();
           const media = () =>
             page.evaluate(() => {
               const v = document.querySelector<HTMLVideoElement>(".player video")! as

@@ -4,9 +4,11 @@
  * from #EXT-X-PROGRAM-DATE-TIME, and fatal errors.
  */
 import type HlsFull from "hls.js";
-// The light build (no subtitles, alternate audio or DRM) is a third smaller; same API.
+// The light build (no subtitles, alternate audio or DRM) is a third smaller; same API. Its
+// UMD file, not the ES module: only the UMD build carries its own Web Worker (started from a
+// blob:), where the ES module would need a separate worker script (`workerPath`).
 // deno-lint-ignore no-import-prefix -- "hls.js/light" is not in the import map
-import HlsLight from "npm:hls.js@1.7.4/light";
+import HlsLight from "npm:hls.js@1.7.4/dist/hls.light.js";
 
 import type { Frag } from "./sync_math.ts";
 
@@ -36,7 +38,9 @@ export interface Player {
 /**
  * Live tuning, measured on the recorder's 2 s segments: play one and a half
  * segments behind the newest, catch up by playing faster (up to 1.25x) instead
- * of stalling, and keep little buffer so 16 tiles stay light.
+ * of stalling, and keep little buffer so 16 tiles stay light. Demuxing runs in hls.js's
+ * Web Worker (a blob: worker; no Content-Security-Policy forbids it), off the main thread
+ * that 16 tiles would otherwise keep busy.
  */
 export const LIVE_CONFIG = {
   lowLatencyMode: true,
@@ -45,7 +49,7 @@ export const LIVE_CONFIG = {
   maxLiveSyncPlaybackRate: 1.25,
   maxBufferLength: 6,
   backBufferLength: 4,
-  enableWorker: false,
+  enableWorker: true,
   manifestLoadingMaxRetry: 2,
   levelLoadingMaxRetry: 2,
   fragLoadingMaxRetry: 2,

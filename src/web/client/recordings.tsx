@@ -1,30 +1,41 @@
 /**
- * The recordings tab: camera and day pickers, calendar, 24-hour timeline with the
- * day's thumbnails, player, export.
+ * The recordings tab: camera and day pickers, calendar, the day's timeline (zoomable) with
+ * its thumbnails and motion events, player, export. The moment playing stays in the URL
+ * (`t=`) and is kept when the camera changes (same instant) or the day (same time of day).
+ * Keys: Space plays/pauses anywhere, [ and ] go to the previous/next motion event.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Calendar } from "./calendar.tsx";
 import { ClipExport } from "./clip_export.tsx";
+import { EventList } from "./event_list.tsx";
 import { bytes, duration, stamp } from "./format.ts";
 import { ThumbStrip } from "./thumb_strip.tsx";
 import { Timeline } from "./timeline.tsx";
 import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
+import { isTyping, parseLocalDateTime } from "./time_input.ts";
 import { type CameraJson, camKey } from "./types.ts";
 import { useDays, useSessions, useThumbnails } from "./use_day.ts";
+import { stepEvent, useActivity, useEventDays, useEvents } from "./use_motion.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
+import { reviewUrl } from "./sync_math.ts";
 
 export interface RecordingsProps {
   cameras: CameraJson[];
   cam?: string;
   date: string;
+  /** Instant (epoch ms) to play from. */
+  t?: number;
 }
 
 const SPEEDS = [1, 2, 4, 8];
+/** How long the "skipped" notice stays. */
+const NOTICE_MS = 6000;
 
 export function Recordings(props: RecordingsProps) {
   const [cam, setCam] = useState(props.cam ?? (props.cameras[0] && camKey(props.cameras[0])));
   const [date, setDate] = useState(props.date);
   const [speed, setSpeed] = useState(1);
+  const [goto, setGoto] = useState("");
   /** Recordings start muted (browsers only autoplay muted video); a tap turns sound on. */
   const [sound, setSound] = useState(false);
   const camera = props.cameras.find((c) => camKey(c) === cam);
@@ -33,13 +44,50 @@ export function Recordings(props: RecordingsProps) {
   const sessions = useSessions(gid, seq, date);
   const thumbs = useThumbnails(gid, seq, date);
   const { start: dayStart, end: dayEnd } = dayBounds(date);
+  const events = useEvents(gid, seq, date, dayStart, dayEnd);
+  const activity = useActivity(gid, seq, date);
+  const eventDays = useEventDays(gid, seq);
   const spans = useMemo(() => spansOf(sessions ?? []), [sessions]);
   const gaps = useMemo(() => gapsOf(sessions ?? []), [sessions]);
   const rec = useRecPlayer(gid, seq, spans, dayEnd, speed);
+  /** The instant to play once the day's recordings are known (URL, camera or day change). */
+  const pending = useRef<number | undefined>(props.t);
 
   useEffect(() => {
-    history.replaceState(null, "", `/recordings?cam=${cam ?? ""}&date=${date}`);
-  }, [cam, date]);
+    if (pending.current === undefined || sessions === undefined) return;
+    if (spans.length) rec.playAt(pending.current);
+    pending.current = undefined;
+  }, [spans, sessions]);
+
+  const second = rec.frame === undefined ? undefined : Math.floor(rec.frame / 1000);
+  useEffect(() => {
+    const t = rec.frame === undefined ? "" : `&t=${new Date(second! * 1000).toISOString()}`;
+    history.replaceState(null, "", `/recordings?cam=${cam ?? ""}&date=${date}${t}`);
+  }, [cam, date, second]);
+
+  const toggle = () => {
+    const v = rec.video.current;
+    if (rec.frame === undefined) rec.playAt(spans[0]?.start ?? dayStart);
+    else if (v?.paused) v.play();
+    else v?.pause();
+  };
+  const toEvent = (dir: 1 | -1) => {
+    const t = stepEvent(rec.frame ?? dayStart, events, dir);
+    if (t !== undefined) rec.playAt(t);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      const onControl = (e.target as HTMLElement).closest?.("button, a, summary");
+      if (e.key === " " && !onControl) toggle();
+      else if (e.key === "[") toEvent(-1);
+      else if (e.key === "]") toEvent(1);
+      else return;
+      e.preventDefault();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  });
 
   if (!camera) {
     return (
@@ -48,19 +96,32 @@ export function Recordings(props: RecordingsProps) {
       </p>
     );
   }
+  const pickCam = (key: string) => {
+    pending.current = rec.frame ?? pending.current; // the same instant on the other camera
+    setCam(key);
+  };
+  const pickDate = (d: string) => {
+    if (d === date) return;
+    // The same time of day on the other day.
+    if (rec.frame !== undefined) pending.current = dayBounds(d).start + rec.frame - dayStart;
+    setDate(d);
+  };
   const total = spans.reduce((n, s) => n + s.end - s.start, 0);
   const size = (sessions ?? []).reduce((n, s) => n + s.bytes, 0);
   const step = (dir: 1 | -1) => {
     const t = stepSession(rec.frame ?? dayStart, sessions ?? [], dir);
     if (t !== undefined) rec.playAt(t);
   };
+  const notice = rec.skipped && Date.now() - rec.skipped.at < NOTICE_MS
+    ? `Skipped ${duration(rec.skipped.ms)}, no recording`
+    : "";
   return (
     <div class="rec-layout">
       <div class="rec-main">
         <div class="toolbar">
           <label>
             Camera
-            <select value={cam} onChange={(e) => setCam((e.target as HTMLSelectElement).value)}>
+            <select value={cam} onChange={(e) => pickCam((e.target as HTMLSelectElement).value)}>
               {props.cameras.map((c) => (
                 <option key={camKey(c)} value={camKey(c)}>{c.name} (G{c.gid} #{c.seq})</option>
               ))}
@@ -73,10 +134,29 @@ export function Recordings(props: RecordingsProps) {
               value={date}
               onChange={(e) => {
                 const v = (e.target as HTMLInputElement).value;
-                if (v) setDate(v);
+                if (v) pickDate(v);
               }}
             />
           </label>
+          <form
+            class="rec-goto"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const ms = parseLocalDateTime(goto, dayStart);
+              if (ms !== undefined) rec.playAt(ms);
+            }}
+          >
+            <label>
+              Go to
+              <input
+                type="time"
+                step={1}
+                value={goto}
+                onInput={(e) => setGoto((e.target as HTMLInputElement).value)}
+              />
+            </label>
+            <button type="submit">Go</button>
+          </form>
         </div>
         <div class="player">
           <video
@@ -94,20 +174,22 @@ export function Recordings(props: RecordingsProps) {
           <button type="button" onClick={() => step(-1)} aria-label="Previous session">
             ‹ Session
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              const v = rec.video.current;
-              if (rec.frame === undefined) rec.playAt(spans[0]?.start ?? dayStart);
-              else if (v?.paused) v.play();
-              else v?.pause();
-            }}
-          >
-            Play / Pause
+          <button type="button" class="play" onClick={toggle} aria-keyshortcuts="Space">
+            {rec.paused ? "Play" : "Pause"}
           </button>
           <button type="button" onClick={() => step(1)} aria-label="Next session">
             Session ›
           </button>
+          {events.length > 0 && (
+            <>
+              <button type="button" onClick={() => toEvent(-1)} aria-keyshortcuts="[">
+                ‹ Event
+              </button>
+              <button type="button" onClick={() => toEvent(1)} aria-keyshortcuts="]">
+                Event ›
+              </button>
+            </>
+          )}
           {camera.audio && (
             <button
               type="button"
@@ -130,6 +212,7 @@ export function Recordings(props: RecordingsProps) {
             ))}
           </span>
         </div>
+        <p class="notice" role="status">{notice}</p>
         <Timeline
           dayStart={dayStart}
           dayEnd={dayEnd}
@@ -138,8 +221,11 @@ export function Recordings(props: RecordingsProps) {
           position={rec.frame}
           onSeek={rec.playAt}
           thumbs={thumbs}
+          activity={activity}
+          events={events.map((e) => ({ start: e.start, end: e.end ?? Date.now() }))}
         />
         <ThumbStrip thumbs={thumbs} position={rec.frame} onSeek={rec.playAt} />
+        <EventList events={events} position={rec.frame} onSeek={rec.playAt} />
         <p class="muted day-summary" aria-live="polite">
           {sessions === undefined
             ? "Loading…"
@@ -151,9 +237,24 @@ export function Recordings(props: RecordingsProps) {
         </p>
       </div>
       <aside class="rec-side">
-        <Calendar key={cam} date={date} days={days ?? []} onPick={setDate} />
+        <Calendar
+          key={cam}
+          date={date}
+          days={days ?? []}
+          eventDays={eventDays}
+          onPick={pickDate}
+        />
         <ClipExport camera={camera} at={rec.frame} day={dayStart} />
+        <a class="button" href={reviewUrl(groupOf(camera, props.cameras), rec.frame ?? dayStart)}>
+          Review with other cameras
+        </a>
       </aside>
     </div>
   );
+}
+
+/** The camera and the others of its group (at most nine), for the synchronized review. */
+function groupOf(camera: CameraJson, all: CameraJson[]): string[] {
+  const others = all.filter((c) => c.gid === camera.gid && c !== camera);
+  return [camera, ...others].slice(0, 9).map(camKey);
 }

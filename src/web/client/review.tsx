@@ -110,6 +110,7 @@ export function Review(props: ReviewProps) {
     // Playing again: the tiles start together from the frames they show (see the tick).
     hold.current = wantPlay.current ? performance.now() + HOLD_MS : undefined;
     setPlaying(wantPlay.current);
+    setNow(c.time());
   };
   const step = (dir: 1 | -1) => {
     if (wantPlay.current) toggle();

@@ -164,3 +164,62 @@ export function thumbReach(thumbs: Thumb[]): number {
   const gaps = thumbs.slice(1).map((t, i) => t.ms - thumbs[i].ms).sort((a, b) => a - b);
   return Math.max(600_000, gaps.length ? gaps[gaps.length >> 1] : 0);
 }
+
+/** The timeline's zoom levels: the whole day, an hour, ten minutes. */
+export const ZOOMS = [
+  { label: "24 h", ms: 24 * 3_600_000, tickMs: 3 * 3_600_000, keyMs: 60_000 },
+  { label: "1 h", ms: 3_600_000, tickMs: 10 * 60_000, keyMs: 10_000 },
+  { label: "10 min", ms: 600_000, tickMs: 60_000, keyMs: 1000 },
+];
+
+/** The part of the day shown at a zoom of `spanMs` around `center`, kept inside the day. */
+export function viewWindow(spanMs: number, center: number, dayStart: number, dayEnd: number) {
+  if (spanMs >= dayEnd - dayStart) return { start: dayStart, end: dayEnd };
+  const start = Math.min(dayEnd - spanMs, Math.max(dayStart, center - spanMs / 2));
+  return { start, end: start + spanMs };
+}
+
+/** Axis labels `HH:MM` every `stepMs` (whole minutes) of local time inside [start, end]. */
+export function ticksFor(start: number, end: number, stepMs: number) {
+  const out: { label: string; left: number }[] = [];
+  const d = new Date(start);
+  const step = stepMs / 60_000;
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const now = d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60 + d.getMilliseconds() / 6e4;
+  for (let m = Math.ceil(now / step) * step; out.length < 100; m += step) {
+    const t = new Date(d.getFullYear(), d.getMonth(), d.getDate(), 0, m).getTime();
+    if (t > end) break;
+    const x = new Date(t);
+    out.push({
+      label: `${p2(x.getHours())}:${p2(x.getMinutes())}`,
+      left: fractionOf(t, start, end) * 100,
+    });
+  }
+  return out;
+}
+
+/** A day's motion activity (GET …/activity): one level '0'–'9' per bucket from `start`. */
+export interface Activity {
+  start: number;
+  bucketMs: number;
+  levels: string;
+}
+
+/**
+ * Bars of motion activity inside [from, to): at most `maxBars` bars, each the highest level
+ * of the buckets it covers, only where there was motion. `left`/`width` in percent.
+ */
+export function activityBars(a: Activity, from: number, to: number, maxBars = 240) {
+  const bars: { left: number; width: number; level: number }[] = [];
+  const first = Math.max(0, Math.floor((from - a.start) / a.bucketMs));
+  const last = Math.min(a.levels.length, Math.ceil((to - a.start) / a.bucketMs));
+  const per = Math.max(1, Math.ceil((last - first) / maxBars));
+  for (let i = first; i < last; i += per) {
+    let level = 0;
+    for (let j = i; j < Math.min(last, i + per); j++) level = Math.max(level, +a.levels[j] || 0);
+    if (level === 0) continue;
+    const b = barOf(a.start + i * a.bucketMs, a.start + (i + per) * a.bucketMs, from, to);
+    bars.push({ ...b, level });
+  }
+  return bars;
+}

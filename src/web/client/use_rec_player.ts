@@ -14,8 +14,15 @@ export interface RecPlayer {
   /** Epoch ms of the frame shown. */
   frame?: number;
   error?: string;
+  /** The video is paused (or not started): the Play/Pause button says Play. */
+  paused: boolean;
+  /** The last gap playback skipped over (ms of no recording), with when it was noticed. */
+  skipped?: { ms: number; at: number };
   playAt(ms: number): void;
 }
+
+/** A jump of the frame time this much beyond the time played is a skipped gap. */
+const SKIP_MS = 1500;
 
 export function useRecPlayer(
   gid: number,
@@ -28,6 +35,10 @@ export function useRecPlayer(
   const cur = useRef<{ player: Player; from: number; to: number } | undefined>(undefined);
   const [frame, setFrame] = useState<number | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [paused, setPaused] = useState(true);
+  const [skipped, setSkipped] = useState<{ ms: number; at: number } | undefined>();
+  /** The last frame time seen and when; reset by a seek (a jump asked for, not a gap). */
+  const last = useRef<{ frame: number; at: number } | undefined>(undefined);
   const spansRef = useRef(spans);
   spansRef.current = spans;
 
@@ -55,6 +66,7 @@ export function useRecPlayer(
       play(v);
     } else load(ms);
     setFrame(ms);
+    last.current = undefined;
   };
 
   useEffect(() => {
@@ -62,8 +74,19 @@ export function useRecPlayer(
     if (!v) return;
     const tick = setInterval(() => {
       const t = cur.current?.player.frameTime();
-      if (t !== undefined && !v.seeking) setFrame(t);
+      if (t === undefined || v.seeking) return;
+      const l = last.current, now = performance.now();
+      if (l && !v.paused) {
+        const jump = t - l.frame - (now - l.at) * v.playbackRate;
+        if (jump > SKIP_MS) setSkipped({ ms: jump, at: Date.now() });
+      }
+      last.current = v.paused ? undefined : { frame: t, at: now };
+      setFrame(t);
     }, 250);
+    const onPlay = () => setPaused(false);
+    const onPause = () => setPaused(true);
+    v.addEventListener("play", onPlay);
+    v.addEventListener("pause", onPause);
     const onEnded = () => {
       // End of the window: continue with the next recording, if the day has more.
       const c = cur.current;
@@ -74,6 +97,8 @@ export function useRecPlayer(
     return () => {
       clearInterval(tick);
       v.removeEventListener("ended", onEnded);
+      v.removeEventListener("play", onPlay);
+      v.removeEventListener("pause", onPause);
       cur.current?.player.destroy();
       cur.current = undefined;
       setFrame(undefined);
@@ -84,5 +109,5 @@ export function useRecPlayer(
     if (video.current) video.current.playbackRate = speed;
   }, [speed]);
 
-  return { video, frame, error, playAt };
+  return { video, frame, error, paused, skipped, playAt };
 }

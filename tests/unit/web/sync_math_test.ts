@@ -1,4 +1,8 @@
-/** Synchronized review math: the master clock, PROGRAM-DATE-TIME mapping, drift correction. */
+/**
+ * The review side's pure parts: the synchronized review's master clock, PROGRAM-DATE-TIME
+ * mapping and drift correction; typed times; timeline zoom and activity; event and calendar
+ * steps.
+ */
 import { assert, assertEquals } from "../../support/assert.ts";
 import {
   correction,
@@ -11,6 +15,14 @@ import {
 } from "../../../src/web/client/sync_math.ts";
 import { parseLocalDateTime, toLocalInput } from "../../../src/web/client/time_input.ts";
 import { reviewTime } from "../../../src/web/routes.ts";
+import {
+  activityBars,
+  dayBounds,
+  ticksFor,
+  viewWindow,
+} from "../../../src/web/client/timeline_math.ts";
+import { stepEvent } from "../../../src/web/client/use_motion.ts";
+import { dayAfterKey } from "../../../src/web/client/calendar.tsx";
 
 Deno.test("the master clock runs at its rate while playing and stops when paused", () => {
   let now = 1000;
@@ -97,4 +109,61 @@ Deno.test("typed times: 14:05:30 on the day shown, or a whole local date and tim
     assertEquals(parseLocalDateTime(bad, ref), undefined);
   }
   assertEquals(toLocalInput(new Date(2026, 0, 2, 3, 4, 5).getTime()), "2026-01-02T03:04:05");
+});
+
+Deno.test("timeline zoom: a window inside the day around the position; axis labels; activity", () => {
+  const { start: d0, end: d1 } = dayBounds("2026-03-14");
+  assertEquals(viewWindow(24 * 3_600_000, d0 + 5000, d0, d1), { start: d0, end: d1 });
+  const h = 3_600_000;
+  assertEquals(viewWindow(h, d0 + 10 * h, d0, d1), { start: d0 + 9.5 * h, end: d0 + 10.5 * h });
+  assertEquals(viewWindow(h, d0 + 60_000, d0, d1), { start: d0, end: d0 + h }, "clamped");
+  assertEquals(viewWindow(h, d1 - 1, d0, d1), { start: d1 - h, end: d1 }, "clamped");
+  const ticks = ticksFor(d0 + 9.5 * h, d0 + 10.5 * h, 600_000);
+  assertEquals(ticks.map((t) => t.label), [
+    "09:30",
+    "09:40",
+    "09:50",
+    "10:00",
+    "10:10",
+    "10:20",
+    "10:30",
+  ]);
+  assertEquals(ticks[0].left, 0);
+  assertEquals(ticks[6].left, 100);
+  // Activity: 10 s buckets; bars only where there was motion, the highest level of each.
+  const levels = "0".repeat(360) + "3" + "0".repeat(5) + "9" + "0".repeat(8273);
+  const a = { start: d0, bucketMs: 10_000, levels };
+  assertEquals(activityBars(a, d0, d0 + h, 60), [], "the first hour had none");
+  const bars = activityBars(a, d0 + h, d0 + 2 * h, 60); // 1 h in 60 bars of 6 buckets
+  assertEquals(bars.map((b) => b.level), [3, 9]);
+  assertEquals([bars[0].left, Math.round(bars[1].left * 1000)], [0, 1667], "1 min in: 1.667 %");
+  assertEquals(activityBars(a, d0 + 2 * h, d0 + 3 * h), []);
+});
+
+Deno.test("motion events: the next starts after the position, the previous well before it", () => {
+  const ev = (start: number) => ({
+    id: String(start),
+    start,
+    end: start + 5000,
+    score: 1,
+    thumbnail: "",
+  });
+  const events = [ev(10_000), ev(60_000), ev(120_000)];
+  assertEquals(stepEvent(0, events, 1), 10_000);
+  assertEquals(stepEvent(10_000, events, 1), 60_000, "not the one playing");
+  assertEquals(stepEvent(120_000, events, 1), undefined);
+  assertEquals(stepEvent(61_000, events, -1), 10_000, "the one just started is skipped back over");
+  assertEquals(stepEvent(70_000, events, -1), 60_000);
+  assertEquals(stepEvent(5000, events, -1), undefined);
+});
+
+Deno.test("calendar keys: arrows by day and week, Home/End the week, Page Up/Down a month", () => {
+  assertEquals(dayAfterKey("2026-03-14", "ArrowRight"), "2026-03-15");
+  assertEquals(dayAfterKey("2026-03-01", "ArrowLeft"), "2026-02-28");
+  assertEquals(dayAfterKey("2026-03-14", "ArrowDown"), "2026-03-21");
+  assertEquals(dayAfterKey("2026-03-14", "Home"), "2026-03-09", "Monday");
+  assertEquals(dayAfterKey("2026-03-14", "End"), "2026-03-15", "Sunday");
+  assertEquals(dayAfterKey("2026-03-31", "PageUp"), "2026-02-28");
+  assertEquals(dayAfterKey("2026-01-31", "PageDown"), "2026-02-28");
+  assertEquals(dayAfterKey("2026-03-14", "Enter"), undefined);
 });
