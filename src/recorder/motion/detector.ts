@@ -4,8 +4,19 @@
  * into events).
  *
  * - **Background**: a per-pixel running average. Quiet pixels follow the picture within
- *   seconds (`BACKGROUND_TAU_MS`); changed pixels only slowly (`FOREGROUND_TAU_MS`), so an
- *   object that stops is absorbed after a minute or two, never an event for ever.
+ *   seconds (`BACKGROUND_TAU_MS`); changed pixels only slowly (`FOREGROUND_TAU_MS`).
+ * - **Motion is change that goes on**: a changed region counts only while enough of its
+ *   pixels also changed between analysed frames, in this one or the previous one
+ *   (`ACTIVE_FRAMES`; regions.ts). What changed and then stays as it is — an object put
+ *   down, a car parked or gone, a door left open, the place of an object that was there when
+ *   the background was learnt — is motion for two analysed frames at most, never an event
+ *   that lasts while nothing moves.
+ * - **Absorption**: a pixel that differs from the background but has shown the same value for
+ *   `ABSORB_MS` and `ABSORB_FRAMES` analysed frames becomes background at once, so a thing
+ *   that stopped does not linger as a changed area (later motion near it gets a true box).
+ *   Objects passing over it meanwhile only pause the count; a value that stays away from it
+ *   (`ABSORB_FRAMES` frames and half of `ABSORB_MS`) starts a new count, or ends it when the
+ *   pixel is background again.
  * - **Light drift** (dusk, clouds, auto exposure): the median difference between frame
  *   and background is the global shift; a pixel is compared after taking it off.
  * - **Noise**: each pixel learns its usual deviation; it counts as changed when it strays
@@ -30,6 +41,11 @@ export const FLICKER_RATE = 0.2;
 export const FLICKER_ON = 0.4;
 export const FLICKER_OFF = 0.15;
 export const GLOBAL_FRACTION = 0.5;
+/** A pixel's change between analysed frames counts as motion for this many frames. */
+export const ACTIVE_FRAMES = 2;
+/** A changed pixel that stays the same this long (and ABSORB_FRAMES frames) is background. */
+export const ABSORB_MS = 10_000;
+export const ABSORB_FRAMES = 3;
 /** Frames that only teach the background before anything can count as motion. */
 export const WARMUP_FRAMES = 4;
 
@@ -52,6 +68,19 @@ export class MotionDetector {
   #ignored: Uint8Array;
   #prev: Uint8Array;
   #changed: Uint8Array;
+  /** Changed between the previous analysed frame and this one. */
+  #step: Uint8Array;
+  /** Analysed frames since the pixel last changed between frames (capped at 255). */
+  #stepAge: Uint8Array;
+  /** Changed in one of the last ACTIVE_FRAMES analysed frames (regions.ts `active`). */
+  #active: Uint8Array;
+  /** How long (ms, frames) the pixel has differed from the background showing `#stillValue`. */
+  #stillValue: Uint8Array;
+  #stillMs: Float32Array;
+  #stillFrames: Uint8Array;
+  /** How long (ms, frames) it has shown something else since (an object passing over it). */
+  #awayMs: Float32Array;
+  #awayFrames: Uint8Array;
   #lastMs?: number;
   #warm = 0;
   #maskKey = "";
@@ -66,6 +95,14 @@ export class MotionDetector {
     this.#ignored = new Uint8Array(this.size);
     this.#prev = new Uint8Array(this.size);
     this.#changed = new Uint8Array(this.size);
+    this.#step = new Uint8Array(this.size);
+    this.#stepAge = new Uint8Array(this.size).fill(255);
+    this.#active = new Uint8Array(this.size);
+    this.#stillValue = new Uint8Array(this.size);
+    this.#stillMs = new Float32Array(this.size);
+    this.#stillFrames = new Uint8Array(this.size);
+    this.#awayMs = new Float32Array(this.size);
+    this.#awayFrames = new Uint8Array(this.size);
     this.#mask = new Uint8Array(this.size);
   }
 
@@ -92,11 +129,16 @@ export class MotionDetector {
     const { minDiff, noiseFactor } = thresholds(settings.sensitivity);
     let analysed = 0, changedRaw = 0;
     for (let i = 0; i < this.size; i++) {
+      const threshold = Math.max(minDiff, noiseFactor * this.#noise[i]);
+      const step = Math.abs(frame[i] - this.#prev[i]) > threshold ? 1 : 0;
+      this.#step[i] = step;
+      this.#stepAge[i] = step ? 0 : Math.min(255, this.#stepAge[i] + 1);
+      this.#active[i] = this.#stepAge[i] < ACTIVE_FRAMES && !this.#ignored[i] ? 1 : 0;
       this.#changed[i] = 0;
       if (mask[i]) continue;
       analysed++;
       const d = Math.abs(frame[i] - this.#bg[i] - shift);
-      if (d > Math.max(minDiff, noiseFactor * this.#noise[i])) {
+      if (d > threshold) {
         changedRaw++;
         if (!this.#ignored[i]) this.#changed[i] = 1;
       }
@@ -111,7 +153,7 @@ export class MotionDetector {
       this.#warm++;
       return { ...quiet, learning: true };
     }
-    const regions = findRegions(this.#changed, this.width, this.height);
+    const regions = findRegions(this.#changed, this.width, this.height, this.#active);
     return { ...quiet, area: regions.area, box: regions.box, learning: false };
   }
 
@@ -123,6 +165,8 @@ export class MotionDetector {
   #relearn(frame: Uint8Array): void {
     for (let i = 0; i < this.size; i++) this.#bg[i] = frame[i];
     this.#prev.set(frame);
+    this.#stepAge.fill(255);
+    this.#stillFrames.fill(0);
   }
 
   #learn(frame: Uint8Array, dt: number, shift: number, minDiff: number, k: number): void {
@@ -137,19 +181,49 @@ export class MotionDetector {
       const v = frame[i];
       const d = v - this.#bg[i];
       const changed = this.#changed[i] === 1;
-      this.#bg[i] += (changed ? aFg : aBg) * d;
+      const step = this.#step[i];
+      const threshold = Math.max(minDiff, k * this.#noise[i]);
+      if (!warming && this.#stopped(i, v, changed, dt, threshold)) {
+        this.#bg[i] = v - shift; // it stopped: background now
+        this.#stillFrames[i] = 0;
+      } else this.#bg[i] += (changed ? aFg : aBg) * d;
       if (!changed && !warming) {
         const n = this.#noise[i] + aNoise * (Math.abs(d - shift) - this.#noise[i]);
         this.#noise[i] = Math.min(40, Math.max(1, n));
       }
       // Flicker: how often the pixel changes between two analysed frames.
-      const step = Math.abs(v - this.#prev[i]) > Math.max(minDiff, k * this.#noise[i]) ? 1 : 0;
       const rate = this.#flicker[i] + FLICKER_RATE * (step - this.#flicker[i]);
       this.#flicker[i] = rate;
       if (rate > FLICKER_ON) this.#ignored[i] = 1;
       else if (rate < FLICKER_OFF) this.#ignored[i] = 0;
     }
     this.#prev.set(frame);
+  }
+
+  /** Whether the changed pixel `i` has shown the same value long enough (see Absorption). */
+  #stopped(i: number, v: number, changed: boolean, dt: number, threshold: number): boolean {
+    if (!changed && this.#stillFrames[i] === 0) return false;
+    if (changed && this.#stillFrames[i] > 0 && Math.abs(v - this.#stillValue[i]) <= threshold) {
+      this.#stillFrames[i] = Math.min(255, this.#stillFrames[i] + 1);
+      this.#stillMs[i] += dt;
+      this.#awayFrames[i] = 0;
+      this.#awayMs[i] = 0;
+      return this.#stillMs[i] >= ABSORB_MS && this.#stillFrames[i] >= ABSORB_FRAMES;
+    }
+    this.#awayFrames[i] = Math.min(255, this.#awayFrames[i] + 1);
+    this.#awayMs[i] += dt;
+    const gone = this.#awayFrames[i] >= ABSORB_FRAMES && this.#awayMs[i] >= ABSORB_MS / 2;
+    // Like the background for a while (an object like the one learnt passed over it): paused.
+    if (!changed) {
+      if (gone) this.#stillFrames[i] = 0;
+    } else if (this.#stillFrames[i] === 0 || gone) {
+      this.#stillValue[i] = v; // a new change that may stay: count from its value
+      this.#stillFrames[i] = 1;
+      this.#stillMs[i] = 0;
+      this.#awayFrames[i] = 0;
+      this.#awayMs[i] = 0;
+    }
+    return false;
   }
 
   #averageDeviation(frame: Uint8Array, shift: number): number {

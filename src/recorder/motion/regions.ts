@@ -1,8 +1,11 @@
 /**
  * From the changed pixels of one frame to motion: isolated changed pixels (sensor noise,
  * the one-pixel strokes of a small burned-in clock) are dropped, the rest grouped into
- * 4-connected regions; tiny regions are dropped, and the box is the union of the regions
- * that matter (at least a tenth of the largest). Pure.
+ * 4-connected regions; tiny regions are dropped, and so are regions that stopped changing
+ * (with an `active` mask: fewer than `ACTIVE_SHARE` of their pixels, or `MIN_REGION_PIXELS`,
+ * changed between the last analysed frames: a parked car, a door left open, the place an
+ * object left). The box is the union of the regions that matter (at least a tenth of the
+ * largest). Pure.
  */
 
 export interface Regions {
@@ -14,11 +17,22 @@ export interface Regions {
 
 /** Regions smaller than this many pixels are noise. */
 export const MIN_REGION_PIXELS = 4;
+/** A region moves when at least this share of its pixels changed between recent frames. */
+export const ACTIVE_SHARE = 0.03;
 
 /** Work buffers, reused between calls of the same size (one frame at a time, synchronous). */
 let work: { n: number; kept: Uint8Array; label: Int32Array; stack: Int32Array } | undefined;
 
-export function findRegions(changed: Uint8Array, width: number, height: number): Regions {
+/**
+ * `changed`: pixels that differ from the background; `active` (optional): pixels that
+ * changed between the last analysed frames (a region without enough of them is still).
+ */
+export function findRegions(
+  changed: Uint8Array,
+  width: number,
+  height: number,
+  active?: Uint8Array,
+): Regions {
   const n = width * height;
   if (work?.n !== n) {
     work = { n, kept: new Uint8Array(n), label: new Int32Array(n), stack: new Int32Array(n) };
@@ -36,11 +50,12 @@ export function findRegions(changed: Uint8Array, width: number, height: number):
       if (around >= 2) kept[i] = 1;
     }
   }
-  const found: { size: number; x0: number; y0: number; x1: number; y1: number }[] = [];
+  type Found = { size: number; active: number; x0: number; y0: number; x1: number; y1: number };
+  const found: Found[] = [];
   for (let start = 0; start < n; start++) {
     if (!kept[start] || label[start]) continue;
     const id = found.length + 1;
-    const r = { size: 0, x0: width, y0: height, x1: -1, y1: -1 };
+    const r = { size: 0, active: 0, x0: width, y0: height, x1: -1, y1: -1 };
     let top = 0;
     stack[top++] = start;
     label[start] = id;
@@ -48,6 +63,7 @@ export function findRegions(changed: Uint8Array, width: number, height: number):
       const i = stack[--top];
       const x = i % width, y = (i - x) / width;
       r.size++;
+      if (active?.[i]) r.active++;
       if (x < r.x0) r.x0 = x;
       if (x > r.x1) r.x1 = x;
       if (y < r.y0) r.y0 = y;
@@ -63,7 +79,9 @@ export function findRegions(changed: Uint8Array, width: number, height: number):
         stack[top++] = i + width;
       }
     }
-    found.push(r);
+    const moving = !active ||
+      r.active >= Math.max(MIN_REGION_PIXELS, Math.ceil(ACTIVE_SHARE * r.size));
+    if (moving) found.push(r);
   }
   let largest = 0;
   for (const r of found) largest = Math.max(largest, r.size);

@@ -123,10 +123,18 @@ Deno.test("motion: min_area: a small object counts only when the minimum area is
   assertEquals(phases(small), ["start", "end"]);
 });
 
-Deno.test("motion: an object that stays is absorbed: the event ends within minutes", () => {
-  const r = play(400, new Scene(17), (i) => (i >= 10 ? { box: [60, 30, 30, 30] } : {}));
-  assertEquals(phases(r), ["start", "end"]);
-  assert(r.changes.at(-1)!.event.end! - T0 < 300_000, `ended ${r.changes.at(-1)!.event.end! - T0}`);
+Deno.test("motion: an object that stays: its event ends two frames after it stopped; it becomes background", () => {
+  const r = play(60, new Scene(17), (i) => ({
+    ...(i >= 10 ? { box: [60, 30, 30, 30], boxLevel: 40 } : {}),
+    // Later, another object crosses it.
+    ...(i >= 40 && i < 46 ? { box2: [30 + (i - 40) * 10, 35, 20, 20] } : {}),
+  }));
+  assertEquals(phases(r), ["start", "end", "start", "end"]);
+  assertEquals(r.changes[1].event.end! - T0, 12_000);
+  // Absorbed (ABSORB_MS): the crossing's area and box are its own, not the parked object's.
+  const crossing = r.changes.at(-1)!.event;
+  assertEquals([crossing.start - T0, crossing.end! - T0], [40_000, 46_000]);
+  assert(crossing.score < 0.035, `score ${crossing.score}`);
 });
 
 Deno.test("motion: sensitivity: a faint object counts at a high sensitivity only", () => {
@@ -141,4 +149,74 @@ Deno.test("motion: sensitivity: a faint object counts at a high sensitivity only
   });
   assertEquals(low.changes, []);
   assertEquals(phases(high), ["start", "end"]);
+});
+
+/** Every event ended by the frames themselves (not by `stop()`), and when. */
+const ends = (r: ReturnType<typeof play>) =>
+  r.changes.filter((c) => c.phase === "end").map((c) => c.event);
+
+Deno.test("motion: background learnt with an object present, the object leaves: at most one short event, none stuck", () => {
+  for (const stepMs of [1000, 2000, 4000]) {
+    // The object is there from the first frame (the camera started with it) and leaves at
+    // frame 12; nothing moves after that.
+    const leaveAt = 12;
+    const r = play(
+      leaveAt + Math.ceil(60_000 / stepMs),
+      new Scene(21),
+      (i) => (i < leaveAt ? { box: [60, 30, 32, 22] } : {}),
+      { stepMs },
+    );
+    const left = T0 + leaveAt * stepMs;
+    assert(starts(r).length <= 1, `${stepMs}: ${starts(r).length} events`);
+    for (const e of ends(r)) {
+      assert(e.start >= left - stepMs, `${stepMs}: starts off the leaving ${e.start - T0}`);
+      assert(e.end! <= left + Math.max(5_000, 2 * stepMs), `${stepMs}: ended ${e.end! - left}`);
+    }
+    assertEquals(r.endedByStop, undefined, `${stepMs}: an event still open`);
+  }
+});
+
+Deno.test("motion: an object that arrives and stays still is one short event; it leaves minutes later: one short event", () => {
+  for (const stepMs of [1000, 4000]) {
+    const arrive = T0 + 20_000, leave = T0 + 320_000;
+    const r = play(Math.ceil(400_000 / stepMs), new Scene(23), (i) => {
+      const t = T0 + i * stepMs;
+      return t >= arrive && t < leave ? { box: [70, 40, 40, 30] } : {};
+    }, { stepMs });
+    assertEquals(starts(r).map((c) => c.event.start), [arrive, leave], `${stepMs}`);
+    for (const e of ends(r)) {
+      assert(
+        e.end! - e.start <= Math.max(5_000, 2 * stepMs),
+        `${stepMs}: lasted ${e.end! - e.start}`,
+      );
+    }
+    assertEquals(r.endedByStop, undefined, `${stepMs}: an event still open`);
+  }
+});
+
+Deno.test("motion: a door left open (a stable change) ends; an object moving past it later is still one event while it moves", () => {
+  const r = play(120, new Scene(25), (i) => ({
+    ...(i >= 10 ? { box: [10, 10, 20, 60], boxLevel: 20 } : {}), // the door opens at 10, stays open
+    ...(i >= 60 && i < 70 ? { box2: [60 + (i - 60) * 6, 40, 20, 20] } : {}),
+  }));
+  const e = ends(r);
+  assertEquals(starts(r).map((c) => c.event.start - T0), [10_000, 60_000]);
+  assert(e[0].end! - T0 <= 15_000, `the door's event ended ${e[0].end! - T0}`);
+  assertEquals(e[1].end! - T0, 70_000);
+  assertEquals(r.endedByStop, undefined);
+});
+
+Deno.test("motion: learnt while an object moved through; it comes back along the same path: its ghost is absorbed, events end when it leaves", () => {
+  // Every 12 s the object crosses the same path in 4 frames; the camera started during one.
+  const at = (i: number): SceneAt =>
+    i % 12 < 4 ? { box: [16 + (i % 12) * 6, 15, 32, 22], boxLevel: 16 } : {};
+  const r = play(72, new Scene(29), at);
+  const e = ends(r);
+  assertEquals(r.endedByStop, undefined);
+  assert(e.every((x) => x.end! - x.start <= 6_000), "all short");
+  // From the third crossing on (the ghost absorbed), exactly while it is there.
+  assertEquals(
+    e.filter((x) => x.start >= T0 + 24_000).map((x) => [x.start - T0, x.end! - T0]),
+    [[24_000, 28_000], [36_000, 40_000], [48_000, 52_000], [60_000, 64_000]],
+  );
 });

@@ -27,6 +27,8 @@ export interface SceneAt {
   boxLevel?: number;
   /** Instead of a level: the object is this much brighter than the scene behind it (faint). */
   boxDelta?: number;
+  /** A second object [x, y, w, h] (grey level 230), drawn over the first. */
+  box2?: [number, number, number, number];
   /** Brightness added everywhere (drift), and scaled by x (uneven drift). */
   light?: number;
   /** A burned-in clock at (4, 4), 24x12, showing `clock` (a different pattern every value). */
@@ -70,6 +72,12 @@ export class Scene {
         }
       }
     }
+    if (at.box2) {
+      const [bx, by, bw, bh] = at.box2;
+      for (let y = by; y < by + bh; y++) {
+        for (let x = bx; x < bx + bw; x++) out[y * W + x] = clamp(230 + (this.#noise() - 0.5) * 4);
+      }
+    }
     if (at.clock !== undefined) {
       const digits = rng(at.clock + 7);
       for (let y = 4; y < 16; y++) {
@@ -86,6 +94,8 @@ export interface Run {
   changes: MotionChange[];
   verdicts: FrameVerdict[];
   detector: MotionDetector;
+  /** The event still open after the last frame (ended by `stop()`), if any. */
+  endedByStop?: MotionChange["event"];
 }
 
 /**
@@ -110,8 +120,9 @@ export function play(
     verdicts.push(v);
     changes.push(...tracker.frame(v, settings.minArea));
   }
-  changes.push(...tracker.stop());
-  return { changes, verdicts, detector };
+  const open = tracker.stop();
+  changes.push(...open);
+  return { changes, verdicts, detector, endedByStop: open[0]?.event };
 }
 
 export const T0 = Date.UTC(2026, 11, 1, 14, 0, 0);
