@@ -13,6 +13,7 @@ import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
 import { archivedMedia } from "./api/archive_media.ts";
+import { archiveRoutes } from "./api/archive_routes.ts";
 import type { Archiver } from "./archive/uploader.ts";
 import { liveRoutes } from "./api/live_routes.ts";
 import { opsRoutes } from "./api/ops_routes.ts";
@@ -146,6 +147,7 @@ export function httpApp(p: HttpParts): Hono {
   if (p.live) app.route("/", liveRoutes(p.live));
   const archived = p.archiver && archivedMedia(p.archiver, "public, max-age=31536000, immutable");
   app.route("/", mediaRoutes(config.mediaRoot, catalog, archived));
+  if (p.archiver) app.route("/", archiveRoutes(p.archiver.fleet));
   // Live playlists, which every viewer polls, straight from memory ahead of the router: the
   // same answer as their route, without the chain. Only where the chain would add nothing
   // but the Host check (no access control, no CORS).

@@ -113,6 +113,11 @@ export class Archiver {
     return this.#d.store;
   }
 
+  /** The store, key prefix and this node's id (for fleet review). */
+  get fleet(): { store: ObjectStore; prefix: string; node: string } {
+    return { store: this.#d.store, prefix: this.#d.prefix, node: this.#d.node };
+  }
+
   start(): void {
     this.#loop ??= this.#run();
   }

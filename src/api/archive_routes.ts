@@ -1,0 +1,141 @@
+/**
+ * Fleet review over the archive (read-only; the same access rules as media):
+ *   GET /api/archive/nodes                                          nodes and their cameras
+ *   GET /api/archive/nodes/{node}/gid/{gid}/seq/{seq}/days          a camera's archived days
+ *   GET /api/archive/nodes/{node}/gid/{gid}/seq/{seq}/date/{date}   that day's sessions
+ *   GET /archive/{node}/{gid}/{seq}/{date}/{time}/index.m3u8        a session's manifest
+ *   GET /archive/{node}/{gid}/{seq}/{date}/{time}/{startMs}.ts      a bundle (single byte ranges)
+ * The last two stream the objects from the bucket, so any recorder on the same bucket plays
+ * the others' archive (a central box with no cameras reviews many edge boxes).
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { BUNDLE_RE, MANIFEST, NODE_RE, sessionPrefix } from "../archive/keys.ts";
+import { listDays, listNodes, listSessions } from "../archive/fleet.ts";
+import { type ObjectStore, StoreError } from "../archive/store.ts";
+import { DATE_RE, ID_RE, isCalendarDate, TIME_RE } from "../storage/layout.ts";
+import { HttpError } from "./http_errors.ts";
+import { parseRange } from "./serve_file.ts";
+
+export interface ArchiveRoutesDeps {
+  store: ObjectStore;
+  prefix: string;
+  /** This recorder's node id. */
+  node: string;
+}
+
+/** The parts of a path, each checked against its pattern: a 400 naming the bad one. */
+function checked(c: Context, rules: Record<string, RegExp>): Record<string, string> {
+  const p = c.req.param() as Record<string, string>;
+  const fields = Object.entries(rules).filter(([k, re]) => !re.test(p[k] ?? "")).map(([k]) => ({
+    field: k,
+    message: "invalid",
+  }));
+  if (fields.length) throw new HttpError(400, "invalid path", fields);
+  return p;
+}
+
+/** A store failure as an answer: 502 (the bucket cannot be read), never a 500. */
+async function orBadGateway(c: Context, fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    return c.json({ status: 0, error: "archive unavailable" }, 502);
+  }
+}
+
+export function archiveRoutes(d: ArchiveRoutesDeps) {
+  const app = new Hono();
+  const cam = { node: NODE_RE, gid: ID_RE, seq: ID_RE };
+
+  app.get(
+    "/api/archive/nodes",
+    (c) =>
+      orBadGateway(
+        c,
+        async () => c.json({ node: d.node, nodes: await listNodes(d.store, d.prefix) }),
+      ),
+  );
+
+  app.get("/api/archive/nodes/:node/gid/:gid/seq/:seq/days", (c) => {
+    const p = checked(c, cam);
+    return orBadGateway(c, async () =>
+      c.json({
+        node: p.node,
+        gid: Number(p.gid),
+        seq: Number(p.seq),
+        days: await listDays(d.store, d.prefix, p.node, Number(p.gid), Number(p.seq)),
+      }));
+  });
+
+  app.get("/api/archive/nodes/:node/gid/:gid/seq/:seq/date/:date", (c) => {
+    const p = checked(c, { ...cam, date: DATE_RE });
+    if (!isCalendarDate(p.date)) {
+      throw new HttpError(400, "invalid path", [{ field: "date", message: "not a date" }]);
+    }
+    return orBadGateway(c, async () => {
+      const times = await listSessions(
+        d.store,
+        d.prefix,
+        p.node,
+        Number(p.gid),
+        Number(p.seq),
+        p.date,
+      );
+      return c.json({
+        node: p.node,
+        gid: Number(p.gid),
+        seq: Number(p.seq),
+        date: p.date,
+        sessions: times.map((time) => ({
+          time,
+          manifest_url: `/archive/${p.node}/${p.gid}/${p.seq}/${p.date}/${time}/${MANIFEST}`,
+        })),
+      });
+    });
+  });
+
+  app.on(["GET", "HEAD"], "/archive/:node/:gid/:seq/:date/:time/:file", (c) => {
+    const p = checked(c, { ...cam, date: DATE_RE, time: TIME_RE });
+    const manifest = p.file === MANIFEST;
+    if (!manifest && !BUNDLE_RE.test(p.file)) throw new HttpError(404, "not found");
+    const ref = {
+      node: p.node,
+      gid: Number(p.gid),
+      seq: Number(p.seq),
+      date: p.date,
+      time: p.time,
+    };
+    const key = sessionPrefix(d.prefix, ref) + p.file;
+    return orBadGateway(c, async () => {
+      const info = await d.store.head(key);
+      if (!info) throw new HttpError(404, "not found");
+      const headers = new Headers({
+        "content-type": manifest ? "application/vnd.apple.mpegurl" : "video/mp2t",
+        "accept-ranges": "bytes",
+        // A manifest grows while its session records; a bundle never changes.
+        "cache-control": manifest ? "no-cache" : "public, max-age=31536000, immutable",
+      });
+      let range: { start: number; end: number } | undefined;
+      const asked = c.req.header("range");
+      if (asked) {
+        const r = parseRange(asked, info.size);
+        if (!r) {
+          headers.set("content-range", `bytes */${info.size}`);
+          return new Response(null, { status: 416, headers });
+        }
+        range = r;
+        headers.set("content-range", `bytes ${range.start}-${range.end}/${info.size}`);
+      }
+      const length = range ? range.end - range.start + 1 : info.size;
+      headers.set("content-length", String(length));
+      const status = range ? 206 : 200;
+      if (c.req.method === "HEAD") return new Response(null, { status, headers });
+      const res = await d.store.get(key, range);
+      return new Response(res.body, { status, headers });
+    });
+  });
+
+  return app;
+}
