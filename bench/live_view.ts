@@ -179,7 +179,11 @@ export async function measureLiveView(
     } finally {
       await off.stop();
     }
-    const nvr = await startNvr(join(dir, "on"), 1, source.url, { isRec: 0, motion: false });
+    const nvr = await startNvr(join(dir, "on"), 1, source.url, {
+      isRec: 0,
+      motion: false,
+      extra: ["--live-view=on"],
+    });
     try {
       await waitSegments(nvr, 2, 60_000);
       const ws = nvr.base.replace(/^http/, "ws") + "/1/1/live.ws";
@@ -198,7 +202,11 @@ export async function measureLiveView(
           perViewerKBps: n > 0 ? (b1 - b0) / n / WINDOW_S / 1000 : 0,
         };
         const cam = await (await fetch(`${nvr.base}/api/camera/seq/1/gid/1`)).json();
-        if (cam.reconnects > 0) row.note = `camera restarts so far: ${cam.reconnects}`;
+        if (cam.reconnects > 0) {
+          row.note = `camera restarts so far: ${cam.reconnects} (${cam.last_error ?? "no error"})`;
+          const lines = nvr.proc.lines.filter((l) => /"level":"(warn|error)"/.test(l));
+          await Deno.writeTextFile(join(dir, "..", "live-view-warnings.log"), lines.join("\n"));
+        }
         result.rows.push(row);
         log(`live view: ${JSON.stringify(row)}`);
         await v?.stop("SIGTERM", 2000);

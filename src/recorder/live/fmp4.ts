@@ -180,67 +180,91 @@ export function describeMoof(b: Uint8Array, moof: Box): { key: boolean; decodeTi
 
 /**
  * Cuts a live fMP4 byte stream into its init segment and fragments. Feed it chunks as they
- * come; it keeps at most one unfinished box pair. Garbage (or a join in mid-box) is skipped
+ * come (it copies what it keeps, so the caller may reuse its read buffer); it keeps at most
+ * one unfinished box pair, in one buffer that grows to the largest pair and is reused. A
+ * fragment (moof + mdat) is cut out with one copy. Garbage (or a join in mid-box) is skipped
  * up to the next `moof`.
  */
 export class Fmp4Splitter {
-  #buf: Uint8Array = new Uint8Array(0);
+  #buf = new Uint8Array(64 * 1024);
+  #start = 0;
+  #end = 0;
   #ftyp?: Uint8Array;
-  #moof?: Uint8Array;
   /** Bytes skipped while resynchronising. */
   skipped = 0;
 
   push(chunk: Uint8Array): Fmp4Item[] {
-    this.#buf = this.#buf.length === 0 ? chunk.slice() : concat([this.#buf, chunk]);
+    this.#append(chunk);
     const out: Fmp4Item[] = [];
-    while (this.#buf.length >= 8) {
-      const v = view(this.#buf);
-      const size = v.getUint32(0);
-      const type = fourcc(this.#buf, 4);
+    while (this.#end - this.#start >= 8) {
+      const b = this.#buf, at = this.#start;
+      const size = view(b).getUint32(at);
+      const type = fourcc(b, at + 4);
       if (!TOP_LEVEL.has(type) || size < 8 || size > MAX_BOX_BYTES) {
         this.#resync();
         continue;
       }
-      if (this.#buf.length < size) break;
-      const box = this.#buf.slice(0, size);
-      this.#buf = this.#buf.subarray(size);
-      const item = this.#take(type, box);
-      if (item) out.push(item);
+      if (type === "moof") {
+        // The moof and the mdat after it, as one fragment.
+        if (this.#end - at < size + 8) break;
+        const mdatSize = view(b).getUint32(at + size);
+        if (fourcc(b, at + size + 4) !== "mdat" || mdatSize < 8 || mdatSize > MAX_BOX_BYTES) {
+          this.#start += size; // a moof without its mdat: dropped
+          continue;
+        }
+        if (this.#end - at < size + mdatSize) break;
+        const data = b.slice(at, at + size + mdatSize);
+        this.#start += size + mdatSize;
+        const { key, decodeTime } = describeMoof(data, { type, start: 8, end: size });
+        out.push({ kind: "fragment", fragment: { data, key, decodeTime } });
+        continue;
+      }
+      if (this.#end - at < size) break;
+      const box = b.slice(at, at + size);
+      this.#start += size;
+      if (type === "ftyp") this.#ftyp = box;
+      else if (type === "moov") {
+        const data = this.#ftyp ? concat([this.#ftyp, box]) : box;
+        this.#ftyp = undefined;
+        out.push({
+          kind: "init",
+          init: { data, ...describeMoov(box, { type, start: 8, end: size }) },
+        });
+      } // anything else at the top level (free, a lone mdat) is skipped
     }
+    if (this.#start === this.#end) this.#start = this.#end = 0;
     return out;
   }
 
-  #take(type: string, box: Uint8Array): Fmp4Item | undefined {
-    if (type === "ftyp") this.#ftyp = box;
-    else if (type === "moov") {
-      const data = this.#ftyp ? concat([this.#ftyp, box]) : box;
-      const moov = { type, start: 8, end: box.length };
-      this.#ftyp = undefined;
-      return { kind: "init", init: { data, ...describeMoov(box, moov) } };
-    } else if (type === "moof") this.#moof = box;
-    else if (type === "mdat" && this.#moof) {
-      const moof = this.#moof;
-      this.#moof = undefined;
-      const { key, decodeTime } = describeMoof(moof, { type: "moof", start: 8, end: moof.length });
-      return { kind: "fragment", fragment: { data: concat([moof, box]), key, decodeTime } };
+  #append(chunk: Uint8Array): void {
+    const held = this.#end - this.#start;
+    if (this.#end + chunk.length > this.#buf.length) {
+      const target = this.#buf.length >= held + chunk.length
+        ? this.#buf
+        : new Uint8Array(Math.max(this.#buf.length * 2, held + chunk.length));
+      if (target === this.#buf) target.copyWithin(0, this.#start, this.#end);
+      else target.set(this.#buf.subarray(this.#start, this.#end));
+      this.#buf = target;
+      this.#start = 0;
+      this.#end = held;
     }
-    return undefined;
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
   }
 
   /** Drops bytes up to the next `moof` (keeping a possible partial match at the end). */
   #resync(): void {
-    this.#moof = undefined;
     const b = this.#buf;
-    for (let i = 1; i + 8 <= b.length; i++) {
+    for (let i = this.#start + 1; i + 8 <= this.#end; i++) {
       if (b[i + 4] === 0x6d && fourcc(b, i + 4) === "moof") {
-        this.skipped += i;
-        this.#buf = b.subarray(i);
+        this.skipped += i - this.#start;
+        this.#start = i;
         return;
       }
     }
-    const keep = Math.min(b.length, 7);
-    this.skipped += b.length - keep;
-    this.#buf = b.subarray(b.length - keep);
+    const keep = Math.min(this.#end - this.#start, 7);
+    this.skipped += this.#end - this.#start - keep;
+    this.#start = this.#end - keep;
   }
 }
 

@@ -70,11 +70,15 @@ export function parsePortLine(line: string): number | undefined {
   return port > 0 && port < 65536 ? port : undefined;
 }
 
-/** A byte stream from the child's port. */
+/** A byte stream from the child's port (a Deno.Conn). */
 export interface LiveConnection {
-  readable: ReadableStream<Uint8Array>;
+  /** Reads into `buffer`: the count of bytes, or null at the end. */
+  read(buffer: Uint8Array): Promise<number | null>;
   close(): void;
 }
+
+/** Read buffer: a few frames of a 4K camera at once, reused for every read. */
+const READ_BYTES = 256 * 1024;
 
 export interface LiveTapDeps {
   hub: LiveHub;
@@ -146,9 +150,10 @@ export class LiveTap implements RecorderTap {
           return;
         }
         this.#conn = conn;
-        for await (const chunk of conn.readable) {
+        const buffer = new Uint8Array(READ_BYTES);
+        for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
           if (signal.aborted) break;
-          for (const item of splitter.push(chunk)) {
+          for (const item of splitter.push(buffer.subarray(0, n))) {
             if (item.kind === "init") hub.setInit(item.init);
             else hub.push(item.fragment);
           }

@@ -16,8 +16,11 @@ import { play } from "./player.ts";
 import { catchUpRate, LIVE_TUNING } from "./live_math.ts";
 
 export interface LivePlayerOptions {
-  /** `played`: the stream had shown frames before it failed (a lost connection, not a broken path). */
-  onFatal: (reason: string, played: boolean) => void;
+  /**
+   * `played`: the stream had shown frames before it failed (a lost connection, not a broken
+   * path); `opened`: the socket had opened (false: no live stream here, e.g. `--live-view=off`).
+   */
+  onFatal: (reason: string, played: boolean, opened: boolean) => void;
   onUnsupported: (codec: string) => void;
   onReady?: () => void;
 }
@@ -40,6 +43,7 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
   let expectInit = false;
   let key: { wall: number; dts: number } | undefined;
   let ready = false;
+  let opened = false;
   let done = false;
   let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -47,7 +51,7 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
     if (done) return;
     const played = ready;
     stop();
-    o.onFatal(reason, played);
+    o.onFatal(reason, played, opened);
   };
 
   const pump = () => {
@@ -138,6 +142,7 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
     done = false;
     ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
+    ws.onopen = () => (opened = true);
     ws.onmessage = (e) => {
       if (typeof e.data === "string") return onText(e.data);
       if (!expectInit && !sb && !ms) return; // before any init: nothing to append to
@@ -168,7 +173,11 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
     done = true;
     clearInterval(timer);
     if (ws) {
-      ws.onclose = ws.onerror = ws.onmessage = null;
+      ws.onopen =
+        ws.onclose =
+        ws.onerror =
+        ws.onmessage =
+          null;
       ws.close();
     }
     ws = undefined;

@@ -59,7 +59,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       setProblem(undefined);
       setPlaying(true);
     };
-    const fallBack = (why: string) => {
+    const fallBack = (why: string | undefined) => {
       player?.destroy();
       player = undefined;
       setNote(why);
@@ -69,10 +69,12 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       ? attachLive(v, liveSocketUrl(cam.stream_url, location.href), {
         // A stream that played and was lost (server restart, network) is tried again; one
         // that never played falls back to HLS for this tile.
-        onFatal: (d, played) =>
+        // A socket that never opened: no live stream on this server (`--live-view=off`),
+        // HLS without a note.
+        onFatal: (d, played, opened) =>
           played
             ? restart(`live stream lost (${d}): reconnecting`)
-            : fallBack(`low-latency stream failed (${d}): HLS`),
+            : fallBack(opened ? `low-latency stream failed (${d}): HLS` : undefined),
         onUnsupported: (codec) => fallBack(`this browser can't play ${codecName(codec)}: HLS`),
         onReady: ready,
       })
