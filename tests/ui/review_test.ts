@@ -354,9 +354,33 @@ Deno.test({
         await page.locator(".timeline").focus();
         await page.keyboard.press("Home");
         await near(at(DAY, "10:00:00"), "Home");
+        // Space plays or pauses (whichever the video is doing), and the button says so.
+        const playLabel = () => page.locator(".controls button.play").textContent();
+        const was = await playLabel();
         await page.keyboard.press("Space");
-        await page.locator(".controls button.play", { hasText: "Play" }).waitFor();
+        await waitFor(async () => (await playLabel()) !== was, `Space after ${was}`, 5000, 50);
         await screenshot(page, "recordings-zoom-1440");
+        // The export form, by keyboard from the top of the page: Tabs counted (each field of
+        // a date or time input is one).
+        await page.goto(`${base}/recordings?cam=1-1&date=${DAY}`);
+        await page.waitForSelector(".timeline .span");
+        let tabs = 0;
+        while (
+          tabs < 80 && !(await page.evaluate(() => !!document.activeElement?.closest(".clip")))
+        ) {
+          await page.keyboard.press("Tab");
+          tabs++;
+        }
+        console.log(`Tabs from the top to the export form: ${tabs}`);
+        // The calendar is one Tab stop; arrows move between its days.
+        assertEquals(await page.locator(".cal-day[tabindex='0']").count(), 1);
+        await page.locator(`.cal-day[data-date="${DAY}"]`).focus();
+        await page.keyboard.press("ArrowRight");
+        assertEquals(
+          await page.evaluate(() => (document.activeElement as HTMLElement).dataset.date),
+          "2026-03-15",
+        );
+        assert(tabs <= 40, `export form ${tabs} Tabs from the top`);
         assertEquals(pageErrors(page), []);
         await page.close();
       });

@@ -28,8 +28,6 @@ export interface RecordingsProps {
 }
 
 const SPEEDS = [1, 2, 4, 8];
-/** How long the "skipped" notice stays. */
-const NOTICE_MS = 6000;
 
 export function Recordings(props: RecordingsProps) {
   const [cam, setCam] = useState(props.cam ?? (props.cameras[0] && camKey(props.cameras[0])));
@@ -112,9 +110,7 @@ export function Recordings(props: RecordingsProps) {
     const t = stepSession(rec.frame ?? dayStart, sessions ?? [], dir);
     if (t !== undefined) rec.playAt(t);
   };
-  const notice = rec.skipped && Date.now() - rec.skipped.at < NOTICE_MS
-    ? `Skipped ${duration(rec.skipped.ms)}, no recording`
-    : "";
+  const notice = rec.skipped ? `Skipped ${duration(rec.skipped.ms)}, no recording` : "";
   return (
     <div class="rec-layout">
       <div class="rec-main">

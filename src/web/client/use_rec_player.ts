@@ -23,6 +23,8 @@ export interface RecPlayer {
 
 /** A jump of the frame time this much beyond the time played is a skipped gap. */
 const SKIP_MS = 1500;
+/** How long the "skipped" notice stays. */
+const NOTICE_MS = 6000;
 
 export function useRecPlayer(
   gid: number,
@@ -67,7 +69,15 @@ export function useRecPlayer(
     } else load(ms);
     setFrame(ms);
     last.current = undefined;
+    setSkipped(undefined);
   };
+
+  // The notice of a skipped gap stays a few seconds.
+  useEffect(() => {
+    if (!skipped) return;
+    const id = setTimeout(() => setSkipped(undefined), NOTICE_MS);
+    return () => clearTimeout(id);
+  }, [skipped]);
 
   useEffect(() => {
     const v = video.current;
@@ -102,6 +112,7 @@ export function useRecPlayer(
       cur.current?.player.destroy();
       cur.current = undefined;
       setFrame(undefined);
+      setSkipped(undefined);
     };
   }, [gid, seq, dayEnd]);
 
