@@ -74,14 +74,15 @@ Deno.test("motion: each appearance of the box is one event from its onset; no ev
       assert(x >= 0 && y >= 0 && w > 0.05 && h > 0.05 && x + w <= 1.0001, `box ${e.box}`);
     }
     // Nothing else: every event is one of an onset (earlier cycles may be seen too), or
-    // one short event when a box seen while learning the background left (its ghost).
+    // one short event right after the camera's warm-up when it learnt its background with the
+    // box in it (the box, then its ghost, seen when its first frames are analysed).
     const ghosts = (list: EventJson[]) =>
       list.filter((e) => !onsetsFrom(Date.parse(e.start) - 1500, 1).some((o) => near(e, o)));
+    assert(ghosts(moving).length <= 1, "one event off the onsets at most");
     for (const e of ghosts(moving)) {
-      const t = Date.parse(e.start), left = onsetsFrom(t - TO_MS, 1)[0] - FROM_MS + TO_MS;
+      const t = Date.parse(e.start);
       assert(
-        t < ready + PERIOD_MS && t >= left - 500 && t <= left + 1500 && e.end !== null &&
-          Date.parse(e.end) - t <= 3000,
+        t < ready + PERIOD_MS && e.end !== null && Date.parse(e.end) - t <= TO_MS - FROM_MS + 2000,
         `an event off the onsets: ${e.start} → ${e.end}`,
       );
     }
@@ -100,6 +101,9 @@ Deno.test("motion: each appearance of the box is one event from its onset; no ev
     // Detection never disturbed the recording: the same child ran all along.
     for (const seq of [1, 2]) {
       const cam = await rc.status({ gid: 1, seq });
+      if (cam.reconnects) {
+        console.log(nvr.logs.filter((l) => /warn|error|reconn|exit/i.test(l)).join("\n"));
+      }
       assertEquals([cam.state, cam.reconnects], ["recording", 0], `camera ${seq}`);
     }
     // The frame files stay few, in the hidden folder.

@@ -75,7 +75,7 @@ export class MotionDetector {
   /** Changed in one of the last ACTIVE_FRAMES analysed frames (regions.ts `active`). */
   #active: Uint8Array;
   /** How long (ms, frames) the pixel has differed from the background showing `#stillValue`. */
-  #stillValue: Uint8Array;
+  #stillValue: Float32Array;
   #stillMs: Float32Array;
   #stillFrames: Uint8Array;
   /** How long (ms, frames) it has shown something else since (an object passing over it). */
@@ -98,7 +98,7 @@ export class MotionDetector {
     this.#step = new Uint8Array(this.size);
     this.#stepAge = new Uint8Array(this.size).fill(255);
     this.#active = new Uint8Array(this.size);
-    this.#stillValue = new Uint8Array(this.size);
+    this.#stillValue = new Float32Array(this.size);
     this.#stillMs = new Float32Array(this.size);
     this.#stillFrames = new Uint8Array(this.size);
     this.#awayMs = new Float32Array(this.size);
@@ -183,7 +183,7 @@ export class MotionDetector {
       const changed = this.#changed[i] === 1;
       const step = this.#step[i];
       const threshold = Math.max(minDiff, k * this.#noise[i]);
-      if (!warming && this.#stopped(i, v, changed, dt, threshold)) {
+      if (!warming && this.#stopped(i, v - shift, changed, dt, threshold)) {
         this.#bg[i] = v - shift; // it stopped: background now
         this.#stillFrames[i] = 0;
       } else this.#bg[i] += (changed ? aFg : aBg) * d;
@@ -200,7 +200,10 @@ export class MotionDetector {
     this.#prev.set(frame);
   }
 
-  /** Whether the changed pixel `i` has shown the same value long enough (see Absorption). */
+  /**
+   * Whether the changed pixel `i` has shown the same value `v` (light shift taken off) long
+   * enough (see Absorption).
+   */
   #stopped(i: number, v: number, changed: boolean, dt: number, threshold: number): boolean {
     if (!changed && this.#stillFrames[i] === 0) return false;
     if (changed && this.#stillFrames[i] > 0 && Math.abs(v - this.#stillValue[i]) <= threshold) {
