@@ -156,7 +156,7 @@ export class Archiver {
         backlog += r.backlogBytes;
         oldest = Math.min(oldest, r.oldestMs);
         if (r.error !== undefined) throw r.error;
-        if (r.complete && !s.open) this.#done.add(k);
+        if (r.complete) this.#done.add(k);
       } catch (err) {
         failed = true;
         this.#failed(err, k);
@@ -221,6 +221,9 @@ export class Archiver {
   async #session(s: SessionSummary, k: string, dir: string, measureOnly: boolean) {
     const d = this.#d;
     const none = { backlogBytes: 0, oldestMs: Infinity, error: undefined as unknown };
+    // Read before the playlist: a session seen closed here has all its entries in it (it is
+    // closed after its last append), while `s.open` may change at any await below.
+    const closed = !s.open;
     let q = this.#queues.get(k);
     if (!q) this.#queues.set(k, q = new SessionQueue(dir));
     if (!(await q.refresh())) {
@@ -233,7 +236,7 @@ export class Archiver {
     let error: unknown;
     if (!measureOnly) {
       try {
-        if (!s.open && q.pending.length === 0 && q.bundles > 0 && !q.ended) {
+        if (closed && q.pending.length === 0 && q.bundles > 0 && !q.ended) {
           // Closed after its last bundle went: the manifest becomes final.
           await this.#putManifest(dir, ref, undefined, true, k);
           await appendArchiveIndex(dir, { ended: true });
@@ -242,13 +245,13 @@ export class Archiver {
         const plan = planBundles({
           listed: q.pending.map((p) => p.seg),
           archived: new Set(),
-          closed: !s.open,
+          closed,
           now: d.clock.now(),
           bundleMs: d.bundleSeconds * 1000,
         });
         for (const segs of plan) {
           if (this.#stop.signal.aborted) break;
-          if (!(await this.#upload(dir, ref, segs, q, !s.open, k))) break; // planned again
+          if (!(await this.#upload(dir, ref, segs, q, closed, k))) break; // planned again
         }
       } catch (err) {
         error = err; // measured below all the same
@@ -260,8 +263,8 @@ export class Archiver {
       oldestMs = Math.min(oldestMs, p.seg.startMs + p.seg.durationMs);
     }
     const complete = q.pending.length === 0 && (q.ended || q.bundles === 0);
-    if (complete && !s.open) this.#queues.delete(k);
-    return { backlogBytes, oldestMs, complete, error };
+    if (complete && closed) this.#queues.delete(k);
+    return { backlogBytes, oldestMs, complete: complete && closed, error };
   }
 
   /**

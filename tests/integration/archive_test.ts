@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { AwsClient } from "aws4fetch";
 import { assert, assertEquals } from "../support/assert.ts";
 import { cephAvailable, startCephRgw } from "../support/ceph_rgw.ts";
-import { decodeFrames, waitFor } from "../support/harness.ts";
+import { decodeFrames, Nvr, waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { parseArchiveIndex } from "../../src/storage/archive_index.ts";
 import { parsePlaylist } from "../../src/storage/playlist.ts";
@@ -19,7 +19,8 @@ const PREFIX = "fleet";
 const NODE = "edge-1";
 
 Deno.test({
-  name: "archive: bundles + manifests in RGW; archive-only segments play; rgw kill -9 drains once",
+  name:
+    "archive: bundles + manifests in RGW; archive-only segments play; rgw kill -9 drains once; a second recorder plays it",
   ignore: !cephAvailable(),
   sanitizeResources: false,
   sanitizeOps: false,
@@ -137,7 +138,12 @@ Deno.test({
 
     // Every segment of the session is indexed exactly once, and the manifest lists each once.
     const listed = parsePlaylist(await (await fetch(recordUrl)).text()).segments;
-    const index = parseArchiveIndex(await Deno.readTextFile(join(session, "archived.jsonl")));
+    // (The index line follows the final manifest by a moment: the `{"ended":true}` mark ends it.)
+    const indexText = await waitFor(async () => {
+      const t = await Deno.readTextFile(join(session, "archived.jsonl"));
+      return t.includes('{"ended":true}') && t;
+    }, "the index's end mark");
+    const index = parseArchiveIndex(indexText);
     const names = index.flatMap((b) => b.segments.map((s) => s.name));
     assertEquals(names.length, new Set(names).size, "a segment indexed twice");
     assertEquals([...names].sort(), listed.map((s) => s.uri).sort());
@@ -179,6 +185,28 @@ Deno.test({
     const mp4Frames = await decodeFrames(mp4Path);
     await Deno.remove(mp4Path);
     assert(Math.abs(mp4Frames - dayFrames) <= 5, `export ${mp4Frames} frames, day ${dayFrames}`);
+
+    // A second recorder on the same bucket (no cameras) lists the first and plays its archive.
+    const central = await new Nvr({
+      env,
+      extraArgs: archiveArgs.map((a) => a.startsWith("--node-id=") ? "--node-id=central" : a),
+    }).start();
+    try {
+      const fleet = (await central.api("GET", "/api/archive/nodes")).json;
+      assertEquals(fleet.node, "central");
+      assertEquals(fleet.nodes, [{ node: NODE, cameras: [{ gid: 1, seq: 1 }] }]);
+      const days = (await central.api("GET", `/api/archive/nodes/${NODE}/gid/1/seq/1/days`)).json;
+      assertEquals(days.days, [date]);
+      const sessions = (await central.api(
+        "GET",
+        `/api/archive/nodes/${NODE}/gid/1/seq/1/date/${date}`,
+      )).json.sessions;
+      assertEquals(sessions.map((x: { time: string }) => x.time), [time]);
+      const frames = await decodeFrames(`${central.base}${sessions[0].manifest_url}`);
+      assert(Math.abs(frames - dayFrames) <= 5, `central plays ${frames} frames, day ${dayFrames}`);
+    } finally {
+      await central.stop();
+    }
 
     // Wrong credentials: recording would go on; health says why the archive fails.
     await rc.restart({
