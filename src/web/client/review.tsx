@@ -188,12 +188,24 @@ export function Review(props: ReviewProps) {
             </select>
           </label>
         </div>
+      </div>
+      <Timeline
+        dayStart={dayStart}
+        dayEnd={dayEnd}
+        spans={union}
+        gaps={[]}
+        position={now}
+        onSeek={seek}
+        initialZoom={1}
+      />
+      <div class="review-foot">
         <form
           class="goto"
           onSubmit={(e) => {
             e.preventDefault();
             const ms = parseLocalDateTime(goto, now);
             if (ms !== undefined) seek(ms);
+            setGoto("");
           }}
         >
           <label>
@@ -207,19 +219,11 @@ export function Review(props: ReviewProps) {
           </label>
           <button type="submit">Go</button>
         </form>
+        <p class="muted shortcuts">
+          Keys: Space play/pause · , and . previous/next frame · arrows on the timeline step (1 min,
+          10 s or 1 s by zoom) · Home/End the day's first/last recording.
+        </p>
       </div>
-      <Timeline
-        dayStart={dayStart}
-        dayEnd={dayEnd}
-        spans={union}
-        gaps={[]}
-        position={now}
-        onSeek={seek}
-      />
-      <p class="muted shortcuts">
-        Keys: Space play/pause · , and . previous/next frame (paused) · arrows on the timeline move
-        1 min · Home/End the day's first/last recording.
-      </p>
     </div>
   );
 }

@@ -36,15 +36,28 @@ interface Props {
   /** The day's motion activity, and its events (start, end), when motion detection is on. */
   activity?: Activity;
   events?: { start: number; end: number }[];
+  /** Index in ZOOMS to open at (default: the whole day). */
+  initialZoom?: number;
 }
 
 const pct = (n: number) => `${n.toFixed(4)}%`;
 
 export function Timeline(
-  { dayStart, dayEnd, spans, gaps, position, onSeek, thumbs = [], activity, events = [] }: Props,
+  {
+    dayStart,
+    dayEnd,
+    spans,
+    gaps,
+    position,
+    onSeek,
+    thumbs = [],
+    activity,
+    events = [],
+    initialZoom = 0,
+  }: Props,
 ) {
   const [hover, setHover] = useState<{ x: number; ms: number } | undefined>();
-  const [zoom, setZoom] = useState(0);
+  const [zoom, setZoom] = useState(initialZoom);
   const pinch = useRef(new Map<number, number>());
   const pinchStart = useRef(0);
   const reach = useMemo(() => thumbReach(thumbs), [thumbs]);
