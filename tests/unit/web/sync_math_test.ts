@@ -23,6 +23,8 @@ import {
 } from "../../../src/web/client/timeline_math.ts";
 import { stepEvent } from "../../../src/web/client/use_motion.ts";
 import { dayAfterKey } from "../../../src/web/client/calendar.tsx";
+import { labelled } from "../../../src/web/client/field_labels.ts";
+import { byField } from "../../../src/web/client/camera_form.tsx";
 
 Deno.test("the master clock runs at its rate while playing and stops when paused", () => {
   let now = 1000;
@@ -166,4 +168,17 @@ Deno.test("calendar keys: arrows by day and week, Home/End the week, Page Up/Dow
   assertEquals(dayAfterKey("2026-03-31", "PageUp"), "2026-02-28");
   assertEquals(dayAfterKey("2026-01-31", "PageDown"), "2026-02-28");
   assertEquals(dayAfterKey("2026-03-14", "Enter"), undefined);
+});
+
+Deno.test("error messages name fields as the forms label them", () => {
+  assertEquals(labelled("iaddr has no host"), "Source URL has no host");
+  assertEquals(
+    labelled('iaddr scheme "ftp:" is not supported'),
+    'Source URL scheme "ftp:" is not supported',
+  );
+  assertEquals(labelled("gid and seq must be numbers"), "Group and Number must be numbers");
+  assertEquals(labelled("iaddrs are fine"), "iaddrs are fine", "whole words only");
+  assertEquals(byField([{ field: "iaddr", message: "iaddr is not a valid URL" }]), {
+    iaddr: "Source URL is not a valid URL",
+  });
 });
