@@ -230,12 +230,12 @@ Deno.test({
               }`,
             );
           };
-          await page.waitForTimeout(8000);
+          await page.waitForTimeout(6000);
           await keep("1x from 10:00:10");
           // A seek through the "Go to" field.
           await page.fill(".goto input", `${DAY}T10:01:00`);
           await page.click(".goto button");
-          await page.waitForTimeout(6000);
+          await page.waitForTimeout(5000);
           await keep("after seek to 10:01:00");
           await page.selectOption(".review .speed select", "2");
           // At 2x camera 4 reaches its gap (10:01:10) in ~3 s, and its next recording 5 s later.
@@ -331,7 +331,7 @@ Deno.test({
         await page.locator(".toolbar select").selectOption("1-1");
         await page.locator(`.player video[aria-label="Recording of Gate"]`).waitFor();
         await waitFor(
-          async () => new URL(page.url()).searchParams.get("cam") === "1-1",
+          () => new URL(page.url()).searchParams.get("cam") === "1-1",
           "cam=1-1 in the URL",
           5000,
           50,
@@ -452,7 +452,7 @@ Deno.test({
         for (const path of ["/", `/recordings?cam=1-1&date=${DAY}`, reviewPath, "/cameras"]) {
           if (path !== "/") await page.goto(base + path);
           await page.waitForLoadState("load");
-          await page.waitForTimeout(1000);
+          await page.waitForTimeout(600);
           found[path] = await axe(page);
         }
         const errors = pageErrors(page).slice(); // the form's 400 below is a console error too
@@ -482,7 +482,7 @@ Deno.test({
         );
         assertEquals(new Set(xs).size, 1, "one column");
         assertEquals(await horizontalOverflow(page), 0);
-        await page.waitForTimeout(1500);
+        await page.waitForTimeout(800);
         await screenshot(page, "review-390");
         assertEquals(pageErrors(page), []);
         await page.close();
