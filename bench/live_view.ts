@@ -16,7 +16,7 @@ import { quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_met
 
 export interface LiveViewRow {
   viewers: number;
-  /** The server process alone (% of one core), and its gst-launch child. */
+  /** The server process alone (% of one core), and its gst-launch children (recording, muxer). */
   serverCpuPct: number;
   childCpuPct: number;
   serverRssMb: number;
@@ -164,12 +164,12 @@ export async function measureLiveView(
     try {
       await waitSegments(off, 2, 60_000);
       await sleep(2000);
-      const [child] = await childrenNamed(off.proc.pid, "gst-launch-1.0");
-      const [server, gst] = await cpuOver([off.proc.pid, child], WINDOW_S);
+      const kids = await childrenNamed(off.proc.pid, "gst-launch-1.0");
+      const [server, ...gst] = await cpuOver([off.proc.pid, ...kids], WINDOW_S);
       const row: LiveViewRow = {
         viewers: 0,
         serverCpuPct: server,
-        childCpuPct: gst,
+        childCpuPct: gst.reduce((a, b) => a + b, 0),
         serverRssMb: stat(off.proc.pid).rssMb,
         perViewerKBps: 0,
         note: "--live-view=off (no live branch)",
@@ -188,16 +188,16 @@ export async function measureLiveView(
       await waitSegments(nvr, 2, 60_000);
       const ws = nvr.base.replace(/^http/, "ws") + "/1/1/live.ws";
       for (const n of quick ? [0, 1, 20] : [0, 1, 10, 20]) {
-        const [child] = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
+        const kids = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
         const v = n > 0 ? await viewers(ws, n) : undefined;
         await sleep(2000);
         const b0 = v ? lastBytes(v) : 0;
-        const [server, gst] = await cpuOver([nvr.proc.pid, child], WINDOW_S);
+        const [server, ...gst] = await cpuOver([nvr.proc.pid, ...kids], WINDOW_S);
         const b1 = v ? lastBytes(v) : 0;
         const row: LiveViewRow = {
           viewers: n,
           serverCpuPct: server,
-          childCpuPct: gst,
+          childCpuPct: gst.reduce((a, b) => a + b, 0),
           serverRssMb: stat(nvr.proc.pid).rssMb,
           perViewerKBps: n > 0 ? (b1 - b0) / n / WINDOW_S / 1000 : 0,
         };

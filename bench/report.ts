@@ -355,13 +355,13 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
       if (!lv) return;
       return [
         `${lv.source}; live view only (not recording). The server's CPU (% of one core, the ` +
-        "Deno process alone) and camera 1's gst-launch child's (its segments + the live branch: " +
-        "mp4mux into a loopback socket) with viewers of camera 1's `GET /1/1/live.ws` (WebSocket " +
+        "Deno process alone) and camera 1's gst-launch children (the recording child with the live " +
+        "branch, gdppay into a loopback socket, and the live muxer child, mp4mux) with viewers of camera 1's `GET /1/1/live.ws` (WebSocket " +
         `clients in another process), ${WINDOW_NOTE}. Goal: 20 viewers ≤ 5% of a core in the server.`,
         "",
         // deno-fmt-ignore
         ...table(
-          ["Viewers", "Server (% core)", "gst-launch child (% core)", "Server RSS (MB)", "Per viewer (kB/s)", "<Note"],
+          ["Viewers", "Server (% core)", "gst-launch children (% core)", "Server RSS (MB)", "Per viewer (kB/s)", "<Note"],
           lv.rows.map((x) => [x.viewers, f(x.serverCpuPct, 1), f(x.childCpuPct, 1), f(x.serverRssMb, 0), f(x.perViewerKBps, 0), x.note ?? ""]),
         ),
         ...(lv.slow

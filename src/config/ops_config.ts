@@ -45,8 +45,7 @@ export const OPS_INPUT = {
   "retention-interval-seconds": z.coerce.number().min(1).max(3600).default(30),
   "file-root": z.string().min(1).optional(),
   motion: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
-  // Off by default until its muxer cannot stop the recording child (docs/design.md, "Live view").
-  "live-view": z.enum(["on", "off"], { error: "must be on or off" }).default("off"),
+  "live-view": z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
 };
 
 export function resolveOps(c: {

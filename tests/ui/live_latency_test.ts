@@ -23,7 +23,6 @@ Deno.test({
   async fn() {
     const rc = await startRecording({
       rtsp: { fps: 25 },
-      nvr: { extraArgs: ["--live-view=on"] },
       cameras: [
         { mount: "blink", isRec: 0, name: "Blink" },
         { mount: "h265", isRec: 0, name: "H.265", seq: 2 },

@@ -6,12 +6,13 @@
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
 import { LiveHub } from "./hub.ts";
-import { type LiveConnection, LiveTap, tcpConnect } from "./tap.ts";
+import { LiveTap, type Muxer, spawnGstMuxer } from "./tap.ts";
 
 export interface LiveStreamsDeps {
   clock: Clock;
   log: Logger;
-  connect?: (port: number) => Promise<LiveConnection>;
+  /** Starts a muxer child (default: gst-launch-1.0). */
+  spawnMuxer?: (args: string[]) => Muxer;
 }
 
 export class LiveStreams {
@@ -29,7 +30,7 @@ export class LiveStreams {
     return new LiveTap({
       hub,
       clock: this.deps.clock,
-      connect: this.deps.connect ?? tcpConnect,
+      spawnMuxer: this.deps.spawnMuxer ?? spawnGstMuxer,
       warn: (message, fields) => log.warn(message, fields),
       onClose: () => {
         if (this.#hubs.get(key) === hub) this.#hubs.delete(key);

@@ -1,19 +1,22 @@
 /**
  * The low-latency live stream of one camera, taken from its own child (a RecorderTap,
- * recorder/tap.ts): the branch re-muxes the recorded frames (stream copy) into fragmented
- * MP4, one moof + mdat per frame, and serves it on a loopback port that the child picks
- * (`tcpserversink port=0`, announced by `-v` as `current-port`). The tap connects to it,
- * cuts the stream (fmp4.ts) and feeds the camera's hub (hub.ts).
+ * recorder/tap.ts). The recording child's branch only serialises the recorded frames
+ * (stream copy) with their timestamps and flags (`gdppay`, which never posts an error) and
+ * serves them on a loopback port it picks (`tcpserversink port=0`, announced by `-v` as
+ * `current-port`). A second, live-only child (the muxer) reads that port and writes
+ * fragmented MP4, one moof + mdat per frame, on its stdout; the tap cuts it (fmp4.ts) and
+ * feeds the camera's hub (hub.ts).
  *
- * Why this way round (the child listens, the server connects; docs/design.md "Live view"):
- * a tcpserversink never posts an error for a client that is missing, slow or gone (it
- * drops it at `buffers-max`), while a tcpclientsink errors out the whole child when nothing
- * listens or the connection breaks. The branch starts with a leaky queue, so a stalled
- * branch drops live frames, never recorded ones. mp4mux writes its init segment once, at
- * the run's first frame: the tap connects as soon as the port is printed (the child is
- * then still setting up its source), and keeps that init for reconnections in the run.
+ * Why two children (docs/design.md, "Live view under a second"): mp4mux posts an error
+ * for a frame without a PTS (seen under load), and an error ends the child it is in. In
+ * the muxer it ends only the live stream, which the tap starts again; the recording never
+ * notices. The branch starts with a leaky queue, so a stalled live path drops live frames,
+ * never recorded ones; tcpserversink never errors for a reader that is absent, slow or gone
+ * (it drops one that does not read at `buffers-max`). gdppay's stream header (the caps)
+ * goes to every new reader, so a muxer started at any time gets what it needs.
  */
 import { type Clock, sleep } from "../../clock.ts";
+import { GST_LAUNCH } from "../pipeline.ts";
 import type { RecorderTap, TapRun } from "../tap.ts";
 import { Fmp4Splitter } from "./fmp4.ts";
 import type { LiveHub } from "./hub.ts";
@@ -23,16 +26,14 @@ export const LIVE_SINK = "livesink";
 /** Frames the branch may hold when the muxer falls behind (then it drops the oldest). */
 const QUEUE_NS = 1_000_000_000;
 /**
- * Buffers the sink queues for one reader (~3 per frame) before dropping it: a reader
- * (ours stalled, or a stranger that never reads) costs the child a few MB at most.
+ * Buffers the sink queues for one reader (~1 per frame) before dropping it: a reader (the
+ * muxer stalled, or a stranger that never reads) costs the recording child a few MB at most.
  */
-const SINK_BUFFERS_MAX = 600;
-const RECONNECT_MS = 500;
+const SINK_BUFFERS_MAX = 300;
+const RESTART_MS = 500;
 
-/** The branch's elements (pure): leaky queue → parser to avc/hvc1 → mp4mux → loopback port. */
-export function liveBranch(codec: TapRun["codec"]): string[] {
-  const c = codec === "h265" ? "265" : "264";
-  const format = codec === "h265" ? "hvc1" : "avc";
+/** The recording child's branch (pure): leaky queue → gdppay → loopback port. */
+export function liveBranch(): string[] {
   return [
     "queue",
     "leaky=downstream",
@@ -40,13 +41,7 @@ export function liveBranch(codec: TapRun["codec"]): string[] {
     "max-size-bytes=0",
     `max-size-time=${QUEUE_NS}`,
     "!",
-    `h${c}parse`,
-    "!",
-    `video/x-h${c},stream-format=${format},alignment=au`,
-    "!",
-    "mp4mux",
-    "fragment-duration=1",
-    "streamable=true",
+    "gdppay",
     "!",
     "tcpserversink",
     `name=${LIVE_SINK}`,
@@ -58,9 +53,34 @@ export function liveBranch(codec: TapRun["codec"]): string[] {
   ];
 }
 
+/** The muxer child's argv (pure): the branch's port → parser to avc/hvc1 → mp4mux → stdout. */
+export function muxerArgs(codec: TapRun["codec"], port: number): string[] {
+  const c = codec === "h265" ? "265" : "264";
+  const format = codec === "h265" ? "hvc1" : "avc";
+  return [
+    "-q",
+    "tcpclientsrc",
+    "host=127.0.0.1",
+    `port=${port}`,
+    "!",
+    "gdpdepay",
+    "!",
+    `h${c}parse`,
+    "!",
+    `video/x-h${c},stream-format=${format},alignment=au`,
+    "!",
+    "mp4mux",
+    "fragment-duration=1",
+    "streamable=true",
+    "!",
+    "fdsink",
+    "fd=1",
+    "sync=false",
+  ];
+}
+
 const PORT_LINE = new RegExp(
-  `^/GstPipeline:pipeline\\d+/GstTCPServerSink:${LIVE_SINK}: ` +
-    `current-port = (\\d+)$`,
+  `^/GstPipeline:pipeline\\d+/GstTCPServerSink:${LIVE_SINK}: current-port = (\\d+)$`,
 );
 
 /** The port the branch's sink listens on, from a `-v` line (pure). */
@@ -70,42 +90,88 @@ export function parsePortLine(line: string): number | undefined {
   return port > 0 && port < 65536 ? port : undefined;
 }
 
-/** A byte stream from the child's port (a Deno.Conn). */
-export interface LiveConnection {
-  /** Reads into `buffer`: the count of bytes, or null at the end. */
-  read(buffer: Uint8Array): Promise<number | null>;
-  close(): void;
+/** A running muxer child. */
+export interface Muxer {
+  /** Its stdout: the fMP4 stream. */
+  stdout: ReadableStream<Uint8Array>;
+  /** Its stderr (the reason when it fails), read once it has exited. */
+  errors(): Promise<string>;
+  kill(): void;
 }
-
-/** Read buffer: a few frames of a 4K camera at once, reused for every read. */
-const READ_BYTES = 256 * 1024;
 
 export interface LiveTapDeps {
   hub: LiveHub;
   clock: Clock;
-  connect: (port: number) => Promise<LiveConnection>;
+  spawnMuxer: (args: string[]) => Muxer;
   warn: (message: string, fields?: Record<string, unknown>) => void;
   /** Called once the camera stops for good. */
   onClose?: () => void;
 }
 
-export const tcpConnect = async (port: number): Promise<LiveConnection> =>
-  await Deno.connect({ hostname: "127.0.0.1", port });
+/** The muxer as a real gst-launch-1.0 child (needs --allow-run=gst-launch-1.0). */
+export function spawnGstMuxer(args: string[]): Muxer {
+  const child = new Deno.Command(GST_LAUNCH, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text().catch(() => "");
+  return {
+    stdout: child.stdout,
+    errors: () => stderr.then((t) => t.slice(0, 500)),
+    kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited already */ }
+    },
+  };
+}
+
+/** Read buffer: a few frames of a 4K camera at once. */
+const READ_BYTES = 256 * 1024;
+
+/**
+ * A byte stream's chunks, read into one reused buffer where the stream allows it (a child's
+ * stdout is a byte stream: no allocation per read); each chunk is valid until the next.
+ */
+export async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    yield* stream; // not a byte stream (tests)
+    return;
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
+  try {
+    while (true) {
+      const { value, done } = await byob.read(new Uint8Array(buffer));
+      if (done || !value) return;
+      yield value;
+      buffer = value.buffer as ArrayBuffer; // handed back: read into it again
+    }
+  } finally {
+    byob.releaseLock();
+  }
+}
 
 export class LiveTap implements RecorderTap {
   #run = 0;
-  #conn?: LiveConnection;
+  #codec: TapRun["codec"] = "h264";
+  #muxer?: Muxer;
   #stop?: AbortController;
 
   constructor(readonly deps: LiveTapDeps) {}
 
-  branch(run: TapRun): string[] {
-    return liveBranch(run.codec);
+  branch(): string[] {
+    return liveBranch();
   }
 
-  runStarted(): void {
+  runStarted(run: TapRun): void {
     this.#end();
     this.#run++;
+    this.#codec = run.codec;
   }
 
   onLine(line: string): void {
@@ -114,7 +180,7 @@ export class LiveTap implements RecorderTap {
     if (port === undefined) return;
     this.#stop?.abort();
     this.#stop = new AbortController();
-    void this.#readLoop(port, this.#run, this.#stop.signal);
+    void this.#muxLoop(port, this.#run, this.#stop.signal);
   }
 
   runEnded(): void {
@@ -130,44 +196,43 @@ export class LiveTap implements RecorderTap {
   #end(): void {
     this.#stop?.abort();
     this.#stop = undefined;
-    try {
-      this.#conn?.close();
-    } catch { /* closed already */ }
-    this.#conn = undefined;
+    this.#muxer?.kill();
+    this.#muxer = undefined;
     this.deps.hub.end();
   }
 
-  /** Reads the run's stream; reconnects (resynchronising at a moof) until the run ends. */
-  async #readLoop(port: number, run: number, signal: AbortSignal): Promise<void> {
+  /** Runs the muxer on the run's port and reads it into the hub; restarts it until the run ends. */
+  async #muxLoop(port: number, run: number, signal: AbortSignal): Promise<void> {
     const { hub, clock } = this.deps;
-    let first = true;
+    let failures = 0;
     while (!signal.aborted && run === this.#run) {
       const splitter = new Fmp4Splitter();
+      let fragments = 0;
+      let muxer: Muxer | undefined;
       try {
-        const conn = await this.deps.connect(port);
-        if (signal.aborted) {
-          conn.close();
-          return;
-        }
-        this.#conn = conn;
-        const buffer = new Uint8Array(READ_BYTES);
-        for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+        muxer = this.deps.spawnMuxer(muxerArgs(this.#codec, port));
+        this.#muxer = muxer;
+        for await (const chunk of readChunks(muxer.stdout)) {
           if (signal.aborted) break;
-          for (const item of splitter.push(buffer.subarray(0, n))) {
+          for (const item of splitter.push(chunk)) {
             if (item.kind === "init") hub.setInit(item.init);
-            else hub.push(item.fragment);
+            else (fragments++, hub.push(item.fragment));
           }
         }
       } catch (err) {
-        if (!signal.aborted && first) {
-          this.deps.warn("live stream: cannot read the child's port", { port, error: String(err) });
-        }
+        if (!signal.aborted) this.deps.warn("live stream: muxer failed", { error: String(err) });
       }
-      if (first && !signal.aborted && !hub.init) {
-        this.deps.warn("live stream: no init segment in this run (joined late)", { port });
+      if (signal.aborted) return;
+      // The muxer ended while the run goes on: the next one starts a new init and timeline.
+      hub.end();
+      failures = fragments > 0 ? 0 : failures + 1;
+      if (failures === 1 || fragments > 0) {
+        const error = await muxer?.errors().catch(() => "") ?? "";
+        this.deps.warn("live stream: muxer ended", { port, fragments, error: error.trim() });
       }
-      first = false;
-      if (!await sleep(clock, RECONNECT_MS, signal)) return;
+      // Back off while it fails at once (at most every 10 s).
+      const wait = Math.min(10_000, RESTART_MS * 2 ** Math.min(failures, 5));
+      if (!await sleep(clock, wait, signal)) return;
     }
   }
 }

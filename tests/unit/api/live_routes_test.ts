@@ -5,7 +5,7 @@ import { waitFor } from "../../support/harness.ts";
 import { liveText } from "../../../src/api/live_routes.ts";
 
 Deno.test("live route: unknown camera 404, plain GET 426, another site's page 403", async () => {
-  const nvr = await new InProcessNvr({ args: ["--live-view=on"] }).start();
+  const nvr = await new InProcessNvr().start(); // --live-view is on by default
   try {
     const add = await nvr.api("POST", "/api/camera", {
       gid: 1,
@@ -60,8 +60,8 @@ Deno.test("live route: the text messages", () => {
   );
 });
 
-Deno.test("live route: off by default: no live branch in the child, the route is not there", async () => {
-  const nvr = await new InProcessNvr().start();
+Deno.test("live route: --live-view=off: no live branch in the child, the route is not there", async () => {
+  const nvr = await new InProcessNvr({ args: ["--live-view=off"] }).start();
   try {
     const add = await nvr.api("POST", "/api/camera", {
       gid: 1,

@@ -2,14 +2,17 @@
 import { assert, assertEquals } from "../../support/assert.ts";
 import { FakeClock } from "../../support/fake_clock.ts";
 import { LiveHub, type LiveMessage } from "../../../src/recorder/live/hub.ts";
-import { liveBranch, LiveTap, parsePortLine } from "../../../src/recorder/live/tap.ts";
+import { liveBranch, LiveTap, muxerArgs, parsePortLine } from "../../../src/recorder/live/tap.ts";
 
-Deno.test("live tap: the branch starts with a leaky queue and ends in a loopback server", () => {
-  const b = liveBranch("h264");
+Deno.test("live tap: the branch only serialises frames (no muxer in the recording child)", () => {
+  const b = liveBranch();
   assertEquals(b.slice(0, 2), ["queue", "leaky=downstream"]);
-  assert(b.includes("video/x-h264,stream-format=avc,alignment=au"));
-  assert(b.includes("fragment-duration=1") && b.includes("host=127.0.0.1") && b.includes("port=0"));
-  assert(liveBranch("h265").includes("video/x-h265,stream-format=hvc1,alignment=au"));
+  assert(b.includes("gdppay") && !b.includes("mp4mux"));
+  assert(b.includes("host=127.0.0.1") && b.includes("port=0"));
+  const m = muxerArgs("h264", 4321);
+  assert(m.includes("port=4321") && m.includes("gdpdepay") && m.includes("fragment-duration=1"));
+  assert(m.includes("video/x-h264,stream-format=avc,alignment=au") && m.includes("fd=1"));
+  assert(muxerArgs("h265", 1).includes("video/x-h265,stream-format=hvc1,alignment=au"));
 });
 
 Deno.test("live tap: the port comes from the sink's -v line only", () => {
@@ -35,31 +38,29 @@ Deno.test("live tap: reads the child's stream into the hub, which viewers then g
   const bytes = await Deno.readFile(new URL("./fixtures/live_h264.mp4", import.meta.url));
   const clock = new FakeClock();
   const hub = new LiveHub(clock);
-  const ports: number[] = [];
+  const spawned: string[][] = [];
   const warnings: string[] = [];
   const tap = new LiveTap({
     hub,
     clock,
     warn: (m) => warnings.push(m),
-    connect: (port) => {
-      ports.push(port);
-      let at = 0;
-      return Promise.resolve({
-        read(buffer: Uint8Array) {
-          if (at >= bytes.length) return Promise.resolve(null);
-          const n = Math.min(3000, buffer.length, bytes.length - at);
-          buffer.set(bytes.subarray(at, at + n));
-          at += n;
-          return Promise.resolve(n);
-        },
-        close() {},
-      });
+    spawnMuxer: (args) => {
+      spawned.push(args);
+      return {
+        stdout: new ReadableStream({
+          start(c) {
+            for (let i = 0; i < bytes.length; i += 3000) c.enqueue(bytes.slice(i, i + 3000));
+          },
+        }),
+        errors: () => Promise.resolve(""),
+        kill() {},
+      };
     },
   });
-  tap.runStarted();
+  tap.runStarted({ codec: "h264", runDir: "/x" });
   tap.onLine("/GstPipeline:pipeline0/GstTCPServerSink:livesink: current-port = 40000");
   await new Promise((r) => setTimeout(r, 50));
-  assertEquals(ports, [40000]);
+  assert(spawned[0].includes("port=40000"));
   assertEquals(hub.init?.codec, "avc1.42c00d");
   const got: LiveMessage[] = [];
   hub.subscribe({ send: (m) => got.push(m), queuedBytes: () => 0, close() {} });
@@ -75,5 +76,5 @@ Deno.test("live tap: reads the child's stream into the hub, which viewers then g
   tap.runEnded();
   assertEquals(hub.init, undefined);
   tap.close();
-  assertEquals(warnings, []);
+  assertEquals(spawned.length, 1);
 });
