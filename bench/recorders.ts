@@ -115,13 +115,14 @@ async function setMode(base: string, seq: number, mode: "copy" | "overlay"): Pro
 async function waitOverlayChildren(pid: number, n: number): Promise<void> {
   await waitFor(
     async () => {
-      const kids = await childrenNamed(pid, GST_LAUNCH);
-      if (kids.length !== n) return undefined;
-      for (const k of kids) {
-        const argv = await Deno.readTextFile(`/proc/${k}/cmdline`);
-        if (!argv.split("\0").includes("x264enc")) return undefined;
+      // The recording children (the live view's muxer children record nothing).
+      const kids = [];
+      for (const k of await childrenNamed(pid, GST_LAUNCH)) {
+        const argv = (await Deno.readTextFile(`/proc/${k}/cmdline`).catch(() => "")).split("\0");
+        if (argv.includes("splitmuxsink")) kids.push(argv);
       }
-      return true;
+      if (kids.length !== n) return undefined;
+      return kids.every((argv) => argv.includes("x264enc")) || undefined;
     },
     `${n} overlay-mode gst-launch children`,
     30_000,
