@@ -13,8 +13,6 @@ import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
 import { archivedMedia } from "./api/archive_media.ts";
-import type { Archiver } from "./archive/uploader.ts";
-import { archivedMedia } from "./api/archive_media.ts";
 import { archiveRoutes } from "./api/archive_routes.ts";
 import type { Archiver } from "./archive/uploader.ts";
 import { liveRoutes } from "./api/live_routes.ts";
