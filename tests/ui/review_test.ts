@@ -376,9 +376,13 @@ Deno.test({
         assertEquals(await page.locator(".cal-day[tabindex='0']").count(), 1);
         await page.locator(`.cal-day[data-date="${DAY}"]`).focus();
         await page.keyboard.press("ArrowRight");
-        assertEquals(
-          await page.evaluate(() => (document.activeElement as HTMLElement).dataset.date),
-          "2026-03-15",
+        const focused = () =>
+          page.evaluate(() => (document.activeElement as HTMLElement).dataset.date);
+        await waitFor(
+          async () => (await focused()) === "2026-03-15",
+          "the next day focused",
+          5000,
+          50,
         );
         assert(tabs <= 40, `export form ${tabs} Tabs from the top`);
         assertEquals(pageErrors(page), []);
@@ -484,6 +488,33 @@ Deno.test({
         assertEquals(await horizontalOverflow(page), 0);
         await page.waitForTimeout(800);
         await screenshot(page, "review-390");
+        // Two fingers spreading on the timeline zoom it in (1 h, where the review opens, to
+        // 10 min); pinching them together zooms out again.
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: true, maxTouchPoints: 2 });
+        await page.locator(".timeline").scrollIntoViewIfNeeded();
+        const bar = (await page.locator(".timeline").boundingBox())!;
+        const y = bar.y + bar.height / 2, mid = bar.x + bar.width / 2;
+        const fingers = (d: number) => [{ x: mid - d, y, id: 1 }, { x: mid + d, y, id: 2 }];
+        const pinch = async (from: number, to: number) => {
+          await cdp.send("Input.dispatchTouchEvent", {
+            type: "touchStart",
+            touchPoints: fingers(from),
+          });
+          for (let i = 1; i <= 5; i++) {
+            await cdp.send("Input.dispatchTouchEvent", {
+              type: "touchMove",
+              touchPoints: fingers(from + ((to - from) * i) / 5),
+            });
+          }
+          await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+        };
+        const zoom = () => page.locator(".timeline").getAttribute("data-zoom");
+        assertEquals(await zoom(), "1 h");
+        await pinch(20, 120);
+        assertEquals(await zoom(), "10 min");
+        await pinch(120, 70);
+        assertEquals(await zoom(), "1 h");
         assertEquals(pageErrors(page), []);
         await page.close();
       });

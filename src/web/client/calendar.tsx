@@ -3,7 +3,7 @@
  * a day selects it. One Tab stop: the arrow keys move between days (a grid with a roving
  * tabindex), Page Up/Down between months, Home/End to the week's ends.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { localDate } from "../../time.ts";
 
 interface Props {
@@ -73,7 +73,7 @@ export function Calendar({ date, days, eventDays = [], onPick, onMonth }: Props)
   useEffect(() => {
     onMonth?.(iso(view.y, view.m, 1), iso(view.y, view.m + 1, 0));
   }, [view.y, view.m]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!moved.current) return;
     moved.current = false;
     grid.current?.querySelector<HTMLElement>(`[data-date="${focusDay}"]`)?.focus();

@@ -57,9 +57,11 @@ export function Recordings(props: RecordingsProps) {
     pending.current = undefined;
   }, [spans, sessions]);
 
-  const second = rec.frame === undefined ? undefined : Math.floor(rec.frame / 1000);
+  // The moment in the URL: the frame shown, or the one about to be (camera or day changed).
+  const moment = rec.frame ?? pending.current;
+  const second = moment === undefined ? undefined : Math.floor(moment / 1000);
   useEffect(() => {
-    const t = rec.frame === undefined ? "" : `&t=${new Date(second! * 1000).toISOString()}`;
+    const t = second === undefined ? "" : `&t=${new Date(second * 1000).toISOString()}`;
     history.replaceState(null, "", `/recordings?cam=${cam ?? ""}&date=${date}${t}`);
   }, [cam, date, second]);
 
