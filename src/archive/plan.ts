@@ -15,29 +15,46 @@ export interface PlanInput {
   now: number;
   /** About how much media one bundle holds (ms). */
   bundleMs: number;
+  /** Sizes of segments when known: a bundle also ends once it reaches `maxBytes`. */
+  bytes?: (s: PlaylistSegment) => number | undefined;
+  maxBytes?: number;
 }
+
+/** A bundle is held in memory while it is sent: at most this (a 60 s bundle at 8 Mbit/s: 60 MB). */
+export const MAX_BUNDLE_BYTES = 64 * 2 ** 20;
 
 /** The segments still to archive (listed, not indexed), in order. */
 export const pendingSegments = (listed: PlaylistSegment[], archived: Set<string>) =>
   listed.filter((s) => !archived.has(s.uri));
 
 /**
- * Bundles of consecutive pending segments, each about `bundleMs` of media. The remainder
+ * Bundles of consecutive pending segments, each about `bundleMs` of media (less when it would
+ * pass `maxBytes`: a bundle is held in memory while it is sent). The remainder
  * waits for more segments while the session records, unless the session is closed or its
  * newest pending segment ended a whole bundle length ago (the camera went quiet).
  */
 export function planBundles(p: PlanInput): PlaylistSegment[][] {
   const pending = pendingSegments(p.listed, p.archived);
   const out: PlaylistSegment[][] = [];
+  const maxBytes = p.maxBytes ?? MAX_BUNDLE_BYTES;
   let cur: PlaylistSegment[] = [];
-  let ms = 0;
+  let ms = 0, size = 0;
   for (const s of pending) {
+    const n = p.bytes?.(s) ?? 0;
+    if (cur.length > 0 && size + n > maxBytes) {
+      out.push(cur);
+      cur = [];
+      ms = 0;
+      size = 0;
+    }
     cur.push(s);
     ms += s.durationMs;
+    size += n;
     if (ms >= p.bundleMs) {
       out.push(cur);
       cur = [];
       ms = 0;
+      size = 0;
     }
   }
   if (cur.length) {

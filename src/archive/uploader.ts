@@ -242,9 +242,11 @@ export class Archiver {
           await appendArchiveIndex(dir, { ended: true });
           q.ended = true;
         }
+        const sizes = new Map(q.pending.map((p) => [p.seg.uri, p.bytes]));
         const plan = planBundles({
           listed: q.pending.map((p) => p.seg),
           archived: new Set(),
+          bytes: (seg) => sizes.get(seg.uri),
           closed,
           now: d.clock.now(),
           bundleMs: d.bundleSeconds * 1000,

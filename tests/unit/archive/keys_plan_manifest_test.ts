@@ -62,6 +62,31 @@ Deno.test("plan: ~bundleMs of consecutive pending segments; the rest waits while
   assertEquals(planBundles({ ...base, listed: [], closed: true, now }), []);
 });
 
+Deno.test("plan: a bundle also ends before it would pass maxBytes (held in memory while sent)", () => {
+  const listed = segs(6);
+  const plan = planBundles({
+    listed,
+    archived: new Set(),
+    bundleMs: 60_000,
+    closed: true,
+    now: T0,
+    bytes: () => 400,
+    maxBytes: 1000,
+  });
+  assertEquals(plan.map((b) => b.length), [2, 2, 2]);
+  // One segment larger than the cap still goes (alone).
+  const big = planBundles({
+    listed: segs(2),
+    archived: new Set(),
+    bundleMs: 60_000,
+    closed: true,
+    now: T0,
+    bytes: () => 5000,
+    maxBytes: 1000,
+  });
+  assertEquals(big.map((b) => b.length), [1, 1]);
+});
+
 Deno.test("manifest: byte ranges into bundles, wall-clock times, discontinuity at a gap, ENDLIST when final", () => {
   const a = segs(3);
   const b = segs(2, 2000, T0 + 60_000); // after a gap
