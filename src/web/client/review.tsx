@@ -26,6 +26,8 @@ export interface ReviewProps {
 
 /** How long a seek waits for every tile's first frame before the clock goes on. */
 const HOLD_MS = 5000;
+/** When every tile's frames are this late, the clock steps back to the least late. */
+const LATE_MS = 120;
 
 export function Review(props: ReviewProps) {
   const known = new Set(props.cameras.map(camKey));
@@ -56,7 +58,7 @@ export function Review(props: ReviewProps) {
   const { start: dayStart, end: dayEnd } = dayBounds(date);
 
   useEffect(() => {
-    let last = 0;
+    let last = 0, lastWait = 0;
     const id = setInterval(() => {
       const all = [...tiles.current.values()];
       const h = hold.current;
@@ -81,7 +83,17 @@ export function Review(props: ReviewProps) {
         }
         return;
       }
-      for (const tile of all) tile.sync(t, c.rate, c.playing);
+      // Every tile late (a browser short of CPU decodes them all late): the clock waits for
+      // them instead of making them all seek.
+      const drifts = all.map((tile) => tile.drift());
+      if (
+        c.playing && drifts.length > 1 && drifts.every((d) => d !== undefined && d < -LATE_MS) &&
+        performance.now() - lastWait > 1000
+      ) {
+        c.seek(t + Math.max(...(drifts as number[])));
+        lastWait = performance.now();
+      }
+      for (const tile of all) tile.sync(c.time(), c.rate, c.playing);
       if (performance.now() - last > 200) {
         last = performance.now();
         setNow(c.time());

@@ -121,6 +121,12 @@ export class SyncTile {
     return this.#player?.frameTime();
   }
 
+  /** The drift of the frames presented lately (ms, + ahead), while playing. */
+  drift(): number | undefined {
+    const p = this.#presented;
+    return p && this.#state === "playing" && performance.now() - p.at < 300 ? p.drift : undefined;
+  }
+
   /** True when the tile shows the wanted instant and can play on (or has nothing to show). */
   ready(want: number): boolean {
     if (this.#state === "gap" || this.#state === "error") return true;
