@@ -226,6 +226,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     catalog,
     codec: (gid, seq) => service.recorder(gid, seq)?.status.codec,
     log: log.child({ component: "events" }),
+    archived: archive && ((rel) => archive.archiver.read(rel)),
   });
   /** MQTT and webhooks (src/integrations/), when configured. */
   const integrations = createIntegrations({

@@ -44,6 +44,8 @@ export interface EventThumbnailDeps {
   codec: (gid: number, seq: number) => Codec | undefined;
   log: Logger;
   decode?: Decoder;
+  /** The archived bytes of a segment no longer on disk (`gid/seq/date/time/name`), if any. */
+  archived?: (rel: string) => Promise<Uint8Array | undefined>;
 }
 
 export class EventThumbnails {
@@ -90,6 +92,11 @@ export class EventThumbnails {
           path: `${this.#d.mediaRoot}/${seg.rel}`,
           codec: this.#d.codec(gid, seq) ?? "h264",
         };
+        // A segment that left the disk once archived is decoded from a copy of its bytes.
+        if (this.#d.archived && !(await statIfPresent(source.path))) {
+          const bytes = await this.#d.archived(seg.rel);
+          if (bytes) await Deno.writeFile(source.path = `${tmp}.ts`, bytes);
+        }
         await this.#decode(source, tmp);
         if (!isJpeg(await Deno.readFile(tmp))) throw new Error("the decoder wrote no whole JPEG");
         await Deno.rename(tmp, path);
@@ -102,6 +109,8 @@ export class EventThumbnails {
         });
         await Deno.remove(tmp).catch(() => {/* not written */});
         return undefined;
+      } finally {
+        await Deno.remove(`${tmp}.ts`).catch(() => {/* none fetched */});
       }
     });
   }
