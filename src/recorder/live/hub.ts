@@ -68,6 +68,7 @@ export class LiveHub {
   #fragments = 0;
   #skipped = 0;
   #closed = false;
+  #onViewers?: (count: number) => void;
 
   constructor(readonly clock: Clock, readonly limits: HubLimits = DEFAULT_LIMITS) {}
 
@@ -84,6 +85,11 @@ export class LiveHub {
       skipped: this.#skipped,
       cachedBytes: initBytes + this.#gopBytes,
     };
+  }
+
+  /** `fn` hears the number of viewers whenever it changes (the tap starts its muxer on demand). */
+  onViewers(fn: (count: number) => void): void {
+    this.#onViewers = fn;
   }
 
   /** A run's init segment: viewers get it before the run's first fragment. */
@@ -125,7 +131,8 @@ export class LiveHub {
       this.#sendInit(viewer);
       for (const item of this.#gop) viewer.sink.send({ kind: "fragment", ...item });
     }
-    return () => this.#viewers.delete(viewer);
+    this.#onViewers?.(this.#viewers.size);
+    return () => this.#remove(viewer);
   }
 
   /** The camera is gone: every viewer is closed. */
@@ -152,13 +159,17 @@ export class LiveHub {
       v.behindSince ??= now;
       this.#skipped++;
       if (full && now - v.behindSince >= this.limits.stallMs) {
-        this.#viewers.delete(v);
+        this.#remove(v);
         v.sink.close("viewer too slow");
       }
       return;
     }
     v.behindSince = undefined;
     v.sink.send({ kind: "fragment", ...item });
+  }
+
+  #remove(v: Viewer): void {
+    if (this.#viewers.delete(v) && !this.#closed) this.#onViewers?.(this.#viewers.size);
   }
 
   #dropGop(): void {

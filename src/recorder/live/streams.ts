@@ -1,7 +1,8 @@
 /**
  * Every camera's low-latency live stream: the composition root adds `tapFor` to the
  * recorder's tap factories (one LiveTap and LiveHub per camera recorder), and the live
- * WebSocket route finds a camera's hub here.
+ * WebSocket route finds a camera's hub here. A camera's live-only muxer runs only while
+ * its hub has viewers (and `idleMs` after).
  */
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
@@ -13,6 +14,8 @@ export interface LiveStreamsDeps {
   log: Logger;
   /** Starts a muxer child (default: gst-launch-1.0). */
   spawnMuxer?: (args: string[]) => Muxer;
+  /** A camera's muxer stops this long after its last viewer left (default 30 s; tests). */
+  idleMs?: number;
 }
 
 export class LiveStreams {
@@ -32,6 +35,7 @@ export class LiveStreams {
       clock: this.deps.clock,
       spawnMuxer: this.deps.spawnMuxer ?? spawnGstMuxer,
       warn: (message, fields) => log.warn(message, fields),
+      idleMs: this.deps.idleMs,
       onClose: () => {
         if (this.#hubs.get(key) === hub) this.#hubs.delete(key);
       },

@@ -7,6 +7,13 @@
  * fragmented MP4, one moof + mdat per frame, on its stdout; the tap cuts it (fmp4.ts) and
  * feeds the camera's hub (hub.ts).
  *
+ * On demand: the muxer (and the server's parsing) runs only while someone watches. It
+ * starts when the hub gets its first viewer and stops `idleMs` (30 s) after the last one
+ * left; with nobody watching, the branch's sink has no reader and only keeps the last
+ * `BURST_NS` of frames (references, no copy). A new reader gets those at once (a burst),
+ * so a muxer started on demand has the latest keyframe within a few ms; burst.ts trims
+ * what came before it.
+ *
  * Why two children (docs/design.md, "Live view under a second"): mp4mux posts an error
  * for a frame without a PTS (seen under load), and an error ends the child it is in. In
  * the muxer it ends only the live stream, which the tap starts again; the recording never
@@ -18,7 +25,8 @@
 import { type Clock, sleep } from "../../clock.ts";
 import { GST_LAUNCH } from "../pipeline.ts";
 import type { RecorderTap, TapRun } from "../tap.ts";
-import { Fmp4Splitter } from "./fmp4.ts";
+import { BurstTrim } from "./burst.ts";
+import { Fmp4Splitter, type Fragment } from "./fmp4.ts";
 import type { LiveHub } from "./hub.ts";
 
 /** The branch's sink, named so its port line is told from any other. */
@@ -31,6 +39,13 @@ const QUEUE_NS = 1_000_000_000;
  */
 const SINK_BUFFERS_MAX = 300;
 const RESTART_MS = 500;
+/**
+ * What the sink keeps with no reader and sends a new one at once: a keyframe is in it
+ * for a GOP up to this long (else the muxer waits for the next keyframe).
+ */
+export const BURST_NS = 3_000_000_000;
+/** The muxer stops this long after the last viewer left. */
+export const LIVE_IDLE_MS = 30_000;
 
 /** The recording child's branch (pure): leaky queue → gdppay → loopback port. */
 export function liveBranch(): string[] {
@@ -50,6 +65,10 @@ export function liveBranch(): string[] {
     "sync=false",
     "async=false",
     `buffers-max=${SINK_BUFFERS_MAX}`,
+    "sync-method=burst",
+    "burst-format=time",
+    `burst-value=${BURST_NS}`,
+    `time-min=${BURST_NS}`,
   ];
 }
 
@@ -106,6 +125,8 @@ export interface LiveTapDeps {
   warn: (message: string, fields?: Record<string, unknown>) => void;
   /** Called once the camera stops for good. */
   onClose?: () => void;
+  /** The muxer stops this long after the last viewer left (default LIVE_IDLE_MS). */
+  idleMs?: number;
 }
 
 /** The muxer as a real gst-launch-1.0 child (needs --allow-run=gst-launch-1.0). */
@@ -159,10 +180,24 @@ export async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGene
 export class LiveTap implements RecorderTap {
   #run = 0;
   #codec: TapRun["codec"] = "h264";
+  /** The current run's port, once its sink announced it. */
+  #port?: number;
+  #viewers = 0;
   #muxer?: Muxer;
+  /** Aborts the running muxer loop (undefined: no muxer wanted). */
   #stop?: AbortController;
+  /** Aborts the pending idle stop. */
+  #idle?: AbortController;
+  #closed = false;
 
-  constructor(readonly deps: LiveTapDeps) {}
+  constructor(readonly deps: LiveTapDeps) {
+    deps.hub.onViewers((count) => this.#onViewers(count));
+  }
+
+  /** Whether the muxer loop runs (someone watched within the idle time). */
+  get muxing(): boolean {
+    return this.#stop !== undefined;
+  }
 
   branch(): string[] {
     return liveBranch();
@@ -178,9 +213,9 @@ export class LiveTap implements RecorderTap {
     if (!line.startsWith("/GstPipeline")) return;
     const port = parsePortLine(line);
     if (port === undefined) return;
-    this.#stop?.abort();
-    this.#stop = new AbortController();
-    void this.#muxLoop(port, this.#run, this.#stop.signal);
+    this.#stopMuxer();
+    this.#port = port;
+    if (this.#viewers > 0) this.#startMuxer();
   }
 
   runEnded(): void {
@@ -188,12 +223,37 @@ export class LiveTap implements RecorderTap {
   }
 
   close(): void {
+    this.#closed = true;
     this.#end();
     this.deps.hub.close();
     this.deps.onClose?.();
   }
 
-  #end(): void {
+  #onViewers(count: number): void {
+    if (this.#closed) return;
+    this.#viewers = count;
+    if (count > 0) {
+      this.#idle?.abort();
+      this.#idle = undefined;
+      if (!this.#stop && this.#port !== undefined) this.#startMuxer();
+    } else if (this.#stop && !this.#idle) {
+      const idle = this.#idle = new AbortController();
+      void sleep(this.deps.clock, this.deps.idleMs ?? LIVE_IDLE_MS, idle.signal).then((due) => {
+        if (!due || this.#idle !== idle) return;
+        this.#idle = undefined;
+        if (this.#viewers === 0) this.#stopMuxer();
+      });
+    }
+  }
+
+  #startMuxer(): void {
+    this.#stop = new AbortController();
+    void this.#muxLoop(this.#port!, this.#run, this.#stop.signal);
+  }
+
+  #stopMuxer(): void {
+    this.#idle?.abort();
+    this.#idle = undefined;
     this.#stop?.abort();
     this.#stop = undefined;
     this.#muxer?.kill();
@@ -201,29 +261,42 @@ export class LiveTap implements RecorderTap {
     this.deps.hub.end();
   }
 
-  /** Runs the muxer on the run's port and reads it into the hub; restarts it until the run ends. */
+  #end(): void {
+    this.#stopMuxer();
+    this.#port = undefined;
+  }
+
+  /** Runs the muxer on the run's port and reads it into the hub; restarts it until stopped. */
   async #muxLoop(port: number, run: number, signal: AbortSignal): Promise<void> {
     const { hub, clock } = this.deps;
     let failures = 0;
     while (!signal.aborted && run === this.#run) {
       const splitter = new Fmp4Splitter();
+      const burst = new BurstTrim();
       let fragments = 0;
       let muxer: Muxer | undefined;
+      const push = (f: Fragment) => (fragments++, hub.push(f));
       try {
         muxer = this.deps.spawnMuxer(muxerArgs(this.#codec, port));
         this.#muxer = muxer;
         for await (const chunk of readChunks(muxer.stdout)) {
           if (signal.aborted) break;
+          const now = clock.monotonic();
+          burst.read(now).forEach(push);
           for (const item of splitter.push(chunk)) {
             if (item.kind === "init") hub.setInit(item.init);
-            else (fragments++, hub.push(item.fragment));
+            else {
+              const f = burst.fragment(item.fragment, now);
+              if (f) push(f);
+            }
           }
         }
       } catch (err) {
         if (!signal.aborted) this.deps.warn("live stream: muxer failed", { error: String(err) });
       }
+      muxer?.kill();
       if (signal.aborted) return;
-      // The muxer ended while the run goes on: the next one starts a new init and timeline.
+      // The muxer ended while someone watches: the next one starts a new init and timeline.
       hub.end();
       failures = fragments > 0 ? 0 : failures + 1;
       if (failures === 1 || fragments > 0) {

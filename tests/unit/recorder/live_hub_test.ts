@@ -110,3 +110,16 @@ Deno.test("hub: a GOP over maxGopBytes is not cached; close() closes every viewe
   hub.subscribe(after);
   assertEquals(after.closed, "camera stopped");
 });
+
+Deno.test("live hub: tells the tap how many viewers it has", () => {
+  const hub = new LiveHub(new FakeClock());
+  const counts: number[] = [];
+  hub.onViewers((n) => counts.push(n));
+  const sink = { send() {}, queuedBytes: () => 0, close() {} };
+  const a = hub.subscribe(sink);
+  const b = hub.subscribe(sink);
+  a();
+  a(); // twice: counted once
+  b();
+  assertEquals(counts, [1, 2, 1, 0]);
+});
