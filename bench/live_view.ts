@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { launch } from "./browser.ts";
 import { freePort, sleep, spawn, type Spawned, waitLine } from "./procs.ts";
 import { childrenNamed } from "./procstat.ts";
+import { LIVE_IDLE_MS } from "../src/recorder/live/tap.ts";
 import { startNvr, waitSegments } from "./recorders.ts";
 import { ensureClip, REPO, SOURCE, startSource } from "./source.ts";
 import { quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
@@ -188,9 +189,10 @@ export async function measureLiveView(
       await waitSegments(nvr, 2, 60_000);
       const ws = nvr.base.replace(/^http/, "ws") + "/1/1/live.ws";
       for (const n of quick ? [0, 1, 20] : [0, 1, 10, 20]) {
-        const kids = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
         const v = n > 0 ? await viewers(ws, n) : undefined;
         await sleep(2000);
+        // After the viewers came: the live muxer child runs only while someone watches.
+        const kids = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
         const b0 = v ? lastBytes(v) : 0;
         const [server, ...gst] = await cpuOver([nvr.proc.pid, ...kids], WINDOW_S);
         const b1 = v ? lastBytes(v) : 0;
@@ -200,10 +202,13 @@ export async function measureLiveView(
           childCpuPct: gst.reduce((a, b) => a + b, 0),
           serverRssMb: stat(nvr.proc.pid).rssMb,
           perViewerKBps: n > 0 ? (b1 - b0) / n / WINDOW_S / 1000 : 0,
+          note: `gst-launch children: ${kids.length}`,
         };
         const cam = await (await fetch(`${nvr.base}/api/camera/seq/1/gid/1`)).json();
         if (cam.reconnects > 0) {
-          row.note = `camera restarts so far: ${cam.reconnects} (${cam.last_error ?? "no error"})`;
+          row.note += `; camera restarts so far: ${cam.reconnects} (${
+            cam.last_error ?? "no error"
+          })`;
           const lines = nvr.proc.lines.filter((l) => /"level":"(warn|error)"/.test(l));
           await Deno.writeTextFile(join(dir, "..", "live-view-warnings.log"), lines.join("\n"));
         }
@@ -223,6 +228,23 @@ export async function measureLiveView(
       result.slow = { startMb, peakMb, endMb: stat(nvr.proc.pid).rssMb, seconds };
       log(`live view, slow viewer: ${JSON.stringify(result.slow)}`);
       await slow.stop("SIGTERM", 2000);
+      // Nobody watches any more: the muxer child stops after the idle time.
+      await sleep(LIVE_IDLE_MS + 2000);
+      {
+        const kids = await childrenNamed(nvr.proc.pid, "gst-launch-1.0");
+        const [server, ...gst] = await cpuOver([nvr.proc.pid, ...kids], WINDOW_S);
+        const row: LiveViewRow = {
+          viewers: 0,
+          serverCpuPct: server,
+          childCpuPct: gst.reduce((a, b) => a + b, 0),
+          serverRssMb: stat(nvr.proc.pid).rssMb,
+          perViewerKBps: 0,
+          note: `${LIVE_IDLE_MS / 1000 + 2} s after the last viewer left; ` +
+            `gst-launch children: ${kids.length}`,
+        };
+        result.rows.push(row);
+        log(`live view: ${JSON.stringify(row)}`);
+      }
       // The latency camera, live view only, beside the first.
       const res = await fetch(`${nvr.base}/api/camera`, {
         method: "POST",
