@@ -4,15 +4,10 @@
  * The files themselves are handled by `event_store.ts`; see docs/storage.md ("Motion
  * events") for the layout and what survives a crash.
  */
+import type { MotionEventData } from "../events.ts";
 
 /** One stored motion event (epoch ms). `end` undefined while it lasts. */
-export interface MotionEvent {
-  id: string;
-  start: number;
-  end?: number;
-  /** Peak score 0–1. */
-  score: number;
-  box: [number, number, number, number];
+export interface MotionEvent extends Omit<MotionEventData, "peak"> {
   /** When the score peaked (the thumbnail's moment); `start` when unknown. */
   peak: number;
   /** Time of the event's last line (its last update). */
@@ -20,15 +15,9 @@ export interface MotionEvent {
 }
 
 /** One line of an event file: the event as it was at `at`, and what happened. */
-export interface EventLine {
+export interface EventLine extends MotionEventData {
   phase: "start" | "update" | "end";
   at: number;
-  id: string;
-  start: number;
-  end?: number;
-  score: number;
-  box: [number, number, number, number];
-  peak?: number;
   /** Written at start-up for an event left open by a crash. */
   repaired?: true;
 }

@@ -124,11 +124,7 @@ export class RtspServer {
   }
 
   async stop(): Promise<void> {
-    if (!this.#proc) return;
-    try {
-      this.#proc.kill("SIGKILL");
-    } catch { /* gone */ }
-    await this.#proc.status;
+    await killChild(this.#proc);
     this.#proc = undefined;
   }
 }

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { freePort } from "../../tools/free_port.ts";
-import { waitFor } from "./harness.ts";
+import { killChild, waitFor } from "./harness.ts";
 
 export const MQTT_USER = "nvr";
 export const MQTT_PASSWORD = "br0ker-pass";
@@ -131,11 +131,7 @@ export class Mosquitto {
 
   /** SIGKILL: the broker dies at once (retained messages go with it). */
   async stop(): Promise<void> {
-    if (!this.#proc) return;
-    try {
-      this.#proc.kill("SIGKILL");
-    } catch { /* gone */ }
-    await this.#proc.status;
+    await killChild(this.#proc);
     this.#proc = undefined;
   }
 }
