@@ -433,7 +433,7 @@ Deno.test({
         await page.goto(`${base}/cameras`);
         await page.waitForSelector(".cam-row");
         await page.waitForTimeout(1000); // the role is known after /api/auth/me
-        for (const name of ["Add camera", /^Edit /, /^Delete /]) {
+        for (const name of ["Add camera", /^Edit /, /^Delete /, /^Motion settings/]) {
           assertEquals(await page.getByRole("button", { name }).count(), 0, String(name));
         }
         const switches = page.getByRole("switch");
@@ -447,6 +447,38 @@ Deno.test({
         const admin = await open("/cameras");
         await admin.getByRole("button", { name: "Add camera" }).waitFor();
         assertEquals(await admin.getByRole("button", { name: /^Delete / }).count(), 4);
+        assertEquals(await admin.locator(".motion-editor").count(), 0);
+        // The motion editor: a 3-point mask clicked on the picture is stored in 0–1.
+        await admin.getByRole("button", { name: "Motion settings for Gate" }).click();
+        const surface = admin.getByRole("application", { name: /^Picture of Gate/ });
+        await admin.getByLabel("Minimum area (% of the picture)").fill("2");
+        // The picture's own aspect ratio is known once the snapshot loaded (or failed).
+        await admin.locator(`.mask-surface:not([data-picture="loading"])`).waitFor();
+        const box = (await surface.boundingBox())!;
+        const clicks = [[0.1, 0.2], [0.6, 0.25], [0.4, 0.8]];
+        for (const [x, y] of clicks) {
+          await surface.click({ position: { x: x * box.width, y: y * box.height } });
+        }
+        await admin.getByRole("button", { name: "Close polygon" }).click();
+        assertEquals(await surface.locator("polygon.mask").count(), 1);
+        await screenshot(admin, "motion-editor");
+        const motionAxe = await axe(admin);
+        assertEquals(motionAxe, [], "axe-core on the open motion editor");
+        await admin.getByRole("button", { name: "Save", exact: true }).click();
+        await admin.getByText("Motion settings saved for Gate.").waitFor();
+        const stored = await nvr.api("GET", "/api/camera/seq/1/gid/1/motion");
+        assertEquals(stored.status, 200);
+        assertEquals(stored.json.min_area, 0.02);
+        assertEquals(stored.json.masks.length, 1);
+        const mask: number[][] = stored.json.masks[0];
+        assertEquals(mask.length, 3);
+        mask.forEach(([x, y], i) => {
+          assert(x >= 0 && x <= 1 && y >= 0 && y <= 1, `point ${i} in 0..1: ${x},${y}`);
+          assert(
+            Math.abs(x - clicks[i][0]) < 0.02 && Math.abs(y - clicks[i][1]) < 0.02,
+            `${x},${y}`,
+          );
+        });
         await admin.close();
       });
 

@@ -1,6 +1,7 @@
 /** The cameras tab: list with state, record switch, edit and delete; add form. */
 import { useState } from "preact/hooks";
 import { CameraForm } from "./camera_form.tsx";
+import { MotionEditor } from "./motion_editor.tsx";
 import { STATE_LABEL } from "./format.ts";
 import { type CameraJson, camKey } from "./types.ts";
 import { useCameras } from "./use_cameras.ts";
@@ -15,6 +16,8 @@ export function Cameras(props: CamerasProps) {
   const [cameras, reload] = useCameras(props.cameras, 5000);
   const [form, setForm] = useState<{ editing?: CameraJson } | undefined>();
   const [message, setMessage] = useState("");
+  /** The camera whose motion settings are open (admins only), by camKey. */
+  const [motionFor, setMotionFor] = useState<string | undefined>();
   /** Viewers see the cameras but no control that needs the admin role. */
   const canEdit = useCanEdit();
 
@@ -96,6 +99,14 @@ export function Cameras(props: CamerasProps) {
                 </button>
                 <button
                   type="button"
+                  onClick={() => setMotionFor(motionFor === camKey(c) ? undefined : camKey(c))}
+                  aria-label={`Motion settings for ${c.name}`}
+                  aria-expanded={motionFor === camKey(c)}
+                >
+                  Motion
+                </button>
+                <button
+                  type="button"
                   class="danger"
                   onClick={() => remove(c)}
                   aria-label={`Delete ${c.name}`}
@@ -103,6 +114,16 @@ export function Cameras(props: CamerasProps) {
                   Delete
                 </button>
               </div>
+            )}
+            {canEdit && motionFor === camKey(c) && (
+              <MotionEditor
+                camera={c}
+                onClose={() => setMotionFor(undefined)}
+                onSaved={(done) => {
+                  setMessage(done);
+                  setMotionFor(undefined);
+                }}
+              />
             )}
           </li>
         ))}
