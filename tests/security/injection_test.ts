@@ -68,10 +68,11 @@ Deno.test({
       const benign = seen.get("benign")!, evil = seen.get("evil")!;
       const expectedLocation = `location="rtsp://127.0.0.1:${rtsp.port}${hostilePath}"`;
       assertEquals(evil.filter((a) => a.startsWith('location="rtsp')), [expectedLocation]);
-      // Same shape token by token: only the source location and the output folder differ.
+      // Same shape token by token: only the source location, the output folder and the
+      // motion detector's frame folder (both per camera) differ.
       assertEquals(evil.length, benign.length, "same number of argv entries");
       const differ = evil.flatMap((a, i) => (a === benign[i] ? [] : [i]));
-      assertEquals(differ.map((i) => evil[i].split("=")[0]), ["location", "location"]);
+      assertEquals(differ.map((i) => evil[i].split("=")[0]), ["location", "location", "location"]);
       assert(evil.includes(`user-id="${USER}"`) && evil.includes(`user-pw="${PASSWORD}"`));
       assertEquals(evil.filter((a) => a === "!").length, benign.filter((a) => a === "!").length);
       assert(!evil.some((a) => a === "filesink"), "no element added");
