@@ -16,6 +16,10 @@ export function encodeH264Args(
   return [
     "videoconvert",
     "!",
+    // 8-bit 4:2:0: what every player decodes. Left to negotiate, x264enc took the test
+    // source's first format and wrote High 4:4:4 Predictive, 10 bit (yuv444p10le).
+    "video/x-raw,format=I420",
+    "!",
     ...(opts.timeFormat !== undefined
       ? ["clockoverlay", prop("time-format", opts.timeFormat), "shaded-background=true", "!"]
       : []),

@@ -94,7 +94,7 @@ Deno.test("overlay mode decodes, burns in the time and encodes H.264 with a segm
   assert(text.includes('protocols="udp"'), text);
   assert(
     text.includes(
-      'h265parse config-interval=-1 ! avdec_h265 ! videoconvert ! clockoverlay time-format="%d.%m.%Y %H:%M:%S"',
+      'h265parse config-interval=-1 ! avdec_h265 ! videoconvert ! video/x-raw,format=I420 ! clockoverlay time-format="%d.%m.%Y %H:%M:%S"',
     ),
     text,
   );
