@@ -24,6 +24,12 @@ export interface LiveRoutesDeps {
   hub(gid: number, seq: number): LiveHub | undefined;
 }
 
+/** Why the hub closed a viewer, as a WebSocket close code (1001: the camera stopped). */
+const CLOSE_CODES: Record<string, number> = {
+  "viewer too slow": 1008,
+  "live stream stalled": 1011,
+};
+
 /** The JSON text message before a binary one, if any (pure). */
 export function liveText(m: LiveMessage, timescale: number): string | undefined {
   if (m.kind === "init") {
@@ -70,7 +76,7 @@ export function liveRoutes(deps: LiveRoutesDeps) {
             queuedBytes: () => socket.bufferedAmount,
             close(reason) {
               if (socket.readyState === WebSocket.OPEN) {
-                socket.close(reason === "viewer too slow" ? 1008 : 1001, reason);
+                socket.close(CLOSE_CODES[reason] ?? 1001, reason);
               }
             },
           });

@@ -135,6 +135,14 @@ export class LiveHub {
     return () => this.#remove(viewer);
   }
 
+  /** The stream is broken for now: every viewer is closed with `reason` (they may come back). */
+  dropViewers(reason: string): void {
+    const viewers = [...this.#viewers];
+    this.#viewers.clear();
+    for (const v of viewers) v.sink.close(reason);
+    if (viewers.length > 0 && !this.#closed) this.#onViewers?.(0);
+  }
+
   /** The camera is gone: every viewer is closed. */
   close(): void {
     this.#closed = true;

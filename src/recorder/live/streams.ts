@@ -7,7 +7,8 @@
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
 import { LiveHub } from "./hub.ts";
-import { LiveTap, type Muxer, spawnGstMuxer } from "./tap.ts";
+import { LiveTap } from "./tap.ts";
+import { type Muxer, spawnGstMuxer } from "./muxer.ts";
 
 export interface LiveStreamsDeps {
   clock: Clock;

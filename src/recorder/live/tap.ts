@@ -23,11 +23,11 @@
  * goes to every new reader, so a muxer started at any time gets what it needs.
  */
 import { type Clock, sleep } from "../../clock.ts";
-import { GST_LAUNCH } from "../pipeline.ts";
 import type { RecorderTap, TapRun } from "../tap.ts";
 import { BurstTrim } from "./burst.ts";
 import { Fmp4Splitter, type Fragment } from "./fmp4.ts";
 import type { LiveHub } from "./hub.ts";
+import { type Muxer, muxerArgs, readChunks, StallWatch } from "./muxer.ts";
 
 /** The branch's sink, named so its port line is told from any other. */
 export const LIVE_SINK = "livesink";
@@ -39,6 +39,9 @@ const QUEUE_NS = 1_000_000_000;
  */
 const SINK_BUFFERS_MAX = 300;
 const RESTART_MS = 500;
+export { LIVE_STALL_MS, muxerArgs } from "./muxer.ts";
+/** Stalled muxers in a row after which the viewers are told (their tiles fall back to HLS). */
+export const LIVE_STALLS_TO_GIVE_UP = 2;
 /**
  * What the sink keeps with no reader and sends a new one at once: a keyframe is in it
  * for a GOP up to this long (else the muxer waits for the next keyframe).
@@ -72,32 +75,6 @@ export function liveBranch(): string[] {
   ];
 }
 
-/** The muxer child's argv (pure): the branch's port → parser to avc/hvc1 → mp4mux → stdout. */
-export function muxerArgs(codec: TapRun["codec"], port: number): string[] {
-  const c = codec === "h265" ? "265" : "264";
-  const format = codec === "h265" ? "hvc1" : "avc";
-  return [
-    "-q",
-    "tcpclientsrc",
-    "host=127.0.0.1",
-    `port=${port}`,
-    "!",
-    "gdpdepay",
-    "!",
-    `h${c}parse`,
-    "!",
-    `video/x-h${c},stream-format=${format},alignment=au`,
-    "!",
-    "mp4mux",
-    "fragment-duration=1",
-    "streamable=true",
-    "!",
-    "fdsink",
-    "fd=1",
-    "sync=false",
-  ];
-}
-
 const PORT_LINE = new RegExp(
   `^/GstPipeline:pipeline\\d+/GstTCPServerSink:${LIVE_SINK}: current-port = (\\d+)$`,
 );
@@ -109,15 +86,6 @@ export function parsePortLine(line: string): number | undefined {
   return port > 0 && port < 65536 ? port : undefined;
 }
 
-/** A running muxer child. */
-export interface Muxer {
-  /** Its stdout: the fMP4 stream. */
-  stdout: ReadableStream<Uint8Array>;
-  /** Its stderr (the reason when it fails), read once it has exited. */
-  errors(): Promise<string>;
-  kill(): void;
-}
-
 export interface LiveTapDeps {
   hub: LiveHub;
   clock: Clock;
@@ -127,54 +95,6 @@ export interface LiveTapDeps {
   onClose?: () => void;
   /** The muxer stops this long after the last viewer left (default LIVE_IDLE_MS). */
   idleMs?: number;
-}
-
-/** The muxer as a real gst-launch-1.0 child (needs --allow-run=gst-launch-1.0). */
-export function spawnGstMuxer(args: string[]): Muxer {
-  const child = new Deno.Command(GST_LAUNCH, {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text().catch(() => "");
-  return {
-    stdout: child.stdout,
-    errors: () => stderr.then((t) => t.slice(0, 500)),
-    kill() {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* exited already */ }
-    },
-  };
-}
-
-/** Read buffer: a few frames of a 4K camera at once. */
-const READ_BYTES = 256 * 1024;
-
-/**
- * A byte stream's chunks, read into one reused buffer where the stream allows it (a child's
- * stdout is a byte stream: no allocation per read); each chunk is valid until the next.
- */
-export async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let byob: ReadableStreamBYOBReader | undefined;
-  try {
-    byob = stream.getReader({ mode: "byob" });
-  } catch {
-    yield* stream; // not a byte stream (tests)
-    return;
-  }
-  let buffer = new ArrayBuffer(READ_BYTES);
-  try {
-    while (true) {
-      const { value, done } = await byob.read(new Uint8Array(buffer));
-      if (done || !value) return;
-      yield value;
-      buffer = value.buffer as ArrayBuffer; // handed back: read into it again
-    }
-  } finally {
-    byob.releaseLock();
-  }
 }
 
 export class LiveTap implements RecorderTap {
@@ -270,18 +190,21 @@ export class LiveTap implements RecorderTap {
   async #muxLoop(port: number, run: number, signal: AbortSignal): Promise<void> {
     const { hub, clock } = this.deps;
     let failures = 0;
+    let stalls = 0;
     while (!signal.aborted && run === this.#run) {
       const splitter = new Fmp4Splitter();
       const burst = new BurstTrim();
       let fragments = 0;
       let muxer: Muxer | undefined;
+      let watch: StallWatch | undefined;
       const push = (f: Fragment) => (fragments++, hub.push(f));
       try {
         muxer = this.deps.spawnMuxer(muxerArgs(this.#codec, port));
         this.#muxer = muxer;
+        watch = new StallWatch(clock, muxer, () => this.#viewers > 0);
         for await (const chunk of readChunks(muxer.stdout)) {
           if (signal.aborted) break;
-          const now = clock.monotonic();
+          const now = watch.fed();
           burst.read(now).forEach(push);
           for (const item of splitter.push(chunk)) {
             if (item.kind === "init") hub.setInit(item.init);
@@ -294,12 +217,18 @@ export class LiveTap implements RecorderTap {
       } catch (err) {
         if (!signal.aborted) this.deps.warn("live stream: muxer failed", { error: String(err) });
       }
+      watch?.stop();
       muxer?.kill();
       if (signal.aborted) return;
       // The muxer ended while someone watches: the next one starts a new init and timeline.
       hub.end();
+      stalls = watch?.stalled ? stalls + 1 : 0;
+      if (watch?.stalled) {
+        this.deps.warn("live stream: no frame for 5 s, muxer restarted", { port, fragments });
+        if (stalls === LIVE_STALLS_TO_GIVE_UP) hub.dropViewers("live stream stalled");
+      }
       failures = fragments > 0 ? 0 : failures + 1;
-      if (failures === 1 || fragments > 0) {
+      if (!watch?.stalled && (failures === 1 || fragments > 0)) {
         const error = await muxer?.errors().catch(() => "") ?? "";
         this.deps.warn("live stream: muxer ended", { port, fragments, error: error.trim() });
       }

@@ -152,7 +152,8 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
       if (queue.length > 300) queue = [];
       pump();
     };
-    ws.onclose = (e) => fail(e.code === 1001 ? "camera stopped" : `socket closed (${e.code})`);
+    ws.onclose = (e) =>
+      fail(e.code === 1001 ? "camera stopped" : e.reason || `socket closed (${e.code})`);
     ws.onerror = () => fail("socket error");
     timer = setInterval(steer, 250);
   };

@@ -166,7 +166,12 @@ Deno.test("live tap: one muxer for many viewers, stopped after the idle time, st
   await clock.advance(29_000);
   assertEquals(running().length, 1); // still within the idle time
   const d = viewer(hub); // back before it stopped: the same muxer
-  await clock.advance(60_000);
+  const { init, frames } = await fixture();
+  muxers[0].write(init);
+  for (let i = 0; i < 150; i++) {
+    muxers[0].write(frames[i % frames.length].data);
+    await clock.advance(400);
+  }
   assertEquals(muxers.length, 1);
   assertEquals(running().length, 1);
   d.leave();
@@ -209,6 +214,38 @@ Deno.test("live tap: a muxer that dies while watched is started again; a new run
   v.leave();
   await clock.advance(30_000);
   assertEquals(running().length, 0);
+  tap.close();
+});
+
+Deno.test("live tap: a muxer silent for 5 s is restarted; viewers are told after two in a row", async () => {
+  const { clock, hub, tap, muxers, running, warnings } = setup();
+  tap.onLine(PORT_LINE);
+  const closed: string[] = [];
+  hub.subscribe({ send() {}, queuedBytes: () => 0, close: (r) => closed.push(r) });
+  await flush();
+  const { init, frames } = await fixture();
+  // The burst, then nothing (the branch's sink stopped sending).
+  muxers[0].write(concat([init, ...frames.slice(0, 5).map((f) => f.data)]));
+  await clock.advance(4_000);
+  assertEquals(running().length, 1); // silent, but not yet for 5 s
+  await clock.advance(1_100);
+  assert(muxers[0].killed);
+  assert(warnings.includes("live stream: no frame for 5 s, muxer restarted"));
+  await clock.advance(1_000);
+  assertEquals(muxers.length, 2);
+  // The second one keeps writing: it is left alone.
+  for (let i = 0; i < 20; i++) {
+    muxers[1].write(i === 0 ? concat([init, frames[0].data]) : frames[i % frames.length].data);
+    await clock.advance(400);
+  }
+  assertEquals(running().length, 1);
+  assertEquals(closed, []);
+  // Two silent muxers in a row: the viewers are closed (their tiles fall back to HLS).
+  await clock.advance(5_100);
+  await clock.advance(1_000);
+  assertEquals(muxers.length, 3);
+  await clock.advance(5_100);
+  assertEquals(closed, ["live stream stalled"]);
   tap.close();
 });
 

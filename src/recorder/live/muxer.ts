@@ -1,0 +1,130 @@
+/**
+ * The live-only muxer child (see tap.ts): its argv, its process handle, a reader for its
+ * stdout that reuses one buffer, and the watch that restarts it when it falls silent.
+ */
+import type { Clock } from "../../clock.ts";
+import { GST_LAUNCH } from "../pipeline.ts";
+import type { TapRun } from "../tap.ts";
+
+/**
+ * A muxer that writes nothing for this long while watched is restarted (the camera sends
+ * 1–60 frames a second; a recording child that stops delivering is restarted by its own
+ * watchdog, which ends the muxer too). Seen once: the branch's sink gave a new reader its
+ * burst and then nothing.
+ */
+export const LIVE_STALL_MS = 5_000;
+
+/** A running muxer child. */
+export interface Muxer {
+  /** Its stdout: the fMP4 stream. */
+  stdout: ReadableStream<Uint8Array>;
+  /** Its stderr (the reason when it fails), read once it has exited. */
+  errors(): Promise<string>;
+  kill(): void;
+}
+
+/** The muxer as a real gst-launch-1.0 child (needs --allow-run=gst-launch-1.0). */
+export function spawnGstMuxer(args: string[]): Muxer {
+  const child = new Deno.Command(GST_LAUNCH, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text().catch(() => "");
+  return {
+    stdout: child.stdout,
+    errors: () => stderr.then((t) => t.slice(0, 500)),
+    kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited already */ }
+    },
+  };
+}
+
+/** Read buffer: a few frames of a 4K camera at once. */
+const READ_BYTES = 256 * 1024;
+
+/**
+ * A byte stream's chunks, read into one reused buffer where the stream allows it (a child's
+ * stdout is a byte stream: no allocation per read); each chunk is valid until the next.
+ */
+export async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    yield* stream; // not a byte stream (tests)
+    return;
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
+  try {
+    while (true) {
+      const { value, done } = await byob.read(new Uint8Array(buffer));
+      if (done || !value) return;
+      yield value;
+      buffer = value.buffer as ArrayBuffer; // handed back: read into it again
+    }
+  } finally {
+    byob.releaseLock();
+  }
+}
+
+/** The muxer child's argv (pure): the branch's port → parser to avc/hvc1 → mp4mux → stdout. */
+export function muxerArgs(codec: TapRun["codec"], port: number): string[] {
+  const c = codec === "h265" ? "265" : "264";
+  const format = codec === "h265" ? "hvc1" : "avc";
+  return [
+    "-q",
+    "tcpclientsrc",
+    "host=127.0.0.1",
+    `port=${port}`,
+    "!",
+    "gdpdepay",
+    "!",
+    `h${c}parse`,
+    "!",
+    `video/x-h${c},stream-format=${format},alignment=au`,
+    "!",
+    "mp4mux",
+    "fragment-duration=1",
+    "streamable=true",
+    "!",
+    "fdsink",
+    "fd=1",
+    "sync=false",
+  ];
+}
+
+/** Kills a muxer whose stdout stays silent for LIVE_STALL_MS while someone watches. */
+export class StallWatch {
+  stalled = false;
+  #last: number;
+  #timer: number;
+
+  constructor(readonly clock: Clock, readonly muxer: Muxer, readonly watched: () => boolean) {
+    this.#last = clock.monotonic();
+    this.#timer = clock.setTimeout(() => this.#check(), LIVE_STALL_MS);
+  }
+
+  /** Output came: returns the time (monotonic ms). */
+  fed(): number {
+    return this.#last = this.clock.monotonic();
+  }
+
+  stop(): void {
+    this.clock.clearTimeout(this.#timer);
+  }
+
+  #check(): void {
+    if (!this.watched()) this.fed(); // nobody waits for it (the idle time before it stops)
+    const silent = this.clock.monotonic() - this.#last;
+    if (silent < LIVE_STALL_MS) {
+      this.#timer = this.clock.setTimeout(() => this.#check(), LIVE_STALL_MS - silent);
+      return;
+    }
+    this.stalled = true;
+    this.muxer.kill();
+  }
+}
