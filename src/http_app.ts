@@ -126,7 +126,7 @@ export function httpApp(p: HttpParts): Hono {
     }),
   );
   app.route("/", scheduleRoutes(service, settings, p.scheduler, now));
-  app.route("/", optionsRoutes(service, settings));
+  app.route("/", optionsRoutes(service, settings, (gid, seq) => p.live?.subChanged(gid, seq)));
   app.route("/", motionRoutes(service, settings, config.ops.motionDefault));
   app.route("/", snapshotRoutes(service, p.snapshots));
   app.route(

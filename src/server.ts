@@ -9,6 +9,7 @@ import { loadBootCameras } from "./cameras/boot.ts";
 import { Registry } from "./cameras/registry.ts";
 import { CameraService } from "./cameras/service.ts";
 import { CameraSettings } from "./cameras/settings.ts";
+import { subStreamOf } from "./cameras/sub_stream.ts";
 import { type Clock, repeat, sleep, systemClock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
 import { httpApp } from "./http_app.ts";
@@ -86,7 +87,11 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
   const tapFactories: ((camera: Camera) => RecorderTap | undefined)[] = [];
   // The low-latency live stream (fMP4 over a WebSocket) from each camera's child (recorder/live/).
   const live = ops.liveView
-    ? new LiveStreams({ clock, log: log.child({ component: "live" }) })
+    ? new LiveStreams({
+      clock,
+      log: log.child({ component: "live" }),
+      sub: (gid, seq) => subStreamOf(settings.get(gid, seq).options),
+    })
     : undefined;
   if (live) tapFactories.push((camera) => live.tapFor(camera.gid, camera.seq));
   // Motion detection on the keyframes of each camera's recorded video (recorder/motion/).

@@ -2,6 +2,9 @@
  * Per-camera source options: GET | PUT /api/camera/seq/{seq}/gid/{gid}/options with
  * `{transport?: "tcp" | "udp", mode?: "copy" | "overlay", time_format?: strftime}`.
  * A change restarts the camera's pipeline (a gap of about a second).
+ * `sub_iaddr` (an `rtsp://` address, or null to remove it) is the camera's sub-stream for
+ * live wall tiles (cameras/sub_stream.ts): shown with its password masked; a change never
+ * restarts the recording, only a running sub-stream viewer's muxer.
  * `record_mode` ("continuous" | "motion") and `post_roll_seconds` (0–300, default 10) say how
  * much is recorded (storage/motion_retention.ts): a change never restarts the camera.
  */
@@ -11,7 +14,9 @@ import { type CameraSettings, OptionsInput } from "../cameras/settings.ts";
 import type { SourceOptions } from "../recorder/camera_status.ts";
 import { DEFAULT_TIME_FORMAT } from "../recorder/pipeline/encode.ts";
 import { cameraIds } from "./camera_routes.ts";
-import { readBody } from "./http_errors.ts";
+import { HttpError, readBody } from "./http_errors.ts";
+import { checkSubIaddr, shownSubIaddr } from "../cameras/sub_stream.ts";
+import { SourceError } from "../recorder/source_url.ts";
 import { DEFAULT_POST_ROLL_SECONDS } from "../storage/motion_retention.ts";
 
 const view = (
@@ -25,11 +30,17 @@ const view = (
   transport: o.transport ?? "tcp",
   mode: o.mode ?? "copy",
   time_format: o.timeFormat ?? DEFAULT_TIME_FORMAT,
+  sub_iaddr: shownSubIaddr(o),
   record_mode: r.recordMode ?? "continuous",
   post_roll_seconds: r.postRollSeconds ?? DEFAULT_POST_ROLL_SECONDS,
 });
 
-export function optionsRoutes(service: CameraService, settings: CameraSettings) {
+export function optionsRoutes(
+  service: CameraService,
+  settings: CameraSettings,
+  /** Called when a camera's sub-stream address changed. */
+  onSubChanged?: (gid: number, seq: number) => void,
+) {
   const app = new Hono();
   const path = "/api/camera/seq/:seq/gid/:gid/options";
 
@@ -47,6 +58,7 @@ export function optionsRoutes(service: CameraService, settings: CameraSettings) 
       transport: body.transport ?? before.transport,
       mode: body.mode ?? before.mode,
       timeFormat: body.time_format ?? before.timeFormat,
+      subIaddr: subIaddr(body.sub_iaddr, before.subIaddr),
     };
     const saved = await settings.update(gid, seq, (e) => ({
       ...e,
@@ -59,8 +71,21 @@ export function optionsRoutes(service: CameraService, settings: CameraSettings) 
     if (changed) {
       await service.recorder(gid, seq)?.restartPipeline("restarting: options changed");
     }
+    if (next.subIaddr !== before.subIaddr) onSubChanged?.(gid, seq);
     return c.json({ status: 1, ...view(gid, seq, next, saved) });
   });
 
   return app;
+}
+
+/** The sub-stream address to store: unchanged (undefined), removed (null) or checked. */
+function subIaddr(given: string | null | undefined, stored?: string): string | undefined {
+  if (given === undefined) return stored;
+  if (given === null || given === "") return undefined;
+  try {
+    return checkSubIaddr(given, stored);
+  } catch (err) {
+    if (!(err instanceof SourceError)) throw err;
+    throw new HttpError(400, "invalid fields", [{ field: "sub_iaddr", message: err.message }]);
+  }
 }

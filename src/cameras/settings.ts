@@ -70,6 +70,11 @@ export const OptionsInput = z.strictObject({
   time_format: z.string().min(1).max(64, "must be at most 64 characters")
     .regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/, "printable ASCII without quotes or backslashes")
     .optional(),
+  /**
+   * The camera's sub-stream (`rtsp://` or `rtsps://`), for live wall tiles; `null` removes
+   * it. Checked like an iaddr (recorder/source_url.ts); responses mask its password.
+   */
+  sub_iaddr: z.string({ error: "must be a string or null" }).max(2048).nullable().optional(),
   ...RecordModeInput,
 });
 

@@ -23,6 +23,8 @@ export interface SourceOptions {
   transport?: "tcp" | "udp";
   mode?: "copy" | "overlay";
   timeFormat?: string;
+  /** The camera's sub-stream address (live wall tiles only; never recorded). */
+  subIaddr?: string;
 }
 
 /** Every state a camera can be in, once (GET /api/camera, metrics, the UI's labels). */

@@ -5,6 +5,8 @@
 import type { Clock } from "../../clock.ts";
 import { GST_LAUNCH } from "../pipeline.ts";
 import type { TapRun } from "../tap.ts";
+import { prop } from "../pipeline/argv.ts";
+import type { Source } from "../source_url.ts";
 
 /**
  * A muxer that writes nothing for this long while watched is restarted (the camera sends
@@ -71,30 +73,87 @@ export async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGene
   }
 }
 
-/** The muxer child's argv (pure): the branch's port → parser to avc/hvc1 → mp4mux → stdout. */
+/** The loopback reader of the recording child's branch (see tap.ts). */
+function branchReader(port: number): string[] {
+  return ["-q", "tcpclientsrc", "host=127.0.0.1", `port=${port}`, "!", "gdpdepay", "!"];
+}
+
+/** Parsed video → fragmented MP4 on stdout, one moof + mdat per frame. */
+const FMP4_OUT = [
+  "mp4mux",
+  "fragment-duration=1",
+  "streamable=true",
+  "!",
+  "fdsink",
+  "fd=1",
+  "sync=false",
+];
+
+/** The main stream's muxer (pure): the branch's port → parser to avc/hvc1 → mp4mux → stdout. */
 export function muxerArgs(codec: TapRun["codec"], port: number): string[] {
   const c = codec === "h265" ? "265" : "264";
   const format = codec === "h265" ? "hvc1" : "avc";
   return [
-    "-q",
-    "tcpclientsrc",
-    "host=127.0.0.1",
-    `port=${port}`,
-    "!",
-    "gdpdepay",
-    "!",
+    ...branchReader(port),
     `h${c}parse`,
     "!",
     `video/x-h${c},stream-format=${format},alignment=au`,
     "!",
-    "mp4mux",
-    "fragment-duration=1",
-    "streamable=true",
-    "!",
-    "fdsink",
-    "fd=1",
-    "sync=false",
+    ...FMP4_OUT,
   ];
+}
+
+/**
+ * The H.264 transcode of an H.265 camera (pure), for browsers that cannot decode H.265: at
+ * most 720 lines (the source's aspect kept), a keyframe every 30 frames, x264 at its
+ * cheapest. Runs only while someone watches it, like every muxer.
+ */
+export function transcodeArgs(port: number): string[] {
+  return [
+    ...branchReader(port),
+    "h265parse",
+    "!",
+    "avdec_h265",
+    "max-threads=2",
+    "!",
+    "videoscale",
+    "!",
+    "video/x-raw,height=[1,720]",
+    "!",
+    "videoconvert",
+    "!",
+    "video/x-raw,format=I420",
+    "!",
+    "x264enc",
+    "tune=zerolatency",
+    "speed-preset=ultrafast",
+    "key-int-max=30",
+    "bitrate=2500",
+    "!",
+    "h264parse",
+    "!",
+    "video/x-h264,stream-format=avc,alignment=au",
+    "!",
+    ...FMP4_OUT,
+  ];
+}
+
+/**
+ * A camera's sub-stream (pure): its own RTSP connection, made only while someone watches
+ * it (the recording never uses it). parsebin depayloads and parses H.264 or H.265 alike.
+ */
+export function subStreamArgs(sub: Source, transport: "tcp" | "udp" = "tcp"): string[] {
+  const args = [
+    "-q",
+    "rtspsrc",
+    prop("location", sub.location),
+    prop("protocols", transport),
+    "latency=0",
+    prop("tcp-timeout", 10_000_000),
+  ];
+  if (sub.user !== undefined) args.push(prop("user-id", sub.user));
+  if (sub.password !== undefined) args.push(prop("user-pw", sub.password));
+  return [...args, "!", "parsebin", "!", ...FMP4_OUT];
 }
 
 /** Kills a muxer whose stdout stays silent for LIVE_STALL_MS while someone watches. */

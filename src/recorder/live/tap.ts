@@ -22,12 +22,12 @@
  * (it drops one that does not read at `buffers-max`). gdppay's stream header (the caps)
  * goes to every new reader, so a muxer started at any time gets what it needs.
  */
-import { type Clock, sleep } from "../../clock.ts";
+import type { Clock } from "../../clock.ts";
+import type { Source } from "../source_url.ts";
 import type { RecorderTap, TapRun } from "../tap.ts";
-import { BurstTrim } from "./burst.ts";
-import { Fmp4Splitter, type Fragment } from "./fmp4.ts";
 import type { LiveHub } from "./hub.ts";
-import { type Muxer, muxerArgs, readChunks, StallWatch } from "./muxer.ts";
+import { type Muxer, muxerArgs, subStreamArgs, transcodeArgs } from "./muxer.ts";
+import { LiveOutput, type MuxInput } from "./output.ts";
 
 /** The branch's sink, named so its port line is told from any other. */
 export const LIVE_SINK = "livesink";
@@ -38,17 +38,13 @@ const QUEUE_NS = 1_000_000_000;
  * muxer stalled, or a stranger that never reads) costs the recording child a few MB at most.
  */
 const SINK_BUFFERS_MAX = 300;
-const RESTART_MS = 500;
 export { LIVE_STALL_MS, muxerArgs } from "./muxer.ts";
-/** Stalled muxers in a row after which the viewers are told (their tiles fall back to HLS). */
-export const LIVE_STALLS_TO_GIVE_UP = 2;
+export { LIVE_IDLE_MS, LIVE_STALLS_TO_GIVE_UP } from "./output.ts";
 /**
  * What the sink keeps with no reader and sends a new one at once: a keyframe is in it
  * for a GOP up to this long (else the muxer waits for the next keyframe).
  */
 export const BURST_NS = 3_000_000_000;
-/** The muxer stops this long after the last viewer left. */
-export const LIVE_IDLE_MS = 30_000;
 
 /** The recording child's branch (pure): leaky queue → gdppay → loopback port. */
 export function liveBranch(): string[] {
@@ -86,37 +82,66 @@ export function parsePortLine(line: string): number | undefined {
   return port > 0 && port < 65536 ? port : undefined;
 }
 
+/**
+ * A camera's live outputs: its main stream as recorded; its sub-stream (a second, smaller
+ * stream of the camera, for wall tiles); an H.264 transcode (for an H.265 camera in a
+ * browser that cannot play H.265).
+ */
+export const LIVE_VARIANTS = ["main", "sub", "h264"] as const;
+export type LiveVariant = typeof LIVE_VARIANTS[number];
+
+/** A camera's sub-stream address, parsed (cameras/settings.ts). */
+export interface SubStream {
+  source: Source;
+  transport?: "tcp" | "udp";
+}
+
 export interface LiveTapDeps {
-  hub: LiveHub;
+  hubs: Record<LiveVariant, LiveHub>;
   clock: Clock;
   spawnMuxer: (args: string[]) => Muxer;
   warn: (message: string, fields?: Record<string, unknown>) => void;
+  /** The camera's sub-stream, read at every start of its muxer (none: the main stream). */
+  sub?: () => SubStream | undefined;
   /** Called once the camera stops for good. */
   onClose?: () => void;
-  /** The muxer stops this long after the last viewer left (default LIVE_IDLE_MS). */
+  /** A muxer stops this long after its last viewer left (default LIVE_IDLE_MS). */
   idleMs?: number;
 }
 
 export class LiveTap implements RecorderTap {
-  #run = 0;
   #codec: TapRun["codec"] = "h264";
-  /** The current run's port, once its sink announced it. */
-  #port?: number;
-  #viewers = 0;
-  #muxer?: Muxer;
-  /** Aborts the running muxer loop (undefined: no muxer wanted). */
-  #stop?: AbortController;
-  /** Aborts the pending idle stop. */
-  #idle?: AbortController;
-  #closed = false;
+  readonly outputs: Record<LiveVariant, LiveOutput>;
 
   constructor(readonly deps: LiveTapDeps) {
-    deps.hub.onViewers((count) => this.#onViewers(count));
+    const output = (variant: LiveVariant, args: (i: MuxInput) => string[]) =>
+      new LiveOutput({
+        ...deps,
+        hub: deps.hubs[variant],
+        args,
+        warn: (m, f) => deps.warn(m, { stream: variant, ...f }),
+      });
+    this.outputs = {
+      main: output("main", (i) => muxerArgs(i.codec, i.port)),
+      sub: output("sub", (i) => {
+        const sub = deps.sub?.();
+        return sub ? subStreamArgs(sub.source, sub.transport) : muxerArgs(i.codec, i.port);
+      }),
+      h264: output(
+        "h264",
+        (i) => i.codec === "h265" ? transcodeArgs(i.port) : muxerArgs(i.codec, i.port),
+      ),
+    };
   }
 
-  /** Whether the muxer loop runs (someone watched within the idle time). */
+  /** The codec of the current run's video. */
+  get codec(): TapRun["codec"] {
+    return this.#codec;
+  }
+
+  /** Whether the main stream's muxer runs (someone watched within the idle time). */
   get muxing(): boolean {
-    return this.#stop !== undefined;
+    return this.outputs.main.muxing;
   }
 
   branch(): string[] {
@@ -124,8 +149,7 @@ export class LiveTap implements RecorderTap {
   }
 
   runStarted(run: TapRun): void {
-    this.#end();
-    this.#run++;
+    this.#each((o) => o.setInput(undefined));
     this.#codec = run.codec;
   }
 
@@ -133,108 +157,20 @@ export class LiveTap implements RecorderTap {
     if (!line.startsWith("/GstPipeline")) return;
     const port = parsePortLine(line);
     if (port === undefined) return;
-    this.#stopMuxer();
-    this.#port = port;
-    if (this.#viewers > 0) this.#startMuxer();
+    const input = { port, codec: this.#codec };
+    this.#each((o) => o.setInput(input));
   }
 
   runEnded(): void {
-    this.#end();
+    this.#each((o) => o.setInput(undefined));
   }
 
   close(): void {
-    this.#closed = true;
-    this.#end();
-    this.deps.hub.close();
+    this.#each((o) => o.close());
     this.deps.onClose?.();
   }
 
-  #onViewers(count: number): void {
-    if (this.#closed) return;
-    this.#viewers = count;
-    if (count > 0) {
-      this.#idle?.abort();
-      this.#idle = undefined;
-      if (!this.#stop && this.#port !== undefined) this.#startMuxer();
-    } else if (this.#stop && !this.#idle) {
-      const idle = this.#idle = new AbortController();
-      void sleep(this.deps.clock, this.deps.idleMs ?? LIVE_IDLE_MS, idle.signal).then((due) => {
-        if (!due || this.#idle !== idle) return;
-        this.#idle = undefined;
-        if (this.#viewers === 0) this.#stopMuxer();
-      });
-    }
-  }
-
-  #startMuxer(): void {
-    this.#stop = new AbortController();
-    void this.#muxLoop(this.#port!, this.#run, this.#stop.signal);
-  }
-
-  #stopMuxer(): void {
-    this.#idle?.abort();
-    this.#idle = undefined;
-    this.#stop?.abort();
-    this.#stop = undefined;
-    this.#muxer?.kill();
-    this.#muxer = undefined;
-    this.deps.hub.end();
-  }
-
-  #end(): void {
-    this.#stopMuxer();
-    this.#port = undefined;
-  }
-
-  /** Runs the muxer on the run's port and reads it into the hub; restarts it until stopped. */
-  async #muxLoop(port: number, run: number, signal: AbortSignal): Promise<void> {
-    const { hub, clock } = this.deps;
-    let failures = 0;
-    let stalls = 0;
-    while (!signal.aborted && run === this.#run) {
-      const splitter = new Fmp4Splitter();
-      const burst = new BurstTrim();
-      let fragments = 0;
-      let muxer: Muxer | undefined;
-      let watch: StallWatch | undefined;
-      const push = (f: Fragment) => (fragments++, hub.push(f));
-      try {
-        muxer = this.deps.spawnMuxer(muxerArgs(this.#codec, port));
-        this.#muxer = muxer;
-        watch = new StallWatch(clock, muxer, () => this.#viewers > 0);
-        for await (const chunk of readChunks(muxer.stdout)) {
-          if (signal.aborted) break;
-          const now = watch.fed();
-          burst.read(now).forEach(push);
-          for (const item of splitter.push(chunk)) {
-            if (item.kind === "init") hub.setInit(item.init);
-            else {
-              const f = burst.fragment(item.fragment, now);
-              if (f) push(f);
-            }
-          }
-        }
-      } catch (err) {
-        if (!signal.aborted) this.deps.warn("live stream: muxer failed", { error: String(err) });
-      }
-      watch?.stop();
-      muxer?.kill();
-      if (signal.aborted) return;
-      // The muxer ended while someone watches: the next one starts a new init and timeline.
-      hub.end();
-      stalls = watch?.stalled ? stalls + 1 : 0;
-      if (watch?.stalled) {
-        this.deps.warn("live stream: no frame for 5 s, muxer restarted", { port, fragments });
-        if (stalls === LIVE_STALLS_TO_GIVE_UP) hub.dropViewers("live stream stalled");
-      }
-      failures = fragments > 0 ? 0 : failures + 1;
-      if (!watch?.stalled && (failures === 1 || fragments > 0)) {
-        const error = await muxer?.errors().catch(() => "") ?? "";
-        this.deps.warn("live stream: muxer ended", { port, fragments, error: error.trim() });
-      }
-      // Back off while it fails at once (at most every 10 s).
-      const wait = Math.min(10_000, RESTART_MS * 2 ** Math.min(failures, 5));
-      if (!await sleep(clock, wait, signal)) return;
-    }
+  #each(fn: (o: LiveOutput) => void): void {
+    for (const v of LIVE_VARIANTS) fn(this.outputs[v]);
   }
 }

@@ -6,10 +6,15 @@ import type { CameraJson } from "./types.ts";
 export const LIVE_TUNING = { target: 0.3, faster: 0.6, jump: 1.5, keepBehind: 4 };
 
 /** The live socket's URL from the camera's live playlist URL (same host, same access rules). */
-export function liveSocketUrl(streamUrl: string, page: string): string {
+export function liveSocketUrl(
+  streamUrl: string,
+  page: string,
+  stream: "main" | "sub" | "h264" = "main",
+): string {
   const u = new URL(streamUrl, page);
   u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
   u.pathname = u.pathname.replace(/\/(hls\/)?index\.m3u8$/, "/live.ws");
+  u.search = stream === "main" ? "" : `?stream=${stream}`;
   return u.href;
 }
 

@@ -23,6 +23,8 @@ export interface LivePlayerOptions {
   onFatal: (reason: string, played: boolean, opened: boolean) => void;
   onUnsupported: (codec: string) => void;
   onReady?: () => void;
+  /** Which of the camera's streams the server sends (`main`, `sub`, `h264`). */
+  onStream?: (stream: string) => void;
 }
 
 type MediaSourceCtor = typeof MediaSource;
@@ -115,13 +117,21 @@ export function attachLive(video: HTMLVideoElement, url: string, o: LivePlayerOp
   };
 
   const onText = (text: string) => {
-    let m: { type?: string; codec?: string; mime?: string; wall?: number; dts?: number };
+    let m: {
+      type?: string;
+      codec?: string;
+      mime?: string;
+      stream?: string;
+      wall?: number;
+      dts?: number;
+    };
     try {
       m = JSON.parse(text);
     } catch {
       return;
     }
     if (m.type === "init" && m.mime && m.codec !== undefined) {
+      if (typeof m.stream === "string") o.onStream?.(m.stream);
       if (!MS?.isTypeSupported(m.mime)) {
         done = true;
         stop();

@@ -2,8 +2,10 @@
  * One camera of the live wall: video, name, group, state, frame time and latency.
  *
  * Transport: the low-latency stream (fMP4 over a WebSocket into MSE, live_player.ts) first;
- * HLS (hls.js, or the browser's own) when that fails or the browser cannot decode the
- * camera's codec. The tile says which one plays (`data-transport`, and a small label), and
+ * HLS (hls.js, or the browser's own) when that fails. A tile on the wall asks for the
+ * camera's sub-stream (the server sends the main stream when there is none); opened large
+ * or full screen it switches to the main stream. A browser that cannot decode the camera's
+ * codec (H.265) gets the server's H.264 transcode, and HLS only if that fails too. The tile says which one plays (`data-transport`, and a small label), and
  * why it fell back. While the camera is down and the server retries, it says so with the
  * last frame's time, not the recorder's raw error (that is in the tooltip).
  */
@@ -37,6 +39,18 @@ export function LiveTile({ cam, large, onOpen }: Props) {
   const [transport, setTransport] = useState<Transport>("live");
   const [playing, setPlaying] = useState(false);
   const [muted, setMuted] = useState(true);
+  const [full, setFull] = useState(false);
+  /** The browser cannot decode the camera's codec: ask for the H.264 transcode. */
+  const [transcode, setTranscode] = useState(false);
+  /** The stream the server says it sends. */
+  const [sent, setSent] = useState<string | undefined>();
+  const wanted = transcode ? "h264" : large || full ? "main" : "sub";
+
+  useEffect(() => {
+    const onChange = () => setFull(document.fullscreenElement === tile.current);
+    document.addEventListener("fullscreenchange", onChange);
+    return () => document.removeEventListener("fullscreenchange", onChange);
+  }, []);
   const [attempt, setAttempt] = useState(0);
   const up = UP.has(cam.state);
 
@@ -66,7 +80,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       setTransport("hls"); // the effect runs again with HLS
     };
     player = transport === "live"
-      ? attachLive(v, liveSocketUrl(cam.stream_url, location.href), {
+      ? attachLive(v, liveSocketUrl(cam.stream_url, location.href, wanted), {
         // A stream that played and was lost (server restart, network) is tried again; one
         // that never played falls back to HLS for this tile.
         // A socket that never opened: no live stream on this server (`--live-view=off`),
@@ -75,8 +89,16 @@ export function LiveTile({ cam, large, onOpen }: Props) {
           played
             ? restart(`live stream lost (${d}): reconnecting`)
             : fallBack(opened ? `low-latency stream failed (${d}): HLS` : undefined),
-        onUnsupported: (codec) => fallBack(`this browser can't play ${codecName(codec)}: HLS`),
+        onUnsupported: (codec) => {
+          const why = `this browser can't play ${codecName(codec)}`;
+          if (wanted === "h264") return fallBack(`${why}: HLS`);
+          player?.destroy();
+          player = undefined;
+          setNote(`${why}: H.264 transcode`);
+          setTranscode(true); // the effect runs again with the transcode
+        },
         onReady: ready,
+        onStream: setSent,
       })
       : attach(v, cam.stream_url, {
         live: true,
@@ -102,7 +124,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       clearTimeout(retry);
       player?.destroy();
     };
-  }, [cam.stream_url, up, attempt, transport]);
+  }, [cam.stream_url, up, attempt, transport, wanted]);
 
   const latency = frame === undefined || !playing || !up
     ? undefined
@@ -126,6 +148,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       data-cam={`${cam.gid}-${cam.seq}`}
       data-state={cam.state}
       data-transport={up ? transport : ""}
+      data-stream={up && transport === "live" ? sent ?? "" : ""}
     >
       <button
         type="button"
@@ -153,7 +176,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
         </time>
         {up && (
           <span class="tile-transport" title={note}>
-            {transport === "live" ? "low latency" : "HLS"}
+            {transport === "live" ? `low latency${STREAM_LABEL[sent ?? ""] ?? ""}` : "HLS"}
             {note && <span class="tile-note">{note}</span>}
           </span>
         )}
@@ -181,6 +204,9 @@ export function LiveTile({ cam, large, onOpen }: Props) {
     </article>
   );
 }
+
+/** What the transport label adds for a stream other than the main one. */
+const STREAM_LABEL: Record<string, string> = { sub: " · sub-stream", h264: " · H.264" };
 
 const codecName = (codec: string) =>
   /^(hvc1|hev1)/.test(codec) ? "H.265" : /^(avc1|avc3)/.test(codec) ? "H.264" : codec;

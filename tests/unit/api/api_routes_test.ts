@@ -211,6 +211,7 @@ Deno.test("read routes in-process: the shapes of cameras, recordings, storage, s
           transport: "tcp",
           mode: "copy",
           time_format: "%Y-%m-%d %H:%M:%S",
+          sub_iaddr: null,
           record_mode: "continuous",
           post_roll_seconds: 10,
         },

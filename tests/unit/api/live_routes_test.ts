@@ -26,6 +26,9 @@ Deno.test("live route: unknown camera 404, plain GET 426, another site's page 40
     };
     assertEquals((await nvr.fetch("/9/9/live.ws", { headers: ws })).status, 404);
     assertEquals((await nvr.fetch("/x/1/live.ws", { headers: ws })).status, 404);
+    const bad = await nvr.fetch("/1/1/live.ws?stream=4k", { headers: ws });
+    assertEquals(bad.status, 400);
+    assertEquals((await bad.json()).fields[0].field, "stream");
     const plain = await nvr.fetch("/1/1/live.ws");
     assertEquals(plain.status, 426);
     assertEquals((await plain.json()).status, 0);
@@ -46,8 +49,14 @@ Deno.test("live route: the text messages", () => {
   const init = { data: new Uint8Array(1), codec: "avc1.64001f", timescale: 90000 };
   assertEquals(
     JSON.parse(liveText({ kind: "init", init }, 90000)!),
-    { type: "init", codec: "avc1.64001f", mime: 'video/mp4; codecs="avc1.64001f"' },
+    {
+      type: "init",
+      codec: "avc1.64001f",
+      mime: 'video/mp4; codecs="avc1.64001f"',
+      stream: "main",
+    },
   );
+  assertEquals(JSON.parse(liveText({ kind: "init", init }, 90000, "sub")!).stream, "sub");
   const fragment = { data: new Uint8Array(1), key: true, decodeTime: 180000 };
   assertEquals(JSON.parse(liveText({ kind: "fragment", fragment, wallMs: 5 }, 90000)!), {
     type: "key",

@@ -16,6 +16,31 @@ Deno.test("record mode and retention tier API in-process", async (t) => {
     await nvr.clock.advance(10);
 
     await t.step(
+      "options: a sub-stream without a restart, masked, kept, refused, removed",
+      async () => {
+        const spawned = nvr.children.length;
+        let r = await nvr.api("PUT", options, { sub_iaddr: "rtsp://admin:s3cr%40t@10.0.0.9/sub" });
+        assertEquals([r.status, r.json.sub_iaddr], [200, "rtsp://admin:***@10.0.0.9/sub"]);
+        await nvr.clock.advance(5000);
+        assertEquals(nvr.children.length, spawned, "the recording was not restarted");
+        // Sent back masked (as a client that read it does): the password is kept.
+        r = await nvr.api("PUT", options, { sub_iaddr: "rtsp://admin:***@10.0.0.9/sub" });
+        assertEquals(r.status, 200);
+        const stored = await Deno.readTextFile(`${nvr.dataDir}/camera_settings.json`);
+        assert(stored.includes("rtsp://admin:s3cr%40t@10.0.0.9/sub"), "the password is kept");
+        // Masked toward another host: refused, as for an iaddr.
+        for (
+          const bad of ["rtsp://admin:***@10.0.0.10/sub", "http://10.0.0.9/x.mjpg", "rtsp://a b"]
+        ) {
+          r = await nvr.api("PUT", options, { sub_iaddr: bad });
+          assertEquals([r.status, r.json.fields?.[0]?.field], [400, "sub_iaddr"], bad);
+        }
+        r = await nvr.api("PUT", options, { sub_iaddr: null });
+        assertEquals([r.status, r.json.sub_iaddr], [200, null]);
+      },
+    );
+
+    await t.step(
       "options: continuous and 10 s by default; motion mode without a restart",
       async () => {
         let r = await nvr.api("GET", options);

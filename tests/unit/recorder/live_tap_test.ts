@@ -95,18 +95,19 @@ const PORT_LINE = "/GstPipeline:pipeline0/GstTCPServerSink:livesink: current-por
 
 function setup(idleMs = 30_000) {
   const clock = new FakeClock();
-  const hub = new LiveHub(clock);
+  const hubs = { main: new LiveHub(clock), sub: new LiveHub(clock), h264: new LiveHub(clock) };
+  const hub = hubs.main;
   const s = scriptedSpawner();
   const warnings: string[] = [];
   const tap = new LiveTap({
-    hub,
+    hubs,
     clock,
     warn: (m) => warnings.push(m),
     spawnMuxer: s.spawnMuxer,
     idleMs,
   });
   tap.runStarted({ codec: "h264", runDir: "/x" });
-  return { clock, hub, tap, warnings, ...s };
+  return { clock, hub, hubs, tap, warnings, ...s };
 }
 
 Deno.test("live tap: the branch's sink keeps the last seconds and bursts them to a new reader", () => {
