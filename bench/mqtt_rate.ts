@@ -109,3 +109,12 @@ export function mqttFigures(row: MqttRow) {
     delivered: [...row.nvr, ...row.bare].every((r) => r.delivered === r.events),
   };
 }
+
+/** One row of the report's table (bench/report.ts, section 9). */
+export function mqttCells(row: MqttRow): (string | number)[] {
+  const m = mqttFigures(row);
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const load = row.rate ? `${row.rate} events/s` : `flood of ${row.nvr[0]?.events}`;
+  // deno-fmt-ignore
+  return [load, row.nvr.length, m.perEvent.toFixed(1), m.nvrRate.toFixed(0), m.bareRate.toFixed(0), x(m.nvrRate, m.bareRate), m.nvrCpu.toFixed(1), m.bareCpu.toFixed(1), x(m.nvrCpu, m.bareCpu), m.delivered ? "all" : "**not all**"];
+}

@@ -12,7 +12,7 @@ import type { LatencyStats } from "./live_latency.ts";
 import type { LiveViewResult } from "./live_view.ts";
 import type { Machine } from "./machine.ts";
 import { meanAdded, meanOf, type MotionRow } from "./motion.ts";
-import { mqttFigures, type MqttRow } from "./mqtt_rate.ts";
+import { mqttCells, type MqttRow } from "./mqtt_rate.ts";
 import type { ScaleRun } from "./scale.ts";
 import type { SOURCE } from "./source.ts";
 import { verdict } from "./tracker.ts";
@@ -402,11 +402,7 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
         // deno-fmt-ignore
         ...table(
           ["Load", "Rounds", "Messages / event", "Server events/s", "Bare events/s", "Ratio", "Server CPU ms / 1000 events", "Bare", "Ratio", "<Delivered"],
-          r.mqtt.map((row) => {
-            const m = mqttFigures(row);
-            const load = row.rate ? `${row.rate} events/s` : `flood of ${row.nvr[0]?.events}`;
-            return [load, row.nvr.length, f(m.perEvent, 1), f(m.nvrRate, 0), f(m.bareRate, 0), ratio(m.nvrRate, m.bareRate), f(m.nvrCpu, 1), f(m.bareCpu, 1), ratio(m.nvrCpu, m.bareCpu), m.delivered ? "all" : "**not all**"];
-          }),
+          r.mqtt.map(mqttCells),
         ),
       ];
     }),
