@@ -8,6 +8,7 @@ import { measureApi } from "./api.ts";
 import { launch, livePlayback, playbackStart } from "./browser.ts";
 import { measureCost } from "./cost.ts";
 import { measureMotion } from "./motion.ts";
+import { measureMqtt } from "./mqtt_rate.ts";
 import { measureLiveView } from "./live_view.ts";
 import { httpBytes, httpText, measureEdge } from "./live_latency.ts";
 import { describeMachine } from "./machine.ts";
@@ -69,6 +70,12 @@ const busy0 = await machineBusy();
 let wa: WriteAmpRun | undefined;
 try {
   log(`options: ${JSON.stringify(results.options)}`);
+  // Before the camera source starts: nothing else of the bench runs meanwhile.
+  if (want("mqtt")) {
+    await attempt("mqtt event rate", async () => {
+      results.mqtt = await measureMqtt(opts.mqtt, log);
+    });
+  }
   const clip = await ensureClip();
   const source = await startSource(clip);
   log(`RTSP source ${source.url}`);

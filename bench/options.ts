@@ -21,6 +21,8 @@ export interface Options {
   browserLiveS: number;
   apiS: number;
   apiConnections: number;
+  /** MQTT event rate (bench/mqtt_rate.ts): events in a flood, the paced rate, its length. */
+  mqtt: { floodEvents: number; rate: number; seconds: number; rounds: number };
   scaleCameras: number;
   scaleDays: number;
   sessionsPerDay: number;
@@ -57,7 +59,7 @@ export function parseOptions(args: string[]): Options {
     console.log(
       "deno task bench [--quick] [--ns=1,4,16,32] [--seed-ns=1,2] [--overlay-ns=1] [--window=S]\n" +
         "  [--motion-ns=1,8] [--motion-rounds=N]\n" +
-        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency]\n" +
+        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency,liveview,mqtt]\n" +
         "  [--report-dir=DIR] [--report-only]   (each also as env BENCH_QUICK=1, BENCH_NS, BENCH_WINDOW, ...)",
     );
     Deno.exit(0);
@@ -79,6 +81,12 @@ export function parseOptions(args: string[]): Options {
     browserLiveS: quick ? 8 : 20,
     apiS: Number(get("api-seconds") ?? (quick ? 4 : 10)),
     apiConnections: 32,
+    mqtt: {
+      floodEvents: quick ? 2000 : 10_000,
+      rate: 200,
+      seconds: quick ? 5 : 10,
+      rounds: quick ? 1 : 3,
+    },
     scaleCameras: 16,
     scaleDays: 365,
     sessionsPerDay: 4,

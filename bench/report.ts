@@ -12,6 +12,7 @@ import type { LatencyStats } from "./live_latency.ts";
 import type { LiveViewResult } from "./live_view.ts";
 import type { Machine } from "./machine.ts";
 import { meanAdded, meanOf, type MotionRow } from "./motion.ts";
+import { mqttCells, type MqttRow } from "./mqtt_rate.ts";
 import type { ScaleRun } from "./scale.ts";
 import type { SOURCE } from "./source.ts";
 import { verdict } from "./tracker.ts";
@@ -35,6 +36,8 @@ export interface Results {
   motion?: MotionRow[];
   /** The low-latency live view (bench/live_view.ts); absent in older results. */
   liveView?: LiveViewResult;
+  /** MQTT event rate, the server's path vs a bare client (bench/mqtt_rate.ts). */
+  mqtt?: MqttRow[];
   machineBusyCores?: number;
   loadAfter?: string;
   errors: string[];
@@ -383,6 +386,23 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
         ...table(
           ["Transport", "Flashes", "p50 (s)", "p95 (s)", "First frame (ms)", "<Note"],
           lv.latency.map((x) => [x.transport, x.flashes, f(x.p50S, 2), f(x.p95S, 2), f(x.firstFrameMs, 0), x.error ?? ""]),
+        ),
+      ];
+    }),
+    section("9. MQTT event rate", () => {
+      if (!r.mqtt?.length) return;
+      return [
+        "Motion events (a start and an end each) published to mosquitto on loopback by the " +
+        "server's path (EventHub → Integrations → MqttBridge → mqtt.js, QoS 1) and by a bare " +
+        "mqtt.js client sending the same messages, each in its own process, alternating; median " +
+        "of the rounds. Events/s: until the broker acknowledged every message; CPU: the " +
+        "publishing process (user + system) over that time. Delivered: a `mosquitto_sub` got " +
+        "every event message.",
+        "",
+        // deno-fmt-ignore
+        ...table(
+          ["Load", "Rounds", "Messages / event", "Server events/s", "Bare events/s", "Ratio", "Server CPU ms / 1000 events", "Bare", "Ratio", "<Delivered"],
+          r.mqtt.map(mqttCells),
         ),
       ];
     }),

@@ -195,28 +195,32 @@ const LIVE_HEADERS: [string, string][] = [
   ["cache-control", NO_CACHE],
   ["vary", "accept-encoding"],
 ];
-/** Response headers per playlist text (made once: a viewer polls the same text many times). */
+/**
+ * Response headers per playlist text (made once: a viewer polls the same text many times).
+ * A GET's body is bytes in memory, whose length the runtime sends; a Content-Length set
+ * here as well measurably slows each answer, so only HEAD (no body) names it.
+ */
 const liveHeaders = new WeakMap<
   LivePlaylist,
-  { plain: [string, string][]; gzip: [string, string][]; gzipSized?: [string, string][] }
+  { plain: [string, string][]; gzip: [string, string][]; sized: Map<string, [string, string][]> }
 >();
 
 function headersOf(live: LivePlaylist, zipped: boolean, length?: number): [string, string][] {
   let made = liveHeaders.get(live);
   if (!made) {
     made = {
-      plain: [
-        ...LIVE_HEADERS,
-        ["etag", live.etag],
-        ["content-length", String(live.bytes.length)],
-      ],
+      plain: [...LIVE_HEADERS, ["etag", live.etag]],
       gzip: [...LIVE_HEADERS, ["etag", live.gzipEtag], ["content-encoding", "gzip"]],
+      sized: new Map(),
     };
     liveHeaders.set(live, made);
   }
-  if (!zipped) return made.plain;
-  if (length === undefined) return made.gzip;
-  return made.gzipSized ??= [...made.gzip, ["content-length", String(length)]];
+  const base = zipped ? made.gzip : made.plain;
+  if (length === undefined) return base;
+  const key = `${zipped} ${length}`;
+  let sized = made.sized.get(key);
+  if (!sized) made.sized.set(key, sized = [...base, ["content-length", String(length)]]);
+  return sized;
 }
 
 /** A live playlist's response: 304 when the client has it, gzip when the client takes it. */
@@ -224,15 +228,15 @@ function liveResponse(req: Request, live: LivePlaylist): Response | Promise<Resp
   const zipped = /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
   const known = req.headers.get("if-none-match");
   if (known && etagMatches(known, [live.etag, live.gzipEtag])) {
-    const headers = headersOf(live, zipped).filter(([k]) =>
-      k !== "content-length" && k !== "content-encoding"
-    );
+    const headers = headersOf(live, zipped).filter(([k]) => k !== "content-encoding");
     return new Response(null, { status: 304, headers });
   }
   const head = req.method === "HEAD";
-  if (!zipped) return new Response(head ? null : live.bytes, { headers: headersOf(live, false) });
   const respond = (body: Uint8Array<ArrayBuffer>) =>
-    new Response(head ? null : body, { headers: headersOf(live, true, body.length) });
+    new Response(head ? null : body, {
+      headers: headersOf(live, zipped, head ? body.length : undefined),
+    });
+  if (!zipped) return respond(live.bytes);
   const gz = live.gzippedNow();
   return gz ? respond(gz) : live.gzipped().then(respond);
 }

@@ -161,58 +161,47 @@ export function renderMetrics(
   return text;
 }
 
+type Mqtt = NonNullable<IntegrationMetrics["mqtt"]>;
+type Webhooks = NonNullable<IntegrationMetrics["webhooks"]>;
+/** One single-sample family: name, type, help, and where its value comes from. */
+type Counter<T> = [name: string, type: "gauge" | "counter", help: string, get: (v: T) => number];
+
+const MQTT_FAMILIES: Counter<Mqtt>[] = [
+  ["nvr_mqtt_connected", "gauge", "1 while connected to the broker.", (m) => +m.connected],
+  ["nvr_mqtt_published_total", "counter", "Messages handed to the broker.", (m) => m.published],
+  [
+    "nvr_mqtt_dropped_total",
+    "counter",
+    "Events dropped while the broker was away (queue full).",
+    (m) => m.dropped,
+  ],
+  ["nvr_mqtt_queued", "gauge", "Events waiting for the broker.", (m) => m.queued],
+  [
+    "nvr_mqtt_reconnects_total",
+    "counter",
+    "Connections to the broker after the first.",
+    (m) => m.reconnects,
+  ],
+];
+
+const WEBHOOK_FAMILIES: Counter<Webhooks>[] = [
+  ["nvr_webhook_sent_total", "counter", "Webhook deliveries accepted (2xx).", (w) => w.sent],
+  ["nvr_webhook_failed_total", "counter", "Webhook deliveries given up.", (w) => w.failed],
+  ["nvr_webhook_retries_total", "counter", "Webhook attempts after the first.", (w) => w.retries],
+  [
+    "nvr_webhook_dropped_total",
+    "counter",
+    "Webhook deliveries dropped (queue full).",
+    (w) => w.dropped,
+  ],
+  ["nvr_webhook_queued", "gauge", "Webhook deliveries waiting.", (w) => w.queued],
+];
+
+function counters<T>(table: Counter<T>[], v: T | undefined): string {
+  if (v === undefined) return "";
+  return table.map(([name, type, help, get]) => family(name, type, help, [[{}, get(v)]])).join("");
+}
+
 function integrationFamilies({ mqtt, webhooks }: IntegrationMetrics): string {
-  const one = (name: string, type: string, help: string, v: number) =>
-    family(name, type, help, [[{}, v]]);
-  let text = "";
-  if (mqtt) {
-    text += one("nvr_mqtt_connected", "gauge", "1 while connected to the broker.", +mqtt.connected);
-    text += one(
-      "nvr_mqtt_published_total",
-      "counter",
-      "Messages handed to the broker.",
-      mqtt.published,
-    );
-    text += one(
-      "nvr_mqtt_dropped_total",
-      "counter",
-      "Events dropped while the broker was away (queue full).",
-      mqtt.dropped,
-    );
-    text += one("nvr_mqtt_queued", "gauge", "Events waiting for the broker.", mqtt.queued);
-    text += one(
-      "nvr_mqtt_reconnects_total",
-      "counter",
-      "Connections to the broker after the first.",
-      mqtt.reconnects,
-    );
-  }
-  if (webhooks) {
-    text += one(
-      "nvr_webhook_sent_total",
-      "counter",
-      "Webhook deliveries accepted (2xx).",
-      webhooks.sent,
-    );
-    text += one(
-      "nvr_webhook_failed_total",
-      "counter",
-      "Webhook deliveries given up.",
-      webhooks.failed,
-    );
-    text += one(
-      "nvr_webhook_retries_total",
-      "counter",
-      "Webhook attempts after the first.",
-      webhooks.retries,
-    );
-    text += one(
-      "nvr_webhook_dropped_total",
-      "counter",
-      "Webhook deliveries dropped (queue full).",
-      webhooks.dropped,
-    );
-    text += one("nvr_webhook_queued", "gauge", "Webhook deliveries waiting.", webhooks.queued);
-  }
-  return text;
+  return counters(MQTT_FAMILIES, mqtt) + counters(WEBHOOK_FAMILIES, webhooks);
 }

@@ -1,26 +1,20 @@
 /**
- * Records one camera: the wiring around its state machine (camera_state.ts). Supervises
- * its gst-launch child, turns runs, bus lines, stored segments and API calls into events
- * and carries out the effects, and turns closed segments (timed by SegmentTimer) into the
- * live playlist and, while recording, into recording sessions (RecordingKeeper).
- * Recording on/off never restarts the connection to the camera.
+ * Records one camera: the wiring around its state machine (camera_state.ts). Its child's
+ * runs (supervision, bus lines, closed segments, how a run ended) are in camera_runs.ts;
+ * here the resulting events and API calls move the machine, and its effects are carried out.
+ * Closed segments become the live playlist and, while recording, recording sessions
+ * (SegmentSink, RecordingKeeper). Recording on/off never restarts the connection to the camera.
  */
 import { join } from "node:path";
-import { sourceEndpoint } from "./reachability.ts";
-import { parseSource, type Source } from "./source_url.ts";
+import { parseSource } from "./source_url.ts";
 import type { PruneResult } from "../storage/prune.ts";
 import type { SessionSummary } from "../storage/session.ts";
 import { OutageLog } from "../storage/outages.ts";
-import { parseBusLine } from "./bus.ts";
-import { runOutcome } from "./run_outcome.ts";
 import { type CameraEvent, type CameraMachine, initialCamera, transition } from "./camera_state.ts";
-import { GST_LAUNCH } from "./pipeline.ts";
-import { RunArgs, stallMs } from "./run_args.ts";
+import { CameraRuns } from "./camera_runs.ts";
 import type { SnapshotSource } from "./snapshot.ts";
-import { SegmentTimer } from "./segment_timer.ts";
 import { SegmentSink } from "./segment_sink.ts";
 import { StreamLearner } from "./stream_learner.ts";
-import { type RunResult, Supervisor } from "./supervisor.ts";
 import { Taps } from "./tap.ts";
 import { stateEvents } from "./state_events.ts";
 import type { CameraInput, CameraStatus, RecorderDeps } from "./camera_status.ts";
@@ -32,18 +26,12 @@ export class CameraRecorder {
   readonly seq: number;
   readonly key: string;
   #d: RecorderDeps;
-  #source?: Source;
-  #supervisor?: Supervisor;
   #stream: StreamLearner;
-  /** What each run is built from (none: the source address is invalid). */
-  #run?: RunArgs;
+  /** The child's runs (none: the source address is invalid). */
+  #runs?: CameraRuns;
   #sink: SegmentSink;
-  #timer: SegmentTimer;
-  #stderr: string[] = [];
   #camera: CameraMachine;
   #startedAt: number;
-  /** Why the current run is being ended on purpose (reported instead of an exit code). */
-  #restartReason?: string;
   readonly outages: OutageLog;
   #taps: Taps;
 
@@ -63,20 +51,27 @@ export class CameraRecorder {
       (what, err) =>
         deps.log.error("camera tap failed", { camera: this.key, what, error: String(err) }),
     );
+    let source;
     try {
-      this.#source = parseSource(camera.iaddr);
+      source = parseSource(camera.iaddr);
     } catch (err) {
       const error = (err as Error).message;
       this.#dispatch({ type: "source-invalid", at: deps.clock.now(), error });
     }
-    this.#stream = new StreamLearner(this.#source?.kind);
-    if (this.#source) {
-      const { segmentSeconds, options, fileRoot, taps } = deps;
-      const runDeps = { segmentSeconds, latencyMs: this.latencyMs, options, fileRoot, taps };
-      this.#run = new RunArgs(this.#source, this.#stream, runDeps);
+    this.#stream = new StreamLearner(source?.kind);
+    if (source) {
+      this.#runs = new CameraRuns({
+        key: this.key,
+        recorder: deps,
+        source,
+        latencyMs: this.latencyMs,
+        stream: this.#stream,
+        sink: this.#sink,
+        taps: this.#taps,
+        stopped: () => this.#camera.state === "stopped",
+        dispatch: onEvent,
+      });
     }
-    // Only rtspsrc holds frames back (its jitter buffer) before they are timed.
-    this.#timer = new SegmentTimer(this.#source?.kind === "rtsp" ? this.latencyMs : 0);
   }
 
   get latencyMs(): number {
@@ -89,10 +84,10 @@ export class CameraRecorder {
     return {
       ...camera,
       startedAt: this.#startedAt,
-      pid: this.#supervisor?.pid,
+      pid: this.#runs?.pid,
       outageSince: this.outages.open?.startMs,
       stats: this.#sink.stats.view,
-      codec: this.#run?.codec(),
+      codec: this.#runs?.args.codec(),
       audio: this.#stream.audio?.format,
       recordingSession: s && { date: s.date, time: s.time },
     };
@@ -104,62 +99,18 @@ export class CameraRecorder {
 
   /** Starts the child. A stop() while this is in flight wins: no child is spawned after it. */
   async start(): Promise<void> {
-    if (this.#supervisor) return;
+    if (this.#runs?.started) return;
     const stopped = () => this.#camera.state === "stopped";
     this.#startedAt = this.#d.clock.now();
     await this.outages.load();
     if (stopped()) return;
-    if (!this.#source) {
+    if (!this.#runs) {
       this.outages.onState("failed", this.#d.clock.now(), this.#camera.lastError ?? "failed");
       return;
     }
     await this.#sink.live.reset();
-    if (stopped() || this.#supervisor) return;
-    const run = this.#run!;
-    const endpoint = sourceEndpoint(this.#source);
-    const reachable = this.#d.reachable;
-    this.#supervisor = new Supervisor({
-      spawn: this.#d.spawn,
-      command: GST_LAUNCH,
-      clock: this.#d.clock,
-      stallMs: stallMs(this.#d.segmentSeconds),
-      stopGraceMs: 5000,
-      args: () => run.build(() => this.#newRunDir()),
-      onStart: () => {
-        this.#stderr = [];
-        this.#taps.runStarted(run.run);
-        this.#dispatch({ type: "run-started", at: this.#d.clock.now() });
-      },
-      onLine: (stream, line) => this.#onLine(stream, line),
-      onExit: (result, delay) => this.#onExit(result, delay),
-      onError: (what, err) =>
-        this.#d.log.error("camera supervisor error", {
-          camera: this.key,
-          what,
-          error: String(err),
-        }),
-      reachable: endpoint && reachable && (() => reachable(endpoint)),
-    });
-    this.#supervisor.start();
-  }
-
-  /** Applies the end of a run; returns the delay before the next one (none: no restart). */
-  #onExit(result: RunResult, delay: number): number | undefined {
-    const outcome = runOutcome({
-      result,
-      restartReason: this.#restartReason,
-      stderr: this.#stderr,
-      stopped: this.#camera.state === "stopped",
-      sourceKind: this.#source?.kind,
-      learn: (error) => this.#stream.afterRun(error, this.#timer.segments),
-      storageBlocked: this.#d.storageBlocked?.(),
-    });
-    this.#restartReason = undefined;
-    this.#taps.runEnded();
-    // Read now: the next run may start (and reset the count) before the queue gets there.
-    this.#sink.runEnded(this.#timer.segments === 0);
-    const at = this.#d.clock.now();
-    return this.#dispatch({ type: "run-ended", at, outcome, delayMs: delay, code: result.code });
+    if (stopped()) return;
+    this.#runs.start();
   }
 
   /** Moves the state machine by `event` and carries out its effects; returns the restart delay. */
@@ -195,8 +146,7 @@ export class CameraRecorder {
    */
   async stop(signalledMs = 0): Promise<SessionSummary | undefined> {
     this.#dispatch({ type: "stopped", at: this.#d.clock.now() });
-    await this.#supervisor?.stop(signalledMs);
-    this.#supervisor = undefined;
+    await this.#runs?.stop(signalledMs);
     await this.#sink.settled();
     await this.#taps.close();
     this.#sink.live.close();
@@ -217,7 +167,7 @@ export class CameraRecorder {
       on,
       blocked: this.#d.storageBlocked?.(),
       closing: closing !== undefined,
-      writing: (this.#supervisor?.running ?? false) && this.#timer.writing,
+      writing: this.#runs?.writing ?? false,
     });
     return closing;
   }
@@ -234,14 +184,13 @@ export class CameraRecorder {
   snapshotSource(): SnapshotSource | undefined {
     const live = this.#sink.live;
     const last = live.segments.at(-1);
-    if (!last || !this.#run) return undefined;
-    return { path: join(live.dir, last.uri), codec: this.#run.codec() };
+    if (!last || !this.#runs) return undefined;
+    return { path: join(live.dir, last.uri), codec: this.#runs.args.codec() };
   }
 
   /** Ends the current run at once; the next run reads the options again. */
   async restartPipeline(reason: string, discard = false): Promise<void> {
-    this.#restartReason = reason;
-    await this.#supervisor?.restartNow(discard);
+    await this.#runs?.restart(reason, discard);
   }
 
   /** Resolves once every segment event received so far has been written. */
@@ -252,49 +201,5 @@ export class CameraRecorder {
   #publishState(at: number, outage: "start" | "end" | undefined): void {
     const events = stateEvents(this, this.#camera, { at, outage, isRec: this.recording });
     for (const e of events) this.#d.events?.publish(e);
-  }
-
-  /** Starts a new run: its own folder under hls/, named by the time. */
-  #newRunDir(): string {
-    this.#timer.newRun();
-    return this.#sink.newRun(this.#d.clock.now().toString(36));
-  }
-
-  #onLine(stream: "stdout" | "stderr", line: string): void {
-    if (stream === "stderr") {
-      this.#stderr.push(line);
-      if (this.#stderr.length > 40) this.#stderr.shift();
-      return;
-    }
-    this.#taps.line(line);
-    const learnt = this.#stream.onLine(line);
-    if (learnt) {
-      this.restartPipeline(learnt, true).catch((err) =>
-        this.#d.log.error("camera restart failed", { camera: this.key, error: String(err) })
-      );
-    }
-    // A run that ends to pick up what was learnt is discarded: see RunArgs.
-    if (this.#stream.relearning) return;
-    const event = parseBusLine(line);
-    if (!event) return;
-    const now = this.#d.clock.now();
-    const mono = this.#d.clock.monotonic();
-    switch (event.type) {
-      case "playing":
-        this.#dispatch({ type: "playing", at: now });
-        break;
-      case "fragment-opened":
-        this.#timer.opened(event.runningTimeNs, now, mono);
-        this.#supervisor?.kick(false);
-        this.#dispatch({ type: "segment-opened", at: now, blocked: this.#d.storageBlocked?.() });
-        break;
-      case "fragment-closed": {
-        const segment = this.#timer.closed(event.location, event.runningTimeNs, now, mono);
-        if (!segment) break;
-        this.#supervisor?.kick(true);
-        this.#sink.push(segment, now, this.#run!.tracks);
-        break;
-      }
-    }
   }
 }

@@ -75,6 +75,19 @@ export class InProcessNvr {
     );
   }
 
+  /** Adds camera 1/1 (not recording) at an address where nothing answers, unless overridden. */
+  addCamera(fields: Record<string, unknown> = {}): Promise<ApiAnswer> {
+    return this.api("POST", "/api/camera", {
+      gid: 1,
+      seq: 1,
+      name: "c",
+      iaddr: "rtsp://127.0.0.1:1/x",
+      protocol: "rtsp",
+      isRec: 0,
+      ...fields,
+    });
+  }
+
   async stop(): Promise<void> {
     await this.recorder.shutdown();
     await Deno.remove(this.root, { recursive: true }).catch(() => {});

@@ -7,7 +7,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { exportFileName } from "../../src/api/export_name.ts";
 import { launch, openPage, pageErrors } from "./browser.ts";
-import { at, makeSegments, plantSession } from "./fixtures.ts";
+import { at, endUiTest, makeSegments, plantSession } from "./fixtures.ts";
 
 const DAY = "2026-03-14";
 const NAME = "Front door";
@@ -63,9 +63,7 @@ Deno.test({
       assertEquals(pageErrors(page), []);
       await page.close();
     } finally {
-      await browser.close().catch(() => {});
-      await rc.stop();
-      await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
+      await endUiTest(browser, rc, segs);
     }
   },
 });

@@ -88,3 +88,14 @@ export async function plantSession(
     await Deno.link(segs[i % segs.length], join(dir, name));
   }
 }
+
+/** A UI test's end: the browser closed, the recorder stopped, `makeSegments`' folder removed. */
+export async function endUiTest(
+  browser: { close(): Promise<void> },
+  rc: { stop(): Promise<void> },
+  segs: string[],
+): Promise<void> {
+  await browser.close().catch(() => {});
+  await rc.stop();
+  await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
+}

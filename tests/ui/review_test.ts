@@ -19,7 +19,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { horizontalOverflow, launch, pageErrors, screenshot } from "./browser.ts";
-import { at, makeSegments, SEG_MS } from "./fixtures.ts";
+import { at, endUiTest, makeSegments, SEG_MS } from "./fixtures.ts";
 
 const DAY = "2026-03-14";
 const TOKEN = "review-test-token-0123456789";
@@ -551,9 +551,7 @@ Deno.test({
         await page.close();
       });
     } finally {
-      await browser.close().catch(() => {});
-      await rc.stop();
-      await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
+      await endUiTest(browser, rc, segs);
     }
   },
 });

@@ -10,7 +10,7 @@ import { assert, assertAlmostEquals, assertEquals } from "../support/assert.ts";
 import { probe, waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { horizontalOverflow, launch, openPage, pageErrors, screenshot } from "./browser.ts";
-import { at, dayFromToday, makeSegments, plantSession, SEG_MS } from "./fixtures.ts";
+import { at, dayFromToday, endUiTest, makeSegments, plantSession, SEG_MS } from "./fixtures.ts";
 
 const XSS = `<img src=x onerror=alert(1)>`;
 const YESTERDAY = dayFromToday(-1);
@@ -418,9 +418,7 @@ Deno.test({
       });
       assertEquals(dialogs, [], "no script ran from a camera name");
     } finally {
-      await browser.close().catch(() => {});
-      await rc.stop();
-      await Deno.remove(segs[0].replace(/\/[^/]+$/, ""), { recursive: true }).catch(() => {});
+      await endUiTest(browser, rc, segs);
     }
   },
 });

@@ -7,15 +7,7 @@ import { liveText } from "../../../src/api/live_routes.ts";
 Deno.test("live route: unknown camera 404, plain GET 426, another site's page 403", async () => {
   const nvr = await new InProcessNvr().start(); // --live-view is on by default
   try {
-    const add = await nvr.api("POST", "/api/camera", {
-      gid: 1,
-      seq: 1,
-      name: "c",
-      iaddr: "rtsp://127.0.0.1:1/x",
-      protocol: "rtsp",
-      isRec: 0,
-    });
-    assertEquals(add.status, 201);
+    assertEquals((await nvr.addCamera()).status, 201);
     await waitFor(() => nvr.children.length > 0, "the camera's child", 5000, 10);
     assertEquals(nvr.children[0].args.includes("tcpserversink"), true); // the live branch
     const ws = {
@@ -72,15 +64,7 @@ Deno.test("live route: the text messages", () => {
 Deno.test("live route: --live-view=off: no live branch in the child, the route is not there", async () => {
   const nvr = await new InProcessNvr({ args: ["--live-view=off"] }).start();
   try {
-    const add = await nvr.api("POST", "/api/camera", {
-      gid: 1,
-      seq: 1,
-      name: "c",
-      iaddr: "rtsp://127.0.0.1:1/x",
-      protocol: "rtsp",
-      isRec: 0,
-    });
-    assertEquals(add.status, 201);
+    assertEquals((await nvr.addCamera()).status, 201);
     assertEquals((await nvr.fetch("/1/1/live.ws")).status, 404);
     await waitFor(() => nvr.children.length > 0, "the camera's child", 5000, 10);
     assertEquals(nvr.children[0].args.includes("tcpserversink"), false);

@@ -4,12 +4,9 @@
  * file; no event or no recording: none; a failed decode leaves no file.
  */
 import { join } from "node:path";
-import { createLogger } from "../../../src/log.ts";
-import { EventThumbnails, peakSegment } from "../../../src/recorder/event_thumbnails.ts";
-import { Catalog } from "../../../src/storage/catalog.ts";
-import { EventStore } from "../../../src/storage/event_store.ts";
-import { RecordingSession } from "../../../src/storage/session.ts";
+import { peakSegment } from "../../../src/recorder/event_thumbnails.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
+import { eventThumbnails, recordEvent, recordSession } from "../../support/recordings.ts";
 
 const T0 = new Date(2026, 4, 10, 10, 0, 0).getTime();
 const seg = (i: number) => ({
@@ -35,38 +32,17 @@ Deno.test("event thumbnail: the segment starting nearest the peak within the eve
 Deno.test("event thumbnail: made once from the recording with the decoder, then from the file", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const src = join(root, "src.ts");
-    Deno.writeFileSync(src, new Uint8Array(1000).fill(0x47));
-    const s = await RecordingSession.open(root, 1, 1, T0, 2);
-    for (let i = 0; i < 5; i++) await s.append(src, T0 + i * 2000, 2000, false);
-    await s.close("recording stopped");
-    const catalog = new Catalog(root);
-    await catalog.rebuild();
-    const store = new EventStore(root, { now: () => T0 + 60_000 });
-    const box = [0, 0, 1, 1] as [number, number, number, number];
-    store.record(1, 1, "start", T0 + 3000, { id: "e1", start: T0 + 3000, score: 0.2, box });
-    store.record(1, 1, "end", T0 + 7000, {
-      id: "e1",
-      start: T0 + 3000,
-      end: T0 + 7000,
-      score: 0.3,
-      box,
-      peak: T0 + 6100,
-    });
+    await recordSession(root, T0, 5);
     const decoded: string[] = [];
     let fail = false;
-    const thumbs = new EventThumbnails({
-      mediaRoot: root,
-      store,
-      catalog,
-      codec: () => undefined,
-      log: createLogger("json", {}, () => {}),
+    const { store, thumbs } = await eventThumbnails(root, T0 + 60_000, {
       decode: async (source, out) => {
         decoded.push(`${source.codec} ${source.path.split("/").slice(-1)[0]}`);
         if (fail) throw new Error("no frame");
         await Deno.writeFile(out, JPEG);
       },
     });
+    recordEvent(store, "e1", T0 + 3000, T0 + 7000, { score: 0.3, peak: T0 + 6100 });
     assertEquals(await thumbs.get(1, 1, "nope"), undefined);
     fail = true;
     assertEquals(await thumbs.get(1, 1, "e1"), undefined, "a failed decode: none");

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { createLogger } from "../../../src/log.ts";
 import { Catalog } from "../../../src/storage/catalog.ts";
 import { Cleaner } from "../../../src/storage/cleaner.ts";
-import { DiskGuard } from "../../../src/storage/disk_guard.ts";
 import { EventStore } from "../../../src/storage/event_store.ts";
 import {
   HOLD_MS,
@@ -18,9 +17,10 @@ import {
 } from "../../../src/storage/motion_retention.ts";
 import { parsePlaylist } from "../../../src/storage/playlist.ts";
 import { pruneSession } from "../../../src/storage/prune.ts";
-import { RecordingSession } from "../../../src/storage/session.ts";
+import type { RecordingSession } from "../../../src/storage/session.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
 import { FakeClock } from "../../support/fake_clock.ts";
+import { recordEvent, recordSession, unknownSpace } from "../../support/recordings.ts";
 
 const DAY = 86_400_000;
 const T0 = new Date(2026, 4, 10, 10, 0, 0).getTime();
@@ -69,36 +69,13 @@ Deno.test("motion-only boundary: motion mode waits HOLD_MS, a tier waits its day
   assertEquals(at({ continuousDays: 7 }), T0 - 6 * DAY);
 });
 
-async function session(root: string, startMs: number, count: number, close: boolean) {
-  const src = join(root, "src.ts");
-  Deno.writeFileSync(src, new Uint8Array(1000).fill(0x47));
-  const s = await RecordingSession.open(root, 1, 1, startMs, 2);
-  for (let i = 0; i < count; i++) {
-    const p = join(root, `src${startMs}_${i}.ts`);
-    Deno.copyFileSync(src, p);
-    await s.append(p, startMs + i * 2000, 2000, false);
-    Deno.removeSync(p);
-  }
-  if (close) await s.close("recording stopped");
-  return s;
-}
-
-const box = [0, 0, 1, 1] as [number, number, number, number];
-
 Deno.test("cleaner, motion mode: a closed session keeps pre-roll, event and post-roll; a quiet one goes", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const quiet = await session(root, T0 - 3_600_000, 5, true);
-    const busy = await session(root, T0, 10, true);
+    const quiet = await recordSession(root, T0 - 3_600_000, 5, true);
+    const busy = await recordSession(root, T0, 10, true);
     const s = await setupAt(root, { recordMode: "motion", postRollSeconds: 2 }, T0 + 600_000);
-    s.store.record(1, 1, "start", T0 + 7500, { id: "e1", start: T0 + 7500, score: 0.2, box });
-    s.store.record(1, 1, "end", T0 + 9000, {
-      id: "e1",
-      start: T0 + 7500,
-      end: T0 + 9000,
-      score: 0.2,
-      box,
-    });
+    recordEvent(s.store, "e1", T0 + 7500, T0 + 9000);
     await s.cleaner.pass();
     const listed = parsePlaylist(Deno.readTextFileSync(join(busy.dir, "index.m3u8"))).segments;
     assertEquals(listed.map((x) => (x.startMs - T0) / 2000), [2, 3, 4, 5]);
@@ -132,12 +109,7 @@ async function setupAt(root: string, rule: MotionRule, now: number, open?: Recor
     log,
     budgetBytes: 0,
     minFreeBytes: 0,
-    disk: new DiskGuard({
-      mediaRoot: root,
-      minFreeBytes: 0,
-      log,
-      space: () => Promise.resolve(undefined),
-    }),
+    disk: unknownSpace(root),
     keeps: () => [],
     maxAgeMs: () => undefined,
     pruneOpen: (_s, n) =>
@@ -151,16 +123,9 @@ async function setupAt(root: string, rule: MotionRule, now: number, open?: Recor
 Deno.test("cleaner, retention tier: whole for continuous_days, then motion only (fake clock)", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const old = await session(root, T0, 10, true);
+    const old = await recordSession(root, T0, 10, true);
     const s = await setupAt(root, { continuousDays: 2 }, T0 + DAY);
-    s.store.record(1, 1, "start", T0 + 1000, { id: "a", start: T0 + 1000, score: 0.2, box });
-    s.store.record(1, 1, "end", T0 + 1500, {
-      id: "a",
-      start: T0 + 1000,
-      end: T0 + 1500,
-      score: 0.2,
-      box,
-    });
+    recordEvent(s.store, "a", T0 + 1000, T0 + 1500);
     await s.cleaner.pass();
     assertEquals(
       parsePlaylist(Deno.readTextFileSync(join(old.dir, "index.m3u8"))).segments.length,
@@ -179,7 +144,7 @@ Deno.test("cleaner, retention tier: whole for continuous_days, then motion only 
 Deno.test("cleaner, motion mode: an open session loses its quiet start; the newest segment stays", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const open = await session(root, T0, 30, false); // 60 s, still recording
+    const open = await recordSession(root, T0, 30, false); // 60 s, still recording
     const s = await setupAt(root, { recordMode: "motion", postRollSeconds: 0 }, T0 + 60_000, open);
     await s.cleaner.pass();
     const parsed = parsePlaylist(Deno.readTextFileSync(join(open.dir, "index.m3u8")));

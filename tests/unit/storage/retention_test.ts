@@ -12,9 +12,9 @@ import {
   planDeletions,
   type SegmentFile,
 } from "../../../src/storage/retention.ts";
-import { RecordingSession } from "../../../src/storage/session.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
 import { FakeClock } from "../../support/fake_clock.ts";
+import { recordSession, unknownSpace } from "../../support/recordings.ts";
 
 const seg = (gid: number, startMs: number, bytes = 100, extra: Partial<SegmentFile> = {}) => ({
   gid,
@@ -77,26 +77,12 @@ Deno.test("planDeletions: per-camera maximum age deletes expired segments withou
   assertEquals(forecastDays(10, 0), null);
 });
 
-async function session(root: string, startMs: number, count: number, close: boolean) {
-  const src = join(root, "src.ts");
-  Deno.writeFileSync(src, new Uint8Array(1000).fill(0x47));
-  const s = await RecordingSession.open(root, 1, 1, startMs, 2);
-  for (let i = 0; i < count; i++) {
-    const p = join(root, `src${startMs}_${i}.ts`);
-    Deno.copyFileSync(src, p);
-    await s.append(p, startMs + i * 2000, 2000, false);
-    Deno.removeSync(p);
-  }
-  if (close) await s.close("recording stopped");
-  return s;
-}
-
 Deno.test("cleaner: budget pass empties the oldest day, trims the next session, keeps both consistent", async () => {
   const root = await Deno.makeTempDir();
   const day1 = new Date(2026, 4, 9, 10, 0, 0).getTime();
   const day2 = new Date(2026, 4, 10, 10, 0, 0).getTime();
-  await session(root, day1, 3, true);
-  const open = await session(root, day2, 5, false);
+  await recordSession(root, day1, 3, true);
+  const open = await recordSession(root, day2, 5, false);
   const catalog = new Catalog(root);
   await catalog.rebuild();
   catalog.put(open.summary); // the recorder keeps its open session in the catalog
@@ -153,8 +139,8 @@ Deno.test("cleaner: a fully kept oldest session is skipped, the next one is clea
   const root = await Deno.makeTempDir();
   const t1 = new Date(2026, 4, 9, 10, 0, 0).getTime();
   const t2 = new Date(2026, 4, 9, 11, 0, 0).getTime();
-  await session(root, t1, 3, true);
-  await session(root, t2, 3, true);
+  await recordSession(root, t1, 3, true);
+  await recordSession(root, t2, 3, true);
   const catalog = new Catalog(root);
   await catalog.rebuild();
   const age: { ms?: number } = {};
@@ -184,20 +170,10 @@ Deno.test("cleaner: a fully kept oldest session is skipped, the next one is clea
 Deno.test("prune: an unlisted file left by a crash is deleted without touching the summary", async () => {
   const root = await Deno.makeTempDir();
   const t = new Date(2026, 4, 9, 10, 0, 0).getTime();
-  const s = await session(root, t, 2, true);
+  const s = await recordSession(root, t, 2, true);
   const orphan = `${t + 10_000}_2000.ts`;
   Deno.writeFileSync(join(s.dir, orphan), new Uint8Array(500).fill(0x47));
   const r = await pruneSession(s.dir, s.summary, new Set([orphan]));
   assertEquals([r.deleted, r.freedBytes, s.summary.bytes, s.summary.segments], [0, 500, 2000, 2]);
   assertEquals(await Deno.stat(join(s.dir, orphan)).then(() => true, () => false), false);
 });
-
-/** A disk guard on a filesystem whose free space cannot be read (budget-only retention). */
-function unknownSpace(root: string): DiskGuard {
-  return new DiskGuard({
-    mediaRoot: root,
-    minFreeBytes: 0,
-    log: createLogger("json", {}, () => {}),
-    space: () => Promise.resolve(undefined),
-  });
-}
