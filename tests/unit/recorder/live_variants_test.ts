@@ -84,3 +84,11 @@ Deno.test("live variants: the sub-stream is pulled on demand, and again when its
   assertEquals(streams.resolve(1, 1, "sub")!.stream, "main");
   tap.close();
 });
+
+Deno.test("live variants: a sub-stream address full of pipeline syntax stays one quoted property", () => {
+  const hostile = "rtsp://h:554/x!y;z$(id)/location=/tmp/p?a=!&b=filesink";
+  const args = subStreamArgs(parseSource(hostile));
+  assertEquals(args.filter((a) => a.startsWith("location=")), [`location="${hostile}"`]);
+  assertEquals(args.filter((a) => a === "!").length, 3); // rtspsrc ! parsebin ! mp4mux ! fdsink
+  assertEquals(args.slice(-7, -6), ["mp4mux"]);
+});
