@@ -20,6 +20,7 @@ import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
 import { motionRoutes } from "./api/motion_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
+import { StorageMap } from "./storage/storage_spans.ts";
 import { hostGuard, requestGuard } from "./api/request_guard.ts";
 import { scheduleRoutes } from "./api/schedule_routes.ts";
 import { snapshotRoutes } from "./api/snapshot_routes.ts";
@@ -91,7 +92,8 @@ export function httpApp(p: HttpParts): Hono {
     app.route("/", authRoutes(auth, loginPage, config.publicUrl));
   } else app.route("/", openAuthRoutes());
   app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
-  app.route("/api/recordings", recordingRoutes(catalog, urls));
+  const storage = p.archiver && new StorageMap(config.mediaRoot);
+  app.route("/api/recordings", recordingRoutes(catalog, urls, storage));
   const readArchived = p.archiver && ((rel: string) => p.archiver!.read(rel));
   app.route("/api/export", exportRoutes(config.mediaRoot, catalog, undefined, readArchived));
   app.route("/api", thumbnailRoutes(service, config.mediaRoot));

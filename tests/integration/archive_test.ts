@@ -170,6 +170,9 @@ Deno.test({
     assertEquals([part.status, (await part.arrayBuffer()).byteLength], [206, 188]);
     // The day playlist plays: ffprobe decodes every frame through the recorder's URLs.
     const day = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${date}`)).json;
+    // The timeline's API says which stretches are archive-only.
+    const wheres = day.sessions.flatMap((s: { storage: { where: string }[] }) => s.storage);
+    assertEquals(wheres[0].where, "archive", JSON.stringify(wheres));
     const dayFrames = await decodeFrames(day.day_url);
     assert(dayFrames > 25, `the day decodes (${dayFrames} frames)`);
     // An MP4 export across local and archive-only segments holds the whole session.

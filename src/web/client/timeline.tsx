@@ -1,6 +1,6 @@
 /**
- * The day's bar: recorded spans, gaps with reasons, motion activity and events, play
- * position; click to seek. Zooms to an hour or ten minutes around the position (buttons,
+ * The day's bar: recorded spans (archive-only ones hatched, with a legend), gaps with
+ * reasons, motion activity and events, play position; click to seek. Zooms to an hour or ten minutes around the position (buttons,
  * or a pinch on touch). Keys: arrows step (1 min, 10 s or 1 s by zoom), Page Up/Down ten
  * steps, Home/End the day's first and last recording. With a mouse, hovering shows the
  * day's nearest thumbnail above the pointer.
@@ -41,6 +41,13 @@ interface Props {
 }
 
 const pct = (n: number) => `${n.toFixed(4)}%`;
+
+/** What a span's tooltip adds about where it is kept. */
+const WHERE_NOTE = {
+  local: "",
+  both: " (local and archived)",
+  archive: " (archive only)",
+} as const;
 
 export function Timeline(
   {
@@ -121,6 +128,7 @@ export function Timeline(
     () => activity ? activityBars(activity, start, end) : [],
     [activity, Math.round(start / 10_000)],
   );
+  const archived = useMemo(() => spans.filter((x) => x.where === "archive"), [spans]);
   const ticks = zoom === 0 ? hourTicks(dayStart, dayEnd, 3) : ticksFor(start, end, z.tickMs);
   return (
     <div class="timeline-wrap">
@@ -192,9 +200,10 @@ export function Timeline(
           return (
             <span
               key={`s${s.start}`}
-              class="span"
+              class={s.where === "archive" ? "span span-archive" : "span"}
+              data-where={s.where ?? "local"}
               style={{ left: pct(b.left), width: `max(2px, ${pct(b.width)})` }}
-              title={`Recorded ${clock(s.start)}–${clock(s.end)}`}
+              title={`Recorded ${clock(s.start)}–${clock(s.end)}${WHERE_NOTE[s.where ?? "local"]}`}
             />
           );
         })}
@@ -223,6 +232,15 @@ export function Timeline(
       <div class="ticks" aria-hidden="true">
         {ticks.map((t) => <span key={t.label} style={{ left: pct(t.left) }}>{t.label}</span>)}
       </div>
+      {archived.length > 0 && (
+        <p class="timeline-legend" role="note">
+          <span class="key key-local" aria-hidden="true" /> On this recorder's disk
+          <span class="key key-archive" aria-hidden="true" /> Archive only:{" "}
+          {archived.length === 1 ? "1 stretch" : `${archived.length} stretches`},{" "}
+          {duration(archived.reduce((n, x) => n + x.end - x.start, 0))} (first{" "}
+          {clock(archived[0].start)}–{clock(archived[0].end)}), played from the archive
+        </p>
+      )}
     </div>
   );
 }
