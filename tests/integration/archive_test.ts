@@ -199,13 +199,18 @@ Deno.test({
       assertEquals(fleet.nodes, [{ node: NODE, cameras: [{ gid: 1, seq: 1 }] }]);
       const days = (await central.api("GET", `/api/archive/nodes/${NODE}/gid/1/seq/1/days`)).json;
       assertEquals(days.days, [date]);
-      const sessions = (await central.api(
+      const remoteDay = (await central.api(
         "GET",
         `/api/archive/nodes/${NODE}/gid/1/seq/1/date/${date}`,
-      )).json.sessions;
+      )).json;
+      const sessions = remoteDay.sessions;
       assertEquals(sessions.map((x: { time: string }) => x.time), [time]);
+      assertEquals(sessions[0].storage[0].where, "archive");
       const frames = await decodeFrames(`${central.base}${sessions[0].manifest_url}`);
       assert(Math.abs(frames - dayFrames) <= 5, `central plays ${frames} frames, day ${dayFrames}`);
+      // The whole archived day as one playlist (what the UI's node switch plays).
+      const joined = await decodeFrames(`${central.base}${remoteDay.day_url}`);
+      assert(Math.abs(joined - frames) <= 5, `central's day plays ${joined} frames`);
     } finally {
       await central.stop();
     }

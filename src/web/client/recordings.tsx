@@ -4,12 +4,16 @@
  * (`t=`) and is kept when the camera changes (same instant) or the day (same time of day).
  * Keys: Space plays/pauses anywhere, [ and ] go to the previous/next motion event.
  */
+import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { FleetRecordings, NodePicker } from "./fleet_recordings.tsx";
+import { otherNodes, useFleet } from "./use_fleet.ts";
 import { Calendar } from "./calendar.tsx";
 import { ClipExport } from "./clip_export.tsx";
 import { EventList } from "./event_list.tsx";
 import { bytes, duration, stamp } from "./format.ts";
 import { ThumbStrip } from "./thumb_strip.tsx";
+import { Speeds } from "./speeds.tsx";
 import { Timeline } from "./timeline.tsx";
 import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
 import { isTyping, parseLocalDateTime } from "./time_input.ts";
@@ -27,9 +31,21 @@ export interface RecordingsProps {
   t?: number;
 }
 
-const SPEEDS = [1, 2, 4, 8];
-
+/** This recorder's recordings, or (fleet review) another recorder's archive. */
 export function Recordings(props: RecordingsProps) {
+  const fleet = useFleet();
+  const [node, setNode] = useState("");
+  const others = otherNodes(fleet);
+  const remote = node || (props.cameras.length === 0 ? others[0]?.node ?? "" : "");
+  if (fleet && remote) {
+    return <FleetRecordings fleet={fleet} node={remote} onNode={setNode} date={props.date} />;
+  }
+  return (
+    <LocalRecordings {...props} picker={<NodePicker fleet={fleet} node="" onPick={setNode} />} />
+  );
+}
+
+function LocalRecordings(props: RecordingsProps & { picker: ComponentChildren }) {
   const [cam, setCam] = useState(props.cam ?? (props.cameras[0] && camKey(props.cameras[0])));
   const [date, setDate] = useState(props.date);
   const [speed, setSpeed] = useState(1);
@@ -117,6 +133,7 @@ export function Recordings(props: RecordingsProps) {
     <div class="rec-layout">
       <div class="rec-main">
         <div class="toolbar">
+          {props.picker}
           <label>
             Camera
             <select value={cam} onChange={(e) => pickCam((e.target as HTMLSelectElement).value)}>
@@ -197,18 +214,7 @@ export function Recordings(props: RecordingsProps) {
               {sound ? "Sound on" : "Sound off"}
             </button>
           )}
-          <span class="speeds" role="group" aria-label="Speed">
-            {SPEEDS.map((s) => (
-              <button
-                key={s}
-                type="button"
-                aria-pressed={speed === s}
-                onClick={() => setSpeed(s)}
-              >
-                {s}x
-              </button>
-            ))}
-          </span>
+          <Speeds speed={speed} onPick={setSpeed} />
         </div>
         <p class="notice" role="status">{notice}</p>
         <Timeline
