@@ -8,7 +8,9 @@
  *   GET /archive/{node}/{gid}/{seq}/{date}/{time}/index.m3u8        a session's manifest
  *   GET /archive/{node}/{gid}/{seq}/{date}/{time}/{startMs}.ts      a bundle (single byte ranges)
  * The last three stream the objects from the bucket, so any recorder on the same bucket plays
- * the others' archive (a central box with no cameras reviews many edge boxes).
+ * the others' archive (a central box with no cameras reviews many edge boxes). With
+ * `--archive-presign`, a bundle GET answers 302 to a presigned URL of the object instead (a
+ * manifest's relative URIs need this recorder, so manifests are always streamed).
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -25,6 +27,8 @@ export interface ArchiveRoutesDeps {
   prefix: string;
   /** This recorder's node id. */
   node: string;
+  /** Bundle GETs answer 302 to a presigned URL (when the store can make one). */
+  presign?: boolean;
 }
 
 /** The parts of a path, each checked against its pattern: a 400 naming the bad one. */
@@ -138,6 +142,14 @@ export function archiveRoutes(d: ArchiveRoutesDeps) {
     };
     const key = sessionPrefix(d.prefix, ref) + p.file;
     return orBadGateway(c, async () => {
+      if (d.presign && !manifest && d.store.presign && c.req.method === "GET") {
+        // Straight from the store: the client's Range header follows the redirect.
+        const location = await d.store.presign(key);
+        return new Response(null, {
+          status: 302,
+          headers: { location, "cache-control": "private, max-age=60" },
+        });
+      }
       const info = await d.store.head(key);
       if (!info) throw new HttpError(404, "not found");
       const headers = new Headers({

@@ -46,6 +46,8 @@ export interface ArchiverDeps {
   intervalMs?: number;
   /** `--archive-max-age-days`: older days are deleted from the bucket (hourly). */
   maxAgeDays?: number;
+  /** `--archive-presign`: bundle GETs of fleet review redirect to presigned URLs. */
+  presign?: boolean;
 }
 
 export interface ArchiveStatus {
@@ -113,9 +115,10 @@ export class Archiver {
     return this.#d.store;
   }
 
-  /** The store, key prefix and this node's id (for fleet review). */
-  get fleet(): { store: ObjectStore; prefix: string; node: string } {
-    return { store: this.#d.store, prefix: this.#d.prefix, node: this.#d.node };
+  /** The store, key prefix, this node's id and whether to presign (for fleet review). */
+  get fleet(): { store: ObjectStore; prefix: string; node: string; presign: boolean } {
+    const d = this.#d;
+    return { store: d.store, prefix: d.prefix, node: d.node, presign: !!d.presign };
   }
 
   start(): void {

@@ -191,7 +191,10 @@ Deno.test({
     // A second recorder on the same bucket (no cameras) lists the first and plays its archive.
     const central = await new Nvr({
       env,
-      extraArgs: archiveArgs.map((a) => a.startsWith("--node-id=") ? "--node-id=central" : a),
+      extraArgs: [
+        ...archiveArgs.map((a) => a.startsWith("--node-id=") ? "--node-id=central" : a),
+        "--archive-presign=on",
+      ],
     }).start();
     try {
       const fleet = (await central.api("GET", "/api/archive/nodes")).json;
@@ -208,6 +211,19 @@ Deno.test({
       assertEquals(sessions[0].storage[0].where, "archive");
       const frames = await decodeFrames(`${central.base}${sessions[0].manifest_url}`);
       assert(Math.abs(frames - dayFrames) <= 5, `central plays ${frames} frames, day ${dayFrames}`);
+      // --archive-presign: a bundle GET is a 302 to the store; the URL gives the same bytes.
+      const b0 = index[0];
+      const bundleUrl = `${central.base}/archive/${b0.key.slice(PREFIX.length + 1)}`;
+      const redirect = await fetch(bundleUrl, { redirect: "manual" });
+      await redirect.body?.cancel();
+      assertEquals(redirect.status, 302);
+      const direct = await fetch(redirect.headers.get("location")!, {
+        headers: { range: "bytes=0-187" },
+      });
+      const head188 = new Uint8Array(await direct.arrayBuffer());
+      assertEquals([direct.status, head188.length], [206, 188]);
+      const stored = await object(b0.key, "bytes=0-187");
+      assert(head188.every((x, i) => x === stored[i]), "presigned bytes differ");
       // The whole archived day as one playlist (what the UI's node switch plays).
       const joined = await decodeFrames(`${central.base}${remoteDay.day_url}`);
       assert(Math.abs(joined - frames) <= 5, `central's day plays ${joined} frames`);

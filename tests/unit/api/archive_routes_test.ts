@@ -121,3 +121,22 @@ Deno.test("archive routes: bad input is a 400 naming the field; a store that is 
   const down = await a.request("/api/archive/nodes");
   assertEquals([down.status, (await down.json()).error], [502, "archive unavailable"]);
 });
+
+Deno.test("archive routes: with presigning, a bundle GET is a 302 to the store; manifests stream", async () => {
+  const { store } = await app();
+  store.presign = (key) => Promise.resolve(`http://store.test/${key}?X-Amz-Signature=abc`);
+  const a = new Hono();
+  a.route("/", archiveRoutes({ store, prefix: "fleet", node: "central", presign: true }));
+  const res = await a.request(`/archive/edge-2/1/1/2026-12-01/100000/${T0}.ts`);
+  assertEquals([res.status, res.headers.get("location")], [
+    302,
+    `http://store.test/fleet/edge-2/1/1/2026-12-01/100000/${T0}.ts?X-Amz-Signature=abc`,
+  ]);
+  const m = await a.request("/archive/edge-2/1/1/2026-12-01/100000/index.m3u8");
+  assertEquals(m.status, 200);
+  // HEAD still answers from the store's HEAD (no redirect).
+  const head = await a.request(`/archive/edge-2/1/1/2026-12-01/100000/${T0}.ts`, {
+    method: "HEAD",
+  });
+  assertEquals([head.status, head.headers.get("content-length")], [200, "376"]);
+});
