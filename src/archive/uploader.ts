@@ -6,7 +6,7 @@
  * session's playlist minus its archive index (storage/archive_index.ts). A bundle counts as
  * archived only once a HEAD shows its size and MD5, then the manifest is written, then the
  * index line is appended: a kill at any moment re-uploads at most one bundle, to the same key.
- * A failure stops the pass and the next one waits (1 s doubling to 5 minutes); the backlog
+ * A failure stops the pass and the next one waits (1 s doubling to 30 s); the backlog
  * is measured every pass for health and metrics. `--archive-max-bitrate` paces the uploads.
  */
 import { createHash } from "node:crypto";
