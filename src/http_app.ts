@@ -133,8 +133,9 @@ export function httpApp(p: HttpParts): Hono {
   app.route("/", snapshotRoutes(service, p.snapshots));
   app.route(
     "/",
-    webRoutes((c) =>
-      Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam)))
+    webRoutes(
+      (c) => Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam))),
+      { archive: !!p.archiver },
     ),
   );
   app.route(

@@ -28,7 +28,8 @@ export function reviewTime(t: string | undefined): number | undefined {
 /** Where a page gets the camera list (the same JSON as GET /api/camera). */
 export type CameraSource = (c: Context) => Promise<CameraJson[]>;
 
-export function webRoutes(cameras: CameraSource) {
+/** `archive`: the archive is on (the recordings page then offers fleet review). */
+export function webRoutes(cameras: CameraSource, o: { archive?: boolean } = {}) {
   const app = new Hono();
 
   const page = async (c: Context, tab: Tab, title: string, extra: Record<string, unknown>) => {
@@ -69,6 +70,7 @@ export function webRoutes(cameras: CameraSource) {
       date: t !== undefined ? localDate(t) : DATE.test(date) ? date : localDate(Date.now()),
       ...(CAM.test(cam) ? { cam } : {}),
       ...(t === undefined ? {} : { t }),
+      ...(o.archive ? { archive: true } : {}),
     });
   });
   app.get("/review", (c) => {

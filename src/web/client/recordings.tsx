@@ -29,11 +29,13 @@ export interface RecordingsProps {
   date: string;
   /** Instant (epoch ms) to play from. */
   t?: number;
+  /** The archive is on: offer the other recorders sharing its bucket (fleet review). */
+  archive?: boolean;
 }
 
 /** This recorder's recordings, or (fleet review) another recorder's archive. */
 export function Recordings(props: RecordingsProps) {
-  const fleet = useFleet();
+  const fleet = useFleet(!!props.archive);
   const [node, setNode] = useState("");
   const others = otherNodes(fleet);
   const remote = node || (props.cameras.length === 0 ? others[0]?.node ?? "" : "");

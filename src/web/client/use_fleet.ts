@@ -19,14 +19,15 @@ const get = async <T>(url: string): Promise<T> => {
   return await res.json();
 };
 
-/** The fleet, once known; undefined while loading or when the archive is off. */
-export function useFleet(): FleetJson | undefined {
+/** The fleet, once known; undefined while loading or when the archive is off (`on` false). */
+export function useFleet(on: boolean): FleetJson | undefined {
   const [fleet, setFleet] = useState<FleetJson | undefined>();
   useEffect(() => {
+    if (!on) return;
     let alive = true;
     get<FleetJson>("/api/archive/nodes").then((f) => alive && setFleet(f), () => {});
     return () => void (alive = false);
-  }, []);
+  }, [on]);
   return fleet;
 }
 
