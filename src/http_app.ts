@@ -12,7 +12,7 @@ import { eventRoutes } from "./api/event_routes.ts";
 import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
-import { archivedMedia } from "./api/archive_media.ts";
+import { archivedMedia, archiveRanges } from "./api/archive_media.ts";
 import { archiveRoutes } from "./api/archive_routes.ts";
 import type { Archiver } from "./archive/uploader.ts";
 import { liveRoutes } from "./api/live_routes.ts";
@@ -95,7 +95,13 @@ export function httpApp(p: HttpParts): Hono {
   const storage = p.archiver && new StorageMap(config.mediaRoot);
   app.route("/api/recordings", recordingRoutes(catalog, urls, storage));
   const readArchived = p.archiver && ((rel: string) => p.archiver!.read(rel));
-  app.route("/api/export", exportRoutes(config.mediaRoot, catalog, undefined, readArchived));
+  const ranges = p.archiver?.fleet.presign
+    ? archiveRanges(p.archiver, config.mediaRoot)
+    : undefined;
+  app.route(
+    "/api/export",
+    exportRoutes(config.mediaRoot, catalog, undefined, readArchived, ranges),
+  );
   app.route("/api", thumbnailRoutes(service, config.mediaRoot));
   app.route(
     "/",

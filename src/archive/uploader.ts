@@ -46,7 +46,7 @@ export interface ArchiverDeps {
   intervalMs?: number;
   /** `--archive-max-age-days`: older days are deleted from the bucket (hourly). */
   maxAgeDays?: number;
-  /** `--archive-presign`: bundle GETs of fleet review redirect to presigned URLs. */
+  /** `--archive-presign`: bundle GETs redirect to presigned URLs (api/archive_routes.ts). */
   presign?: boolean;
 }
 

@@ -54,6 +54,7 @@ Deno.test({
     `--node-id=${NODE}`,
     "--archive-bundle-seconds=3",
     "--retention-interval-seconds=1",
+    "--archive-presign=on",
   ];
   let rc: Awaited<ReturnType<typeof startRecording>> | undefined;
   try {
@@ -179,6 +180,30 @@ Deno.test({
     // (The day goes on growing while the camera records: compare with the same span's playlist.)
     const last = listed[listed.length - 1];
     const span = `from=${listed[0].startMs}&to=${last.startMs + last.durationMs}`;
+    // --archive-presign: the span playlist lists archive-only segments as byte ranges of their
+    // bundles (/archive/…), which redirect to the store: the same bytes as the segment's URL.
+    const spanText = await (await fetch(`${nvr.base}/api/export/gid/1/seq/1/span.m3u8?${span}`))
+      .text();
+    const ranged = [...spanText.matchAll(/#EXT-X-BYTERANGE:(\d+)@(\d+)\n(\/archive\/\S+)/g)];
+    assert(ranged.length >= 1, "archive-only entries as byte ranges");
+    const [, len, at, uri] = ranged[0];
+    const viaStore = await fetch(`${nvr.base}${uri}`, {
+      headers: { range: `bytes=${at}-${Number(at) + Number(len) - 1}` },
+    });
+    const storeBytes = new Uint8Array(await viaStore.arrayBuffer());
+    assertEquals([viaStore.status, viaStore.redirected, storeBytes.length], [
+      206,
+      true,
+      Number(len),
+    ]);
+    const entry = index.flatMap((b) => b.segments.map((x) => ({ b, x }))).find(({ b, x }) =>
+      b.key.endsWith(uri.slice(uri.lastIndexOf("/"))) && x.offset === Number(at)
+    )!;
+    const viaRecorder = new Uint8Array(
+      await (await fetch(new URL(entry.x.name, recordUrl)))
+        .arrayBuffer(),
+    );
+    assert(storeBytes.every((x, i) => x === viaRecorder[i]), "presigned range differs");
     const spanFrames = await decodeFrames(`${nvr.base}/api/export/gid/1/seq/1/span.m3u8?${span}`);
     const mp4 = await fetch(`${nvr.base}/api/export/gid/1/seq/1/span.mp4?${span}`);
     assertEquals(mp4.status, 200);
@@ -191,10 +216,7 @@ Deno.test({
     // A second recorder on the same bucket (no cameras) lists the first and plays its archive.
     const central = await new Nvr({
       env,
-      extraArgs: [
-        ...archiveArgs.map((a) => a.startsWith("--node-id=") ? "--node-id=central" : a),
-        "--archive-presign=on",
-      ],
+      extraArgs: archiveArgs.map((a) => a.startsWith("--node-id=") ? "--node-id=central" : a),
     }).start();
     try {
       const fleet = (await central.api("GET", "/api/archive/nodes")).json;
