@@ -110,6 +110,7 @@ Deno.test({
       await p2.locator('.rec-layout[data-node="edge-1"]').waitFor();
       const picker = p2.locator("select").first();
       assertEquals(await picker.inputValue(), "edge-1");
+      await p2.waitForURL(/[?&]node=edge-1&cam=1-1&date=2026-03-14$/);
       await p2.locator(".timeline .span-archive").waitFor();
       const legend2 = (await p2.locator(".timeline-legend").textContent())!;
       assert(legend2.includes("Archive only: 1 stretch, 30s"), legend2);
@@ -124,6 +125,9 @@ Deno.test({
         undefined,
         { timeout: 20_000 },
       );
+      // A reload keeps the node (the URL says it).
+      await p2.reload({ waitUntil: "domcontentloaded" });
+      await p2.locator('.rec-layout[data-node="edge-1"] .timeline .span-archive').waitFor();
       assertEquals(pageErrors(p2), []);
       await p2.close();
     } finally {

@@ -1,7 +1,8 @@
 /**
- * Fleet review in the recordings tab: the recorder picker, and another recorder's cameras
- * played from the archive (read-only): its archived days on the calendar, the day's
- * sessions on the timeline (all archive-only), the day's playlist in the player.
+ * The recordings tab (`Recordings`): this recorder's recordings (recordings.tsx) or, for fleet
+ * review, the recorder picker and another recorder's cameras played from the archive
+ * (read-only): its archived days on the calendar, the day's sessions on the timeline (all
+ * archive-only), the day's playlist in the player. The node, camera and day stay in the URL.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Calendar } from "./calendar.tsx";
@@ -10,8 +11,15 @@ import { Speeds } from "./speeds.tsx";
 import { Timeline } from "./timeline.tsx";
 import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
 import { camKey } from "./types.ts";
-import { type FleetJson, otherNodes, useArchiveDay, useArchiveDays } from "./use_fleet.ts";
+import {
+  type FleetJson,
+  otherNodes,
+  useArchiveDay,
+  useArchiveDays,
+  useFleet,
+} from "./use_fleet.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
+import { LocalRecordings, type RecordingsProps } from "./recordings.tsx";
 
 /** Picks the recorder whose recordings are shown ("" is this one). */
 export function NodePicker(
@@ -31,13 +39,27 @@ export function NodePicker(
 }
 
 export function FleetRecordings(
-  props: { fleet: FleetJson; node: string; onNode: (node: string) => void; date: string },
+  props: {
+    fleet: FleetJson;
+    node: string;
+    onNode: (node: string) => void;
+    date: string;
+    cam?: string;
+  },
 ) {
   const cameras = otherNodes(props.fleet).find((n) => n.node === props.node)?.cameras ?? [];
-  const [cam, setCam] = useState(cameras[0] && camKey(cameras[0]));
+  const keys = cameras.map(camKey);
+  const [cam, setCam] = useState(
+    props.cam && keys.includes(props.cam) ? props.cam : keys[0],
+  );
   const [date, setDate] = useState(props.date);
   const [speed, setSpeed] = useState(1);
-  useEffect(() => setCam(cameras[0] && camKey(cameras[0])), [props.node]);
+  useEffect(() => setCam((c) => c && keys.includes(c) ? c : keys[0]), [props.node]);
+  // The node, camera and day stay in the URL (a reload or a shared link opens them).
+  useEffect(() => {
+    const q = `node=${encodeURIComponent(props.node)}&cam=${cam ?? ""}&date=${date}`;
+    history.replaceState(null, "", `/recordings?${q}`);
+  }, [props.node, cam, date]);
   const [gid, seq] = (cam ?? "0-0").split("-").map(Number);
   const days = useArchiveDays(props.node, gid, seq);
   const { sessions, dayUrl } = useArchiveDay(props.node, gid, seq, date);
@@ -133,5 +155,27 @@ export function FleetRecordings(
         <Calendar key={`${props.node}/${cam}`} date={date} days={days ?? []} onPick={setDate} />
       </aside>
     </div>
+  );
+}
+
+/** This recorder's recordings, or (fleet review) another recorder's archive. */
+export function Recordings(props: RecordingsProps) {
+  const fleet = useFleet(!!props.archive);
+  const [node, setNode] = useState(props.node ?? "");
+  const others = otherNodes(fleet);
+  const remote = node || (props.cameras.length === 0 ? others[0]?.node ?? "" : "");
+  if (fleet && remote) {
+    return (
+      <FleetRecordings
+        fleet={fleet}
+        node={remote}
+        onNode={setNode}
+        date={props.date}
+        cam={props.cam}
+      />
+    );
+  }
+  return (
+    <LocalRecordings {...props} picker={<NodePicker fleet={fleet} node="" onPick={setNode} />} />
   );
 }

@@ -6,8 +6,6 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { FleetRecordings, NodePicker } from "./fleet_recordings.tsx";
-import { otherNodes, useFleet } from "./use_fleet.ts";
 import { Calendar } from "./calendar.tsx";
 import { ClipExport } from "./clip_export.tsx";
 import { EventList } from "./event_list.tsx";
@@ -31,23 +29,12 @@ export interface RecordingsProps {
   t?: number;
   /** The archive is on: offer the other recorders sharing its bucket (fleet review). */
   archive?: boolean;
+  /** Another recorder to review (fleet review), from the URL. */
+  node?: string;
 }
 
-/** This recorder's recordings, or (fleet review) another recorder's archive. */
-export function Recordings(props: RecordingsProps) {
-  const fleet = useFleet(!!props.archive);
-  const [node, setNode] = useState("");
-  const others = otherNodes(fleet);
-  const remote = node || (props.cameras.length === 0 ? others[0]?.node ?? "" : "");
-  if (fleet && remote) {
-    return <FleetRecordings fleet={fleet} node={remote} onNode={setNode} date={props.date} />;
-  }
-  return (
-    <LocalRecordings {...props} picker={<NodePicker fleet={fleet} node="" onPick={setNode} />} />
-  );
-}
-
-function LocalRecordings(props: RecordingsProps & { picker: ComponentChildren }) {
+/** This recorder's recordings (`picker`: the recorder picker of fleet review, if any). */
+export function LocalRecordings(props: RecordingsProps & { picker: ComponentChildren }) {
   const [cam, setCam] = useState(props.cam ?? (props.cameras[0] && camKey(props.cameras[0])));
   const [date, setDate] = useState(props.date);
   const [speed, setSpeed] = useState(1);
