@@ -4,7 +4,7 @@ import { appendArchiveIndex } from "../../../src/storage/archive_index.ts";
 import { sessionDir } from "../../../src/storage/layout.ts";
 import { renderPlaylist } from "../../../src/storage/playlist.ts";
 import type { SessionSummary } from "../../../src/storage/session.ts";
-import { StorageMap, storageSpans, whereOf } from "../../../src/storage/storage_spans.ts";
+import { StorageMap, storageSpans, whereOf, withTail } from "../../../src/storage/storage_spans.ts";
 import { spansOf } from "../../../src/web/client/timeline_math.ts";
 import type { SessionJson } from "../../../src/web/client/types.ts";
 
@@ -71,6 +71,15 @@ Deno.test("storage map: reads the session's playlist, files and archive index", 
     // Evicting a file changes the answer (the cache follows the folder).
     await Deno.remove(join(dir, segs[1].name));
     assertEquals((await map.of(s))[0], { startMs: T0, endMs: T0 + 4000, where: "archive" });
+    // An open session that grew is not read again for a while: its new recording is local.
+    const grown = { ...s, open: true, segments: 5, endMs: T0 + 10_000, spans: [[T0, T0 + 10_000]] };
+    await map.of({ ...s, open: true });
+    await Deno.remove(join(dir, segs[2].name)); // (not seen until the reuse ends)
+    assertEquals((await map.of(grown as SessionSummary)).at(-1), {
+      startMs: T0 + 4000,
+      endMs: T0 + 10_000,
+      where: "local",
+    });
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -98,4 +107,24 @@ Deno.test("timeline spans follow the storage stretches when the server gives the
     [4000, 8000, "local"],
   ]);
   assertEquals(spansOf([{ ...s, storage: undefined }]).map((x) => x.where), [undefined]);
+});
+
+Deno.test("storage spans: an open session's recent recording is added as local", () => {
+  const spans = [
+    { startMs: T0, endMs: T0 + 4000, where: "archive" as const },
+    { startMs: T0 + 4000, endMs: T0 + 8000, where: "local" as const },
+  ];
+  // It went on recording, then after a gap recorded again.
+  assertEquals(withTail(spans, [[T0, T0 + 12_000], [T0 + 20_000, T0 + 22_000]]), [
+    spans[0],
+    { startMs: T0 + 4000, endMs: T0 + 12_000, where: "local" },
+    { startMs: T0 + 20_000, endMs: T0 + 22_000, where: "local" },
+  ]);
+  assertEquals(withTail(spans, [[T0, T0 + 8000]]), spans);
+  // After an archive-only stretch, a new local one.
+  assertEquals(withTail([spans[0]], [[T0, T0 + 6000]]).at(-1), {
+    startMs: T0 + 4000,
+    endMs: T0 + 6000,
+    where: "local",
+  });
 });
