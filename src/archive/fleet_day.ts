@@ -12,7 +12,7 @@ import { isoWithOffset } from "../time.ts";
 import { listSessions } from "./fleet.ts";
 import { manifestKey, type SessionRef } from "./keys.ts";
 import type { ManifestEntry } from "./manifest.ts";
-import type { ObjectStore } from "./store.ts";
+import { type ObjectStore, StoreError } from "./store.ts";
 
 export interface ArchivedSession {
   time: string;
@@ -50,7 +50,13 @@ export function parseManifest(text: string): { ended: boolean; entries: Manifest
 /** A session's continuous spans. */
 export const spansOfEntries = (entries: ManifestEntry[]): Span[] => markTimeline(entries).spans;
 
-/** The sessions of an archived day with their manifests, oldest first (unreadable ones empty). */
+/** Manifests read at once (a motion-mode day can hold hundreds of sessions). */
+const PARALLEL = 8;
+
+/**
+ * The sessions of an archived day with their manifests, oldest first; a session whose
+ * manifest is not written yet (its first bundle is) is empty. Other store failures throw.
+ */
 export async function readDay(
   store: ObjectStore,
   prefix: string,
@@ -58,10 +64,22 @@ export async function readDay(
 ): Promise<ArchivedSession[]> {
   if (!DATE_RE.test(ref.date)) return [];
   const times = await listSessions(store, prefix, ref.node, ref.gid, ref.seq, ref.date);
-  return await Promise.all(times.map(async (time) => {
-    const res = await store.get(manifestKey(prefix, { ...ref, time }));
-    return { time, ...parseManifest(await res.text()) };
-  }));
+  const read = async (time: string): Promise<ArchivedSession> => {
+    try {
+      const res = await store.get(manifestKey(prefix, { ...ref, time }));
+      return { time, ...parseManifest(await res.text()) };
+    } catch (err) {
+      if (err instanceof StoreError && err.status === 404) {
+        return { time, ended: false, entries: [] };
+      }
+      throw err;
+    }
+  };
+  const out: ArchivedSession[] = [];
+  for (let i = 0; i < times.length; i += PARALLEL) {
+    out.push(...await Promise.all(times.slice(i, i + PARALLEL).map(read)));
+  }
+  return out;
 }
 
 /**

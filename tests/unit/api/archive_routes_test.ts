@@ -140,3 +140,19 @@ Deno.test("archive routes: with presigning, a bundle GET is a 302 to the store; 
   });
   assertEquals([head.status, head.headers.get("content-length")], [200, "376"]);
 });
+
+Deno.test("archive routes: a session whose manifest is not written yet is listed empty, not a 502", async () => {
+  const { a, store, bundle } = await app();
+  await store.put(`fleet/edge-1/1/1/2026-12-02/090000/${T0 + 3_600_000}.ts`, bundle, "x");
+  const res = await a.request("/api/archive/nodes/edge-1/gid/1/seq/1/date/2026-12-02");
+  assertEquals(res.status, 200);
+  const day = await res.json();
+  assertEquals(
+    day.sessions.map((x: { time: string; start: string | null }) => [x.time, !!x.start]),
+    [
+      ["080000", true],
+      ["090000", false],
+    ],
+  );
+  assertEquals((await a.request(day.day_url)).status, 200);
+});
