@@ -7,8 +7,10 @@
  * local files are removed (as `--local-max-age` evicts them), so its day is archive-only.
  * Measured alternately, `--rounds` times, a different segment each round: time to the first
  * byte of a segment, and to fetch the day playlist plus its first segment whole (what a
- * player needs before its first frame). Prints Markdown for bench/RESULTS.md.
- * Run: deno run -A bench/archive_playback.ts [--minutes=5] [--mbps=4] [--rounds=30]
+ * player needs before its first frame), by the day playlist and by the UI's span playlist
+ * (`--presign`: the recorder runs with `--archive-presign on`, so the span playlist sends the
+ * archive-only segment to the store by a 302). Prints Markdown for bench/RESULTS.md.
+ * Run: deno run -A bench/archive_playback.ts [--minutes=5] [--mbps=4] [--rounds=30] [--presign]
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     minutes: { type: "string", default: "5" },
     mbps: { type: "string", default: "4" },
     rounds: { type: "string", default: "30" },
+    presign: { type: "boolean", default: false },
   },
 });
 const minutes = Number(values.minutes), mbps = Number(values.mbps);
@@ -111,6 +114,7 @@ try {
       "--archive-url=s3://playback/bench",
       `--archive-endpoint=${rgw.endpoint}`,
       "--node-id=n1",
+      ...(values.presign ? ["--archive-presign=on"] : []),
     ],
   }).start();
   const date = dirs[0].split("/").at(-2)!;
@@ -121,11 +125,11 @@ try {
   const segUrl = (seq: number, i: number) => new URL(names[i], dayUrl(seq)).href;
   const kinds = [["local", 1], ["archive-only", 2]] as const;
   const stats = {
-    local: { ttfb: [], start: [] },
-    "archive-only": { ttfb: [], start: [] },
+    local: { ttfb: [], start: [], span: [] },
+    "archive-only": { ttfb: [], start: [], span: [] },
   } as Record<
     string,
-    { ttfb: number[]; start: number[] }
+    { ttfb: number[]; start: number[]; span: number[] }
   >;
   // One untimed request each (connections, the archive index read once).
   for (const [, seq] of kinds) await timed(segUrl(seq, 0));
@@ -142,9 +146,23 @@ try {
       if (!text.includes(names[j])) throw new Error(`${kind}: ${names[j]} not listed`);
       await timed(segUrl(seq, j));
       stats[kind].start.push(performance.now() - t0);
+      // The UI's way: a span playlist from there, then its first entry (a byte range of a
+      // bundle under /archive/ when presigning: a 302 to the store).
+      const t1 = performance.now();
+      const from = start + ((j + 7) % names.length) * 1000;
+      const span = await (await fetch(
+        `${nvr!.base}/api/export/gid/1/seq/${seq}/span.m3u8?from=${from}&to=${from + 600_000}`,
+      )).text();
+      const m = /\n(?:#EXT-X-BYTERANGE:(\d+)@(\d+)\n)?([^#\n][^\n]*)\n/.exec(span)!;
+      const headers: Record<string, string> = m[1]
+        ? { range: `bytes=${m[2]}-${Number(m[2]) + Number(m[1]) - 1}` }
+        : {};
+      const got = await fetch(new URL(m[3], nvr!.base), { headers });
+      if ((await got.arrayBuffer()).byteLength !== segBytes) throw new Error(`${kind}: span entry`);
+      stats[kind].span.push(performance.now() - t1);
     }
   }
-  const row = (what: string, key: "ttfb" | "start") => {
+  const row = (what: string, key: "ttfb" | "start" | "span") => {
     const [l, a] = [stats.local[key], stats["archive-only"][key]];
     const f = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 90).toFixed(1)} ms`;
     return `| ${what} | ${f(l)} | ${f(a)} | ${(pct(a, 50) / pct(l, 50)).toFixed(1)}× |`;
@@ -158,6 +176,12 @@ try {
   console.log("| --- | --- | --- | --- |");
   console.log(row("first byte of a segment", "ttfb"));
   console.log(row("day playlist (`?from=`) + its first segment whole", "start"));
+  console.log(
+    row(
+      `span playlist (UI) + its first segment whole${values.presign ? ", presigned" : ""}`,
+      "span",
+    ),
+  );
 } finally {
   await nvr?.stop();
   await rgw.stop();
