@@ -12,7 +12,7 @@ import { eventRoutes } from "./api/event_routes.ts";
 import { exportRoutes } from "./api/export_routes.ts";
 import { errorBody, HttpError } from "./api/http_errors.ts";
 import { liveFromMemory, mediaRoutes } from "./api/media_routes.ts";
-import { archivedMedia } from "./api/archive_media.ts";
+import { archivedMedia, archiveRanges } from "./api/archive_media.ts";
 import { archiveRoutes } from "./api/archive_routes.ts";
 import type { Archiver } from "./archive/uploader.ts";
 import { liveRoutes } from "./api/live_routes.ts";
@@ -20,6 +20,7 @@ import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
 import { motionRoutes } from "./api/motion_routes.ts";
 import { recordingRoutes } from "./api/recording_routes.ts";
+import { StorageMap } from "./storage/storage_spans.ts";
 import { hostGuard, requestGuard } from "./api/request_guard.ts";
 import { scheduleRoutes } from "./api/schedule_routes.ts";
 import { snapshotRoutes } from "./api/snapshot_routes.ts";
@@ -91,9 +92,16 @@ export function httpApp(p: HttpParts): Hono {
     app.route("/", authRoutes(auth, loginPage, config.publicUrl));
   } else app.route("/", openAuthRoutes());
   app.route("/api", cameraRoutes(service, urls, { fileRoot: config.ops.fileRoot }));
-  app.route("/api/recordings", recordingRoutes(catalog, urls));
+  const storage = p.archiver && new StorageMap(config.mediaRoot);
+  app.route("/api/recordings", recordingRoutes(catalog, urls, storage));
   const readArchived = p.archiver && ((rel: string) => p.archiver!.read(rel));
-  app.route("/api/export", exportRoutes(config.mediaRoot, catalog, undefined, readArchived));
+  const ranges = p.archiver?.fleet.presign
+    ? archiveRanges(p.archiver, config.mediaRoot)
+    : undefined;
+  app.route(
+    "/api/export",
+    exportRoutes(config.mediaRoot, catalog, undefined, readArchived, ranges),
+  );
   app.route("/api", thumbnailRoutes(service, config.mediaRoot));
   app.route(
     "/",
@@ -131,8 +139,9 @@ export function httpApp(p: HttpParts): Hono {
   app.route("/", snapshotRoutes(service, p.snapshots));
   app.route(
     "/",
-    webRoutes((c) =>
-      Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam)))
+    webRoutes(
+      (c) => Promise.resolve(service.list().map((cam) => cameraView(urls, urls.base(c), cam))),
+      { archive: !!p.archiver },
     ),
   );
   app.route(

@@ -23,6 +23,7 @@ import { spanTracks } from "../storage/ts_streams.ts";
 import { fieldErrors, IdParam } from "../cameras/schemas.ts";
 import { HttpError } from "./http_errors.ts";
 import { exportFileName } from "./export_name.ts";
+import type { ArchiveRange } from "./archive_media.ts";
 
 const HOUR = 3_600_000;
 const MAX_PLAYLIST_MS = 24 * HOUR;
@@ -63,6 +64,8 @@ export function exportRoutes(
   spawn: Spawner = denoSpawner,
   /** The archived bytes of a segment no longer on disk (`gid/seq/date/time/name`), if any. */
   archived?: (rel: string) => Promise<Uint8Array | undefined>,
+  /** `--archive-presign`: archive-only segments as byte ranges of their bundles' URLs. */
+  ranges?: (rels: string[]) => Promise<Map<string, ArchiveRange>>,
 ) {
   const app = new Hono();
 
@@ -86,9 +89,10 @@ export function exportRoutes(
 
   app.get("/gid/:gid/seq/:seq/span.m3u8", async (c) => {
     const { segs, targetDuration } = await span(c, MAX_PLAYLIST_MS, "24 h");
+    const archivedAt = ranges ? await ranges(segs.map((s) => s.rel)) : undefined;
     const text = renderPlaylist(
       { targetDuration, type: "VOD", ended: true },
-      segs.map((s) => ({ ...s, uri: `/${s.rel}` })),
+      segs.map((s) => ({ ...s, uri: `/${s.rel}`, ...archivedAt?.get(s.rel) })),
     );
     return c.body(text, 200, {
       "content-type": "application/vnd.apple.mpegurl",

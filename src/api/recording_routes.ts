@@ -1,12 +1,19 @@
-/** Recordings for the UI and clients: which days have recordings, and each day's sessions. */
+/**
+ * Recordings for the UI and clients: which days have recordings, and each day's sessions.
+ * Each session also says where its stretches are kept (`storage`: `local`, `archive` for
+ * archive-only, `both`), from `storage` when the archive is on (else all local).
+ */
 import { Hono } from "hono";
 import type { Catalog } from "../storage/catalog.ts";
 import { isCalendarDate } from "../storage/layout.ts";
+import { allLocal, type StorageMap } from "../storage/storage_spans.ts";
 import { parseIds } from "./camera_routes.ts";
 import { HttpError } from "./http_errors.ts";
 import type { Urls } from "./urls.ts";
 
-export function recordingRoutes(catalog: Catalog, urls: Urls) {
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function recordingRoutes(catalog: Catalog, urls: Urls, storage?: StorageMap) {
   const app = new Hono();
 
   app.get("/gid/:gid/seq/:seq/days", (c) => {
@@ -14,7 +21,7 @@ export function recordingRoutes(catalog: Catalog, urls: Urls) {
     return c.json({ gid, seq, days: catalog.days(gid, seq) });
   });
 
-  app.get("/gid/:gid/seq/:seq/date/:date", (c) => {
+  app.get("/gid/:gid/seq/:seq/date/:date", async (c) => {
     const { gid, seq } = parseIds(c.req.param());
     const date = c.req.param("date");
     if (!isCalendarDate(date)) {
@@ -23,17 +30,24 @@ export function recordingRoutes(catalog: Catalog, urls: Urls) {
       ]);
     }
     const base = urls.base(c);
-    const sessions = catalog.sessions(gid, seq, date).map((s) => ({
-      time: s.time,
-      start: new Date(s.startMs).toISOString(),
-      end: new Date(s.endMs).toISOString(),
-      spans: s.spans.map(([a, b]) => [new Date(a).toISOString(), new Date(b).toISOString()]),
-      segments: s.segments,
-      bytes: s.bytes,
-      open: s.open,
-      close_reason: s.closeReason ?? null,
-      record_url: urls.session(base, s),
-    }));
+    const sessions = await Promise.all(
+      catalog.sessions(gid, seq, date).map(async (s) => ({
+        time: s.time,
+        start: iso(s.startMs),
+        end: iso(s.endMs),
+        spans: s.spans.map(([a, b]) => [iso(a), iso(b)]),
+        segments: s.segments,
+        bytes: s.bytes,
+        open: s.open,
+        close_reason: s.closeReason ?? null,
+        record_url: urls.session(base, s),
+        storage: (storage ? await storage.of(s) : allLocal(s)).map((x) => ({
+          start: iso(x.startMs),
+          end: iso(x.endMs),
+          where: x.where,
+        })),
+      })),
+    );
     return c.json({
       gid,
       seq,

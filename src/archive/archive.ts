@@ -33,6 +33,7 @@ export function createArchive(
     bundleSeconds: config.bundleSeconds,
     maxBitrate: config.maxBitrate,
     maxAgeDays: config.maxAgeDays,
+    presign: config.presign,
   });
   const evictor = new Evictor({
     mediaRoot: d.mediaRoot,
@@ -48,6 +49,7 @@ export function createArchive(
     prefix: config.prefix,
     node: d.node,
     localMaxAgeMs: config.localMaxAgeMs ?? null,
+    presign: config.presign,
   });
   return { archiver, evictor };
 }

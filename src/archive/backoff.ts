@@ -1,7 +1,11 @@
-/** Retry delays of the uploader after a failure: doubling from 1 s to 5 minutes. Pure. */
+/**
+ * Retry delays of the uploader after a failure: doubling from 1 s to 30 s. The cap is what
+ * a store that comes back after a long outage waits at most before the backlog drains (each
+ * failing retry is one cheap request: a PUT or a HEAD of the bucket). Pure.
+ */
 
 export const RETRY_MIN_MS = 1000;
-export const RETRY_MAX_MS = 300_000;
+export const RETRY_MAX_MS = 30_000;
 
 /** The wait after `failures` failures in a row (0: none). */
 export function retryDelayMs(failures: number, min = RETRY_MIN_MS, max = RETRY_MAX_MS): number {

@@ -7,6 +7,9 @@
  */
 import { AwsClient } from "aws4fetch";
 import type { ArchiveConfig } from "../config/archive_config.ts";
+import { objectUrl, presignUrl } from "./presign.ts";
+
+type StoreConfig = Pick<ArchiveConfig, "endpoint" | "bucket" | "region" | "credentials">;
 
 export interface ObjectInfo {
   size: number;
@@ -31,6 +34,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Throws when the bucket cannot be reached with these credentials (HEAD of the bucket). */
   ping(): Promise<void>;
+  /** A short-lived GET URL of the object signed in its query (stores that can). */
+  presign?(key: string, seconds?: number): Promise<string>;
 }
 
 export class StoreError extends Error {
@@ -67,14 +72,20 @@ export function parseListing(xml: string): Listing & { next?: string } {
 export class S3Store implements ObjectStore {
   #client: AwsClient;
   #base: string;
+  #config: StoreConfig;
 
-  constructor(c: Pick<ArchiveConfig, "endpoint" | "bucket" | "region" | "credentials">) {
+  constructor(c: StoreConfig) {
     const { accessKeyId, secretAccessKey } = c.credentials();
     this.#client = new AwsClient({ accessKeyId, secretAccessKey, service: "s3", region: c.region });
     this.#base = `${c.endpoint}/${c.bucket}`;
+    this.#config = c;
   }
 
-  #url = (key: string) => `${this.#base}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  #url = (key: string) => objectUrl(this.#config.endpoint, this.#config.bucket, key);
+
+  presign(key: string, seconds?: number): Promise<string> {
+    return presignUrl(this.#config, key, Date.now(), seconds);
+  }
 
   async #send(what: string, url: string, init: RequestInit, ok: number[]): Promise<Response> {
     let res: Response;

@@ -6,7 +6,7 @@
  * session's playlist minus its archive index (storage/archive_index.ts). A bundle counts as
  * archived only once a HEAD shows its size and MD5, then the manifest is written, then the
  * index line is appended: a kill at any moment re-uploads at most one bundle, to the same key.
- * A failure stops the pass and the next one waits (1 s doubling to 5 minutes); the backlog
+ * A failure stops the pass and the next one waits (1 s doubling to 30 s); the backlog
  * is measured every pass for health and metrics. `--archive-max-bitrate` paces the uploads.
  */
 import { createHash } from "node:crypto";
@@ -46,6 +46,8 @@ export interface ArchiverDeps {
   intervalMs?: number;
   /** `--archive-max-age-days`: older days are deleted from the bucket (hourly). */
   maxAgeDays?: number;
+  /** `--archive-presign`: bundle GETs redirect to presigned URLs (api/archive_routes.ts). */
+  presign?: boolean;
 }
 
 export interface ArchiveStatus {
@@ -113,9 +115,10 @@ export class Archiver {
     return this.#d.store;
   }
 
-  /** The store, key prefix and this node's id (for fleet review). */
-  get fleet(): { store: ObjectStore; prefix: string; node: string } {
-    return { store: this.#d.store, prefix: this.#d.prefix, node: this.#d.node };
+  /** The store, key prefix, this node's id and whether to presign (for fleet review). */
+  get fleet(): { store: ObjectStore; prefix: string; node: string; presign: boolean } {
+    const d = this.#d;
+    return { store: d.store, prefix: d.prefix, node: d.node, presign: !!d.presign };
   }
 
   start(): void {

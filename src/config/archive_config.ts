@@ -28,6 +28,8 @@ export interface ArchiveConfig {
   maxBitrate?: number;
   /** Seconds of consecutive segments one bundle object holds (about). */
   bundleSeconds: number;
+  /** Bundle GETs answer 302 to a presigned URL instead of streaming the bytes. */
+  presign: boolean;
 }
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -83,6 +85,7 @@ export const ARCHIVE_INPUT = {
   "archive-max-bitrate": refine(parseBitrate, "must be bits per second: 500k, 20M, 1G")
     .optional(),
   "archive-bundle-seconds": z.coerce.number().min(1).max(600).default(60),
+  "archive-presign": z.enum(["on", "off"], { error: "must be on or off" }).default("off"),
 };
 
 type ArchiveInput = {
@@ -93,6 +96,7 @@ type ArchiveInput = {
   "archive-max-age-days"?: number;
   "archive-max-bitrate"?: number;
   "archive-bundle-seconds": number;
+  "archive-presign"?: "on" | "off";
 };
 
 /**
@@ -126,5 +130,6 @@ export function resolveArchive(
     maxAgeDays: c["archive-max-age-days"],
     maxBitrate: c["archive-max-bitrate"],
     bundleSeconds: c["archive-bundle-seconds"],
+    presign: c["archive-presign"] === "on",
   };
 }

@@ -7,6 +7,8 @@ export interface PlaylistSegment {
   durationMs: number;
   /** A gap or a new encoder run precedes this segment. */
   discontinuity?: boolean;
+  /** The segment is these bytes of `uri` (`#EXT-X-BYTERANGE`, protocol version 4). */
+  byteRange?: { length: number; offset: number };
 }
 
 /** The duration HLS counts for a segment: EXTINF rounded to the nearest second (RFC 8216 4.3.3.1). */
@@ -58,15 +60,21 @@ export function renderHeader(o: PlaylistOptions): string {
 
 /** The lines of one segment entry; appended as-is to a growing playlist. */
 export function renderSegment(s: PlaylistSegment): string {
+  const range = s.byteRange ? `#EXT-X-BYTERANGE:${s.byteRange.length}@${s.byteRange.offset}\n` : "";
   return (s.discontinuity ? "#EXT-X-DISCONTINUITY\n" : "") +
     `#EXT-X-PROGRAM-DATE-TIME:${isoWithOffset(s.startMs)}\n` +
-    `#EXTINF:${(s.durationMs / 1000).toFixed(3)},\n${s.uri}\n`;
+    `#EXTINF:${(s.durationMs / 1000).toFixed(3)},\n${range}${s.uri}\n`;
 }
 
 export const ENDLIST = "#EXT-X-ENDLIST\n";
 
 export function renderPlaylist(o: PlaylistOptions, segments: PlaylistSegment[]): string {
-  return renderHeader(o) + segments.map(renderSegment).join("") + (o.ended ? ENDLIST : "");
+  const header = renderHeader(o);
+  // Byte ranges need protocol version 4 (RFC 8216 7).
+  const versioned = segments.some((s) => s.byteRange)
+    ? header.replace("#EXT-X-VERSION:3\n", "#EXT-X-VERSION:4\n")
+    : header;
+  return versioned + segments.map(renderSegment).join("") + (o.ended ? ENDLIST : "");
 }
 
 export interface ParsedPlaylist {

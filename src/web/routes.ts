@@ -16,6 +16,8 @@ const BUNDLE = new URL("build/app.js", STATIC_DIR).pathname;
 const CSS = new URL("app.css", STATIC_DIR).pathname;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CAM = /^\d{1,9}-\d{1,9}$/;
+/** A node id (archive/keys.ts's NODE_RE). */
+const NODE = /^[A-Za-z0-9._-]{1,64}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** A review's `t`: ISO 8601 with a zone, or epoch ms; anything else is ignored (now). */
@@ -28,7 +30,8 @@ export function reviewTime(t: string | undefined): number | undefined {
 /** Where a page gets the camera list (the same JSON as GET /api/camera). */
 export type CameraSource = (c: Context) => Promise<CameraJson[]>;
 
-export function webRoutes(cameras: CameraSource) {
+/** `archive`: the archive is on (the recordings page then offers fleet review). */
+export function webRoutes(cameras: CameraSource, o: { archive?: boolean } = {}) {
   const app = new Hono();
 
   const page = async (c: Context, tab: Tab, title: string, extra: Record<string, unknown>) => {
@@ -63,12 +66,15 @@ export function webRoutes(cameras: CameraSource) {
   app.get("/recordings", (c) => {
     const date = c.req.query("date") ?? "";
     const cam = c.req.query("cam") ?? "";
+    const node = c.req.query("node") ?? "";
     // `t` (the live wall's "Recordings" link, a shared moment) picks the day it falls on.
     const t = reviewTime(c.req.query("t"));
     return page(c, "recordings", "Recordings", {
       date: t !== undefined ? localDate(t) : DATE.test(date) ? date : localDate(Date.now()),
       ...(CAM.test(cam) ? { cam } : {}),
       ...(t === undefined ? {} : { t }),
+      ...(o.archive ? { archive: true } : {}),
+      ...(o.archive && NODE.test(node) ? { node } : {}),
     });
   });
   app.get("/review", (c) => {

@@ -54,6 +54,7 @@ Deno.test({
     `--node-id=${NODE}`,
     "--archive-bundle-seconds=3",
     "--retention-interval-seconds=1",
+    "--archive-presign=on",
   ];
   let rc: Awaited<ReturnType<typeof startRecording>> | undefined;
   try {
@@ -170,12 +171,39 @@ Deno.test({
     assertEquals([part.status, (await part.arrayBuffer()).byteLength], [206, 188]);
     // The day playlist plays: ffprobe decodes every frame through the recorder's URLs.
     const day = (await nvr.api("GET", `/api/recordings/gid/1/seq/1/date/${date}`)).json;
+    // The timeline's API says which stretches are archive-only.
+    const wheres = day.sessions.flatMap((s: { storage: { where: string }[] }) => s.storage);
+    assertEquals(wheres[0].where, "archive", JSON.stringify(wheres));
     const dayFrames = await decodeFrames(day.day_url);
     assert(dayFrames > 25, `the day decodes (${dayFrames} frames)`);
     // An MP4 export across local and archive-only segments holds the whole session.
     // (The day goes on growing while the camera records: compare with the same span's playlist.)
     const last = listed[listed.length - 1];
     const span = `from=${listed[0].startMs}&to=${last.startMs + last.durationMs}`;
+    // --archive-presign: the span playlist lists archive-only segments as byte ranges of their
+    // bundles (/archive/…), which redirect to the store: the same bytes as the segment's URL.
+    const spanText = await (await fetch(`${nvr.base}/api/export/gid/1/seq/1/span.m3u8?${span}`))
+      .text();
+    const ranged = [...spanText.matchAll(/#EXT-X-BYTERANGE:(\d+)@(\d+)\n(\/archive\/\S+)/g)];
+    assert(ranged.length >= 1, "archive-only entries as byte ranges");
+    const [, len, at, uri] = ranged[0];
+    const viaStore = await fetch(`${nvr.base}${uri}`, {
+      headers: { range: `bytes=${at}-${Number(at) + Number(len) - 1}` },
+    });
+    const storeBytes = new Uint8Array(await viaStore.arrayBuffer());
+    assertEquals([viaStore.status, viaStore.redirected, storeBytes.length], [
+      206,
+      true,
+      Number(len),
+    ]);
+    const entry = index.flatMap((b) => b.segments.map((x) => ({ b, x }))).find(({ b, x }) =>
+      b.key.endsWith(uri.slice(uri.lastIndexOf("/"))) && x.offset === Number(at)
+    )!;
+    const viaRecorder = new Uint8Array(
+      await (await fetch(new URL(entry.x.name, recordUrl)))
+        .arrayBuffer(),
+    );
+    assert(storeBytes.every((x, i) => x === viaRecorder[i]), "presigned range differs");
     const spanFrames = await decodeFrames(`${nvr.base}/api/export/gid/1/seq/1/span.m3u8?${span}`);
     const mp4 = await fetch(`${nvr.base}/api/export/gid/1/seq/1/span.mp4?${span}`);
     assertEquals(mp4.status, 200);
@@ -196,13 +224,31 @@ Deno.test({
       assertEquals(fleet.nodes, [{ node: NODE, cameras: [{ gid: 1, seq: 1 }] }]);
       const days = (await central.api("GET", `/api/archive/nodes/${NODE}/gid/1/seq/1/days`)).json;
       assertEquals(days.days, [date]);
-      const sessions = (await central.api(
+      const remoteDay = (await central.api(
         "GET",
         `/api/archive/nodes/${NODE}/gid/1/seq/1/date/${date}`,
-      )).json.sessions;
+      )).json;
+      const sessions = remoteDay.sessions;
       assertEquals(sessions.map((x: { time: string }) => x.time), [time]);
+      assertEquals(sessions[0].storage[0].where, "archive");
       const frames = await decodeFrames(`${central.base}${sessions[0].manifest_url}`);
       assert(Math.abs(frames - dayFrames) <= 5, `central plays ${frames} frames, day ${dayFrames}`);
+      // --archive-presign: a bundle GET is a 302 to the store; the URL gives the same bytes.
+      const b0 = index[0];
+      const bundleUrl = `${central.base}/archive/${b0.key.slice(PREFIX.length + 1)}`;
+      const redirect = await fetch(bundleUrl, { redirect: "manual" });
+      await redirect.body?.cancel();
+      assertEquals(redirect.status, 302);
+      const direct = await fetch(redirect.headers.get("location")!, {
+        headers: { range: "bytes=0-187" },
+      });
+      const head188 = new Uint8Array(await direct.arrayBuffer());
+      assertEquals([direct.status, head188.length], [206, 188]);
+      const stored = await object(b0.key, "bytes=0-187");
+      assert(head188.every((x, i) => x === stored[i]), "presigned bytes differ");
+      // The whole archived day as one playlist (what the UI's node switch plays).
+      const joined = await decodeFrames(`${central.base}${remoteDay.day_url}`);
+      assert(Math.abs(joined - frames) <= 5, `central's day plays ${joined} frames`);
     } finally {
       await central.stop();
     }

@@ -1,7 +1,7 @@
 /** The hydrated islands by name: the server renders them, the browser hydrates them. */
 import { Cameras } from "./cameras.tsx";
 import { LiveWall } from "./live_wall.tsx";
-import { Recordings } from "./recordings.tsx";
+import { Recordings } from "./fleet_recordings.tsx";
 import { Review } from "./review.tsx";
 
 // deno-lint-ignore no-explicit-any

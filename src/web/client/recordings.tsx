@@ -4,12 +4,14 @@
  * (`t=`) and is kept when the camera changes (same instant) or the day (same time of day).
  * Keys: Space plays/pauses anywhere, [ and ] go to the previous/next motion event.
  */
+import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Calendar } from "./calendar.tsx";
 import { ClipExport } from "./clip_export.tsx";
 import { EventList } from "./event_list.tsx";
 import { bytes, duration, stamp } from "./format.ts";
 import { ThumbStrip } from "./thumb_strip.tsx";
+import { Speeds } from "./speeds.tsx";
 import { Timeline } from "./timeline.tsx";
 import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
 import { isTyping, parseLocalDateTime } from "./time_input.ts";
@@ -25,11 +27,14 @@ export interface RecordingsProps {
   date: string;
   /** Instant (epoch ms) to play from. */
   t?: number;
+  /** The archive is on: offer the other recorders sharing its bucket (fleet review). */
+  archive?: boolean;
+  /** Another recorder to review (fleet review), from the URL. */
+  node?: string;
 }
 
-const SPEEDS = [1, 2, 4, 8];
-
-export function Recordings(props: RecordingsProps) {
+/** This recorder's recordings (`picker`: the recorder picker of fleet review, if any). */
+export function LocalRecordings(props: RecordingsProps & { picker: ComponentChildren }) {
   const [cam, setCam] = useState(props.cam ?? (props.cameras[0] && camKey(props.cameras[0])));
   const [date, setDate] = useState(props.date);
   const [speed, setSpeed] = useState(1);
@@ -117,6 +122,7 @@ export function Recordings(props: RecordingsProps) {
     <div class="rec-layout">
       <div class="rec-main">
         <div class="toolbar">
+          {props.picker}
           <label>
             Camera
             <select value={cam} onChange={(e) => pickCam((e.target as HTMLSelectElement).value)}>
@@ -197,18 +203,7 @@ export function Recordings(props: RecordingsProps) {
               {sound ? "Sound on" : "Sound off"}
             </button>
           )}
-          <span class="speeds" role="group" aria-label="Speed">
-            {SPEEDS.map((s) => (
-              <button
-                key={s}
-                type="button"
-                aria-pressed={speed === s}
-                onClick={() => setSpeed(s)}
-              >
-                {s}x
-              </button>
-            ))}
-          </span>
+          <Speeds speed={speed} onPick={setSpeed} />
         </div>
         <p class="notice" role="status">{notice}</p>
         <Timeline

@@ -3,13 +3,15 @@
  * click means, and which session comes next. Times are epoch ms; a day is the
  * local day [dayStart, dayEnd) (23 or 25 hours on daylight-saving days).
  */
-import type { SessionJson } from "./types.ts";
+import type { SessionJson, Where } from "./types.ts";
 
 export interface Span {
   start: number;
   end: number;
   /** Index of the session that holds the span. */
   session: number;
+  /** Where it is kept (undefined: local). */
+  where?: Where;
 }
 
 export interface Gap {
@@ -30,11 +32,23 @@ export function dayBounds(date: string): { start: number; end: number } {
   return { start: new Date(y, m - 1, d).getTime(), end: new Date(y, m - 1, d + 1).getTime() };
 }
 
+/** The sessions' recorded spans, split where their storage changes (when the server says). */
 export function spansOf(sessions: SessionJson[]): Span[] {
   const out: Span[] = [];
   sessions.forEach((s, i) => {
-    for (const [a, b] of s.spans) {
-      out.push({ start: Date.parse(a), end: Date.parse(b), session: i });
+    if (s.storage?.length) {
+      for (const x of s.storage) {
+        out.push({
+          start: Date.parse(x.start),
+          end: Date.parse(x.end),
+          session: i,
+          where: x.where,
+        });
+      }
+    } else {
+      for (const [a, b] of s.spans) {
+        out.push({ start: Date.parse(a), end: Date.parse(b), session: i });
+      }
     }
   });
   return out.sort((a, b) => a.start - b.start);

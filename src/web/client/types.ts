@@ -20,6 +20,17 @@ export interface SessionJson {
   open: boolean;
   close_reason: string | null;
   record_url: string;
+  /** Its stretches by where they are kept (absent from older servers: all local). */
+  storage?: StorageJson[];
+}
+
+/** Where a stretch of recording is kept: this recorder's disk, the archive only, or both. */
+export type Where = "local" | "archive" | "both";
+
+export interface StorageJson {
+  start: string;
+  end: string;
+  where: Where;
 }
 
 /** One entry of GET /api/camera/seq/{seq}/gid/{gid}/thumbnails?date=. */

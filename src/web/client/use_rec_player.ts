@@ -32,6 +32,8 @@ export function useRecPlayer(
   spans: Span[],
   dayEnd: number,
   speed: number,
+  /** A whole day's playlist to play instead (another recorder's archived day). */
+  dayUrl?: string,
 ): RecPlayer {
   const video = useRef<HTMLVideoElement>(null);
   const cur = useRef<{ player: Player; from: number; to: number } | undefined>(undefined);
@@ -48,10 +50,9 @@ export function useRecPlayer(
     const v = video.current;
     if (!v) return;
     cur.current?.player.destroy();
-    const to = Math.min(dayEnd, ms + WINDOW_MS);
-    const url = `/api/export/gid/${gid}/seq/${seq}/span.m3u8?from=${Math.floor(ms)}&to=${
-      Math.ceil(to)
-    }`;
+    const to = dayUrl ? dayEnd : Math.min(dayEnd, ms + WINDOW_MS);
+    const url = dayUrl ??
+      `/api/export/gid/${gid}/seq/${seq}/span.m3u8?from=${Math.floor(ms)}&to=${Math.ceil(to)}`;
     setError(undefined);
     const player = attach(v, url, { live: false, startAt: ms, onFatal: (d) => setError(d) });
     cur.current = { player, from: ms, to };
@@ -114,7 +115,7 @@ export function useRecPlayer(
       setFrame(undefined);
       setSkipped(undefined);
     };
-  }, [gid, seq, dayEnd]);
+  }, [gid, seq, dayEnd, dayUrl]);
 
   useEffect(() => {
     if (video.current) video.current.playbackRate = speed;

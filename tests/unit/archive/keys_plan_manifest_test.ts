@@ -126,14 +126,16 @@ Deno.test("manifest: byte ranges into bundles, wall-clock times, discontinuity a
   assertEquals(manifestEntries([...bundles, bundles[1]]).length, 5);
 });
 
-Deno.test("backoff: 1 s doubling to 5 min; the bitrate cap's pause", () => {
-  assertEquals([0, 1, 2, 3, 10, 50].map((n) => retryDelayMs(n)), [
+Deno.test("backoff: 1 s doubling to 30 s; the bitrate cap's pause", () => {
+  assertEquals([0, 1, 2, 3, 5, 6, 10, 50].map((n) => retryDelayMs(n)), [
     0,
     1000,
     2000,
     4000,
-    300_000,
-    300_000,
+    16_000,
+    30_000,
+    30_000,
+    30_000,
   ]);
   assertEquals(throttleDelayMs(1_000_000, 0, 8_000_000), 1000); // 1 MB at 8 Mbit/s: 1 s
   assertEquals(throttleDelayMs(1_000_000, 400, 8_000_000), 600);

@@ -33,6 +33,9 @@ export class MemoryStore implements ObjectStore {
     return Promise.resolve({ size: this.headSize ?? o.length, etag });
   }
 
+  /** Set to presign: a fake signed URL of the object. */
+  presign?: (key: string) => Promise<string>;
+
   get(key: string, range?: { start: number; end: number }): Promise<Response> {
     this.#check(`GET ${key}`);
     const o = this.objects.get(key);

@@ -175,6 +175,45 @@ Deno.test("uploader: a store that is down is retried after 1, 2, 4 s…; recordi
   }
 });
 
+Deno.test("uploader: after a long outage, the backlog drains within 30 s of the store's return", async () => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(T0 + 60_000);
+  const t = await setup(store, clock);
+  const a = t.make();
+  try {
+    const s = await recordSession(t.root, 3, true);
+    t.catalog.put(s.summary);
+    store.down = true;
+    a.start();
+    await idle(clock);
+    const attemptAt: number[] = [];
+    const end = clock.monotonic() + 900_000; // 15 minutes (the old 5-minute cap reached)
+    while (clock.monotonic() < end) {
+      const before = store.calls.length;
+      await clock.advance(5000);
+      await idle(clock);
+      if (store.calls.length > before) attemptAt.push(clock.monotonic());
+    }
+    // The waits grew and stopped growing at 30 s.
+    const waits = attemptAt.slice(1).map((x, i) => x - attemptAt[i]);
+    assertEquals(Math.max(...waits), 30_000);
+    assert(a.status.failures > 25, `${a.status.failures} failures`);
+    // The store comes back just after a failed retry (the worst moment).
+    store.down = false;
+    const back = clock.monotonic();
+    while (a.status.backlogBytes > 0 && clock.monotonic() - back < 600_000) {
+      await clock.advance(1000);
+      await idle(clock);
+    }
+    const late = clock.monotonic() - back;
+    assert(late <= 31_000, `drained ${late / 1000} s after the store returned`);
+    assertEquals([a.status.failures, index(s.dir).flatMap((b) => b.segments).length], [0, 3]);
+  } finally {
+    await a.stop();
+    await Deno.remove(t.root, { recursive: true });
+  }
+});
+
 Deno.test("session queue: reads only what the playlist gained, never half an entry; a rewrite reloads", async () => {
   const root = await Deno.makeTempDir();
   try {

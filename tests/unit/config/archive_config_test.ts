@@ -58,6 +58,13 @@ Deno.test("archive config: resolved from flags + env; off without --archive-url"
     60,
     "edge-1",
   ]);
+  assertEquals(a.presign, false);
+  const on = loadConfig(["--archive-url=s3://nvr-archive"], { ...ENV, NVR_ARCHIVE_PRESIGN: "on" });
+  assertEquals(on.archive!.presign, true);
+  const e = assertThrows(() =>
+    loadConfig(["--archive-url=s3://b1b", "--archive-presign=yes"], ENV)
+  );
+  assert(e.message.includes("--archive-presign (NVR_ARCHIVE_PRESIGN)"), e.message);
   assertEquals(a.credentials(), { accessKeyId: "AKID123", secretAccessKey: "s3cr3t-value" });
   // The secret never appears in a serialization of the config.
   assert(!JSON.stringify(c).includes("s3cr3t"), "secret in the config's JSON");
