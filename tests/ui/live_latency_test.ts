@@ -3,7 +3,8 @@
  * the test RTSP server's /blink scene (tests/ui/blink_meter.ts): the tile plays the
  * fMP4-over-WebSocket stream (not the HLS fallback), its first frame comes, and the
  * camera-to-screen latency measured on presented frames is printed (p50/p95); an H.265
- * camera's tile says Chromium cannot play it and plays the server's H.264 transcode; a camera that goes away shows
+ * camera's tile says Chromium cannot play it and plays the server's H.264 transcode; a camera
+ * with a sub-stream plays it on the wall and its main stream when opened large; a camera that goes away shows
  * "Offline, retrying" and plays the low-latency stream again when it is back. Timing goals
  * are the bench's (bench/RESULTS.md, "Live view latency"); here only sanity bounds.
  */
@@ -109,6 +110,23 @@ Deno.test({
         40_000,
         200,
       );
+      // A camera with a sub-stream: the wall tile plays it; opened large, the main stream.
+      const sub = rc.rtsp.url("h264aac");
+      const put = await rc.nvr.api("PUT", "/api/camera/seq/1/gid/1/options", { sub_iaddr: sub });
+      assertEquals(put.status, 200);
+      await page.reload();
+      const playing = (stream: string) =>
+        page.evaluate(([s, stream]) => {
+          const t = document.querySelector(s);
+          const v = t?.querySelector("video");
+          return t?.getAttribute("data-stream") === stream && (v?.readyState ?? 0) >= 2;
+        }, [tile, stream]);
+      await waitFor(() => playing("sub"), "the wall tile playing the sub-stream", 20_000, 100);
+      assertMatch((await page.locator(`${tile} .tile-transport`).textContent())!, /sub-stream/);
+      const clicked = Date.now();
+      await page.locator(`${tile} .tile-view`).click();
+      await waitFor(() => playing("main"), "the large tile playing the main stream", 10_000, 50);
+      console.log(`sub-stream -> main stream when opened large: ${Date.now() - clicked} ms`);
       assertEquals(pageErrors(page), []);
       await page.close();
     } finally {

@@ -140,7 +140,8 @@ export function transcodeArgs(port: number): string[] {
 
 /**
  * A camera's sub-stream (pure): its own RTSP connection, made only while someone watches
- * it (the recording never uses it). parsebin depayloads and parses H.264 or H.265 alike.
+ * it (the recording never uses it). parsebin depayloads and parses H.264 or H.265 alike;
+ * the caps filter keeps a camera's audio out (the live view is video only).
  */
 export function subStreamArgs(sub: Source, transport: "tcp" | "udp" = "tcp"): string[] {
   const args = [
@@ -153,7 +154,8 @@ export function subStreamArgs(sub: Source, transport: "tcp" | "udp" = "tcp"): st
   ];
   if (sub.user !== undefined) args.push(prop("user-id", sub.user));
   if (sub.password !== undefined) args.push(prop("user-pw", sub.password));
-  return [...args, "!", "parsebin", "!", ...FMP4_OUT];
+  // Video only: gst-launch links rtspsrc's first pad, which may be the audio one.
+  return [...args, "!", "application/x-rtp,media=video", "!", "parsebin", "!", ...FMP4_OUT];
 }
 
 /** Kills a muxer whose stdout stays silent for LIVE_STALL_MS while someone watches. */

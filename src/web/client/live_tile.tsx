@@ -44,7 +44,17 @@ export function LiveTile({ cam, large, onOpen }: Props) {
   const [transcode, setTranscode] = useState(false);
   /** The stream the server says it sends. */
   const [sent, setSent] = useState<string | undefined>();
-  const wanted = transcode ? "h264" : large || full ? "main" : "sub";
+  /** Small on the wall: the sub-stream; large or full screen: the main stream. */
+  const small = !large && !full;
+  const [asked, setAsked] = useState<"main" | "sub">(small ? "sub" : "main");
+  /** Asked for the sub-stream, the server sent the main one: the camera has none. */
+  const [noSub, setNoSub] = useState(false);
+  const wanted = transcode ? "h264" : asked;
+
+  useEffect(() => {
+    // A camera without a sub-stream keeps its socket (the same stream either way).
+    if (!noSub) setAsked(small ? "sub" : "main");
+  }, [small, noSub]);
 
   useEffect(() => {
     const onChange = () => setFull(document.fullscreenElement === tile.current);
@@ -98,7 +108,10 @@ export function LiveTile({ cam, large, onOpen }: Props) {
           setTranscode(true); // the effect runs again with the transcode
         },
         onReady: ready,
-        onStream: setSent,
+        onStream: (stream) => {
+          setSent(stream);
+          if (wanted === "sub" && stream === "main") setNoSub(true);
+        },
       })
       : attach(v, cam.stream_url, {
         live: true,

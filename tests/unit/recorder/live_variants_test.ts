@@ -89,6 +89,8 @@ Deno.test("live variants: a sub-stream address full of pipeline syntax stays one
   const hostile = "rtsp://h:554/x!y;z$(id)/location=/tmp/p?a=!&b=filesink";
   const args = subStreamArgs(parseSource(hostile));
   assertEquals(args.filter((a) => a.startsWith("location=")), [`location="${hostile}"`]);
-  assertEquals(args.filter((a) => a === "!").length, 3); // rtspsrc ! parsebin ! mp4mux ! fdsink
+  // rtspsrc ! video RTP only ! parsebin ! mp4mux ! fdsink
+  assertEquals(args.filter((a) => a === "!").length, 4);
+  assert(args.includes("application/x-rtp,media=video"));
   assertEquals(args.slice(-7, -6), ["mp4mux"]);
 });
