@@ -4,6 +4,8 @@
  * B, …) so a busy moment hits every variant alike, each measured over 25 s after 5 s of
  * warm-up from /proc (utime + stime of the one process):
  *   floor       rtspsrc ! fakesink (GStreamer's floor for this workload)
+ *   parse       + depayloader and parser, to fakesink
+ *   ts-file     + mpegtsmux ! filesink (one file: no splitmuxsink, no tee, no watchdog)
  *   rec         the recording pipeline alone (depay, parse, watchdog, tee, splitmuxsink)
  *   rec+live    with the low-latency live branch (leaky queue ! gdppay ! tcpserversink)
  *   rec+all     with the live branch and the motion branch (the shipped default)
@@ -33,6 +35,11 @@ const child = (dir: string, branches: string[][]) =>
     latencyMs: 200,
     watchdogMs: 8000,
   });
+/** The recording child's source part: rtspsrc → depayloader → parser, whole frames. */
+const parsed = () => {
+  const args = child("/unused", []);
+  return args.slice(args.indexOf("rtspsrc"), args.indexOf("watchdog") - 1);
+};
 const VARIANTS: Record<string, (dir: string) => [string, string[]]> = {
   floor: () => ["gst-launch-1.0", [
     "-q",
@@ -42,6 +49,11 @@ const VARIANTS: Record<string, (dir: string) => [string, string[]]> = {
     "!",
     "fakesink",
   ]],
+  parse: () => ["gst-launch-1.0", ["-q", ...parsed(), "!", "fakesink"]],
+  "ts-file": (d) => [
+    "gst-launch-1.0",
+    ["-q", ...parsed(), "!", "mpegtsmux", "!", "filesink", `location=${d}/all.ts`],
+  ],
   rec: (d) => ["gst-launch-1.0", child(d, [])],
   "rec+live": (d) => ["gst-launch-1.0", child(d, [liveBranch()])],
   "rec+all": (d) => ["gst-launch-1.0", child(d, [liveBranch(), motionBranch("h264", d)])],
@@ -62,15 +74,25 @@ try {
     for (const [name, make] of Object.entries(VARIANTS)) {
       const dir = await Deno.makeTempDir({ prefix: "nvr-breakdown-" });
       const [cmd, args] = make(dir);
-      const p = new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).spawn();
+      const p = new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).spawn();
+      const stderr = new Response(p.stderr).text();
       await sleep(5000);
       const c0 = await cpuSeconds(p.pid), t0 = performance.now();
       await sleep(25_000);
-      const pct = ((await cpuSeconds(p.pid)) - c0) / ((performance.now() - t0) / 1000) * 100;
+      const pct = ((await cpuSeconds(p.pid).catch(() => c0)) - c0) /
+        ((performance.now() - t0) / 1000) * 100;
       p.kill("SIGKILL");
       await p.status;
       const segments = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".ts")).length;
       await Deno.remove(dir, { recursive: true });
+      // A recording that stopped early measured nothing: left out, its error shown.
+      if (name.startsWith("rec") && segments < 10) {
+        console.log(
+          `round ${round + 1} ${name}: FAILED (${segments} segments): ` +
+            (await stderr).slice(0, 400),
+        );
+        continue;
+      }
       (results[name] ??= []).push(pct);
       console.log(`round ${round + 1} ${name}: ${pct.toFixed(2)}% of a core, ${segments} segments`);
     }
