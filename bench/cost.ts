@@ -50,6 +50,8 @@ export async function measureCost(
   source: Source,
   scratch: string,
   log: (m: string) => void,
+  /** Seconds to wait after the warm-up before measuring (steady state: JIT, first frames). */
+  settleS = 0,
 ): Promise<CostRow> {
   const dir = await Deno.makeTempDir({ dir: scratch, prefix: `cost-${kind}-${n}-` });
   const rec = await startRecorder(kind, dir, n, source.url);
@@ -72,6 +74,7 @@ export async function measureCost(
     // Overlay mode: the cameras started in copy mode and were switched; wait for the
     // encoding children to reach a steady state (two segments of their own).
     if (kind === "overlay") await waitNewSegments(rec, 2, 45_000);
+    if (settleS > 0) await sleep(settleS * 1000);
     const meter = new TreeMeter(rec.roots);
     const workers = new TreeMeter(rec.workers);
     const src = new TreeMeter(() => [source.proc.pid]);

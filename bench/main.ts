@@ -127,8 +127,16 @@ try {
 
   if (want("motion")) {
     await attempt("motion on vs off", async () => {
-      const { motionNs, motionRounds, windowS } = opts;
-      results.motion = await measureMotion(motionNs, motionRounds, windowS, source, scratch, log);
+      const { motionNs, motionRounds, windowS, motionSettleS } = opts;
+      results.motion = await measureMotion(
+        motionNs,
+        motionRounds,
+        windowS,
+        motionSettleS,
+        source,
+        scratch,
+        log,
+      );
     });
   }
 

@@ -3,7 +3,10 @@
  * (`--motion=off`), side by side in one run, for N cameras on the same 1080p25 source
  * (2 s GOP: one keyframe decoded per camera every 2 s). Each N is measured off, on, off,
  * on, … (`rounds` pairs, alternating, so load that drifts over the run falls on both
- * sides) with bench/cost.ts's meter: the whole process tree, and the gst children alone.
+ * sides) with bench/cost.ts's meter: the whole process tree, and the gst children alone,
+ * after `settleS` of settling (the server's JIT warm-up and the detector's first frames cost
+ * a few hundred ms of CPU once: steady state is what a camera costs all day). Other sessions'
+ * load makes single rounds noisy: the report takes the median of the rounds.
  */
 import { type CostRow, measureCost } from "./cost.ts";
 import type { Source } from "./source.ts";
@@ -20,6 +23,7 @@ export async function measureMotion(
   ns: number[],
   rounds: number,
   windowS: number,
+  settleS: number,
   source: Source,
   scratch: string,
   log: (m: string) => void,
@@ -28,25 +32,28 @@ export async function measureMotion(
   for (const n of ns) {
     const row: MotionRow = { n, on: [], off: [] };
     for (let i = 0; i < rounds; i++) {
-      row.off.push(await measureCost("nomotion", n, windowS, source, scratch, log));
-      row.on.push(await measureCost("nvr", n, windowS, source, scratch, log));
+      row.off.push(await measureCost("nomotion", n, windowS, source, scratch, log, settleS));
+      row.on.push(await measureCost("nvr", n, windowS, source, scratch, log, settleS));
     }
     rows.push(row);
-    const added = meanAdded(row, (c) => c.corePerCam);
+    const added = medianAdded(row, (c) => c.corePerCam);
     log(`motion N=${n}: adds ${(added * 100).toFixed(2)}% of a core per camera`);
   }
   return rows;
 }
 
 const ok = (rows: CostRow[]) => rows.filter((c) => !c.error && Number.isFinite(c.corePerCam));
-const mean = (xs: number[]) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
-/** Mean of `pick` over the successful rounds, detection on and off. */
-export function meanOf(rows: CostRow[], pick: (c: CostRow) => number | undefined): number {
-  return mean(ok(rows).map(pick).filter((x): x is number => x !== undefined));
+/** Median of `pick` over the successful rounds. */
+export function medianOf(rows: CostRow[], pick: (c: CostRow) => number | undefined): number {
+  return median(ok(rows).map(pick).filter((x): x is number => x !== undefined));
 }
 
-/** What detection adds per camera (on − off), as a share of one core. */
-export function meanAdded(row: MotionRow, pick: (c: CostRow) => number | undefined): number {
-  return meanOf(row.on, pick) - meanOf(row.off, pick);
+/** What detection adds per camera (median on − median off), as a share of one core. */
+export function medianAdded(row: MotionRow, pick: (c: CostRow) => number | undefined): number {
+  return medianOf(row.on, pick) - medianOf(row.off, pick);
 }

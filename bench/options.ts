@@ -13,6 +13,8 @@ export interface Options {
   motionNs: number[];
   /** Off/on pairs measured per camera count. */
   motionRounds: number;
+  /** Seconds each motion run settles before its window (steady state). */
+  motionSettleS: number;
   /** CPU measuring window per run, seconds. */
   windowS: number;
   /** Minimum length of the write-amplification recording, seconds. */
@@ -45,6 +47,7 @@ export function parseOptions(args: string[]): Options {
       "overlay-ns": { type: "string" },
       "motion-ns": { type: "string" },
       "motion-rounds": { type: "string" },
+      "motion-settle": { type: "string" },
       window: { type: "string" },
       "write-amp-min": { type: "string" },
       "api-seconds": { type: "string" },
@@ -58,8 +61,10 @@ export function parseOptions(args: string[]): Options {
   if (values.help) {
     console.log(
       "deno task bench [--quick] [--ns=1,4,16,32] [--seed-ns=1,2] [--overlay-ns=1] [--window=S]\n" +
-        "  [--motion-ns=1,8] [--motion-rounds=N]\n" +
-        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency,liveview,mqtt]\n" +
+        "  [--motion-ns=1,8] [--motion-rounds=N] [--motion-settle=S]
+" +
+        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency,liveview,mqtt]
+" +
         "  [--report-dir=DIR] [--report-only]   (each also as env BENCH_QUICK=1, BENCH_NS, BENCH_WINDOW, ...)",
     );
     Deno.exit(0);
@@ -75,6 +80,7 @@ export function parseOptions(args: string[]): Options {
     overlayNs: list(get("overlay-ns") ?? "1"),
     motionNs: list(get("motion-ns") ?? (quick ? "1" : "1,8")),
     motionRounds: Number(get("motion-rounds") ?? (quick ? 1 : 2)),
+    motionSettleS: Number(get("motion-settle") ?? (quick ? 10 : 40)),
     windowS: Number(get("window") ?? (quick ? 15 : 40)),
     writeAmpMinS: Number(get("write-amp-min") ?? (quick ? 120 : 600)),
     latencyS: quick ? 12 : 30,

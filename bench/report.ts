@@ -11,7 +11,7 @@ import type { CostRow } from "./cost.ts";
 import type { LatencyStats } from "./live_latency.ts";
 import type { LiveViewResult } from "./live_view.ts";
 import type { Machine } from "./machine.ts";
-import { meanAdded, meanOf, type MotionRow } from "./motion.ts";
+import { medianAdded, medianOf, type MotionRow } from "./motion.ts";
 import { mqttCells, type MqttRow } from "./mqtt_rate.ts";
 import type { ScaleRun } from "./scale.ts";
 import type { SOURCE } from "./source.ts";
@@ -339,7 +339,8 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
       return [
         "The recorder with motion detection on (the default: keyframes only decoded, 160x90 grey, " +
         "compared in the server) and off (`--motion=off`), measured alternately (off, on, …) on " +
-        `the same source, ${r.options.windowS} s windows, mean of the rounds. Whole tree = the ` +
+        `the same source, ${r.options.windowS} s windows after ${r.options.motionSettleS ?? 0} s ` +
+        "of settling past the first segment, median of the rounds. Whole tree = the " +
         "Deno server and its gst-launch children; children = gst-launch alone (where the " +
         "decoding is). Goal: detection adds ≤ 1.5% of a core per 1080p25 camera.",
         "",
@@ -347,8 +348,8 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
         ...table(
           ["Cameras", "Rounds", "Off: % core / cam", "On: % core / cam", "Added (whole tree)", "Off: children", "On: children", "Added (children)", "<Within 1.5%"],
           r.motion.map((m) => {
-            const added = meanAdded(m, (c) => c.corePerCam);
-            return [m.n, `${m.on.length}+${m.off.length}`, pct(meanOf(m.off, (c) => c.corePerCam)), pct(meanOf(m.on, (c) => c.corePerCam)), pct(added), pct(meanOf(m.off, worker)), pct(meanOf(m.on, worker)), pct(meanAdded(m, worker)), Number.isFinite(added) ? (added <= 0.015 ? "yes" : "**no**") : "–"];
+            const added = medianAdded(m, (c) => c.corePerCam);
+            return [m.n, `${m.on.length}+${m.off.length}`, pct(medianOf(m.off, (c) => c.corePerCam)), pct(medianOf(m.on, (c) => c.corePerCam)), pct(added), pct(medianOf(m.off, worker)), pct(medianOf(m.on, worker)), pct(medianAdded(m, worker)), Number.isFinite(added) ? (added <= 0.015 ? "yes" : "**no**") : "–"];
           }),
         ),
       ];

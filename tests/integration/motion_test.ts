@@ -4,7 +4,7 @@
  * burned-in clock where a box appears at wall-clock seconds 3 mod 12 and leaves at 7, and
  * /drift, the same picture without the box and with the light drifting. Every appearance
  * watched is one event (events API) starting within 1.5 s of the onset and ending when the
- * box left; the drifting scene has none. A third camera on /motion is added just before a
+ * box left; the drifting scene has none (over minutes: tests/long/motion_static_test.ts). A third camera on /motion is added just before a
  * box appears, so its background is learnt with the box in it (the box's ghost stays when
  * it leaves): the events around that end (none stays open) and the next box is one event.
  */
