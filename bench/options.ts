@@ -61,10 +61,8 @@ export function parseOptions(args: string[]): Options {
   if (values.help) {
     console.log(
       "deno task bench [--quick] [--ns=1,4,16,32] [--seed-ns=1,2] [--overlay-ns=1] [--window=S]\n" +
-        "  [--motion-ns=1,8] [--motion-rounds=N] [--motion-settle=S]
-" +
-        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency,liveview,mqtt]
-" +
+        "  [--motion-ns=1,8] [--motion-rounds=N] [--motion-settle=S]\n" +
+        "  [--write-amp-min=S] [--api-seconds=S] [--only=cost,motion,writeamp,api,scale,latency,liveview,mqtt]\n" +
         "  [--report-dir=DIR] [--report-only]   (each also as env BENCH_QUICK=1, BENCH_NS, BENCH_WINDOW, ...)",
     );
     Deno.exit(0);
