@@ -6,10 +6,10 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Calendar } from "./calendar.tsx";
-import { duration, stamp } from "./format.ts";
+import { duration } from "./format.ts";
 import { Speeds } from "./speeds.tsx";
 import { Timeline } from "./timeline.tsx";
-import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
+import { dayBounds, gapsOf, spansOf } from "./timeline_math.ts";
 import { camKey } from "./types.ts";
 import {
   type FleetJson,
@@ -19,6 +19,7 @@ import {
   useFleet,
 } from "./use_fleet.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
+import { RecVideo, SessionButtons, sessionControls } from "./rec_view.tsx";
 import { LocalRecordings, type RecordingsProps } from "./recordings.tsx";
 
 /** Picks the recorder whose recordings are shown ("" is this one). */
@@ -74,16 +75,7 @@ export function FleetRecordings(
     pending.current = true;
   }, [days]);
 
-  const toggle = () => {
-    const v = rec.video.current;
-    if (rec.frame === undefined) rec.playAt(spans[0]?.start ?? dayStart);
-    else if (v?.paused) v.play();
-    else v?.pause();
-  };
-  const step = (dir: 1 | -1) => {
-    const t = stepSession(rec.frame ?? dayStart, sessions ?? [], dir);
-    if (t !== undefined) rec.playAt(t);
-  };
+  const { toggle, step } = sessionControls(rec, spans, sessions, dayStart);
   const total = spans.reduce((n, s) => n + s.end - s.start, 0);
   return (
     <div class="rec-layout" data-node={props.node}>
@@ -107,30 +99,14 @@ export function FleetRecordings(
             />
           </label>
         </div>
-        <div class="player">
-          <video
-            ref={rec.video}
-            muted
-            playsInline
-            aria-label={`Archived recording of ${props.node} G${gid} #${seq}`}
-          />
-          <time class="rec-overlay" data-ms={rec.frame ?? ""}>
-            {rec.frame === undefined ? "Pick a time on the timeline" : stamp(rec.frame)}
-          </time>
-          {rec.error && <span class="tile-reason" role="alert">Playback failed: {rec.error}</span>}
-        </div>
-        <div class="controls" role="toolbar" aria-label="Playback">
-          <button type="button" onClick={() => step(-1)} aria-label="Previous session">
-            ‹ Session
-          </button>
-          <button type="button" class="play" onClick={toggle}>
-            {rec.paused ? "Play" : "Pause"}
-          </button>
-          <button type="button" onClick={() => step(1)} aria-label="Next session">
-            Session ›
-          </button>
+        <RecVideo
+          rec={rec}
+          label={`Archived recording of ${props.node} G${gid} #${seq}`}
+          muted
+        />
+        <SessionButtons rec={rec} step={step} toggle={toggle}>
           <Speeds speed={speed} onPick={setSpeed} />
-        </div>
+        </SessionButtons>
         <Timeline
           dayStart={dayStart}
           dayEnd={dayEnd}

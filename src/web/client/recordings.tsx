@@ -9,16 +9,17 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Calendar } from "./calendar.tsx";
 import { ClipExport } from "./clip_export.tsx";
 import { EventList } from "./event_list.tsx";
-import { bytes, duration, stamp } from "./format.ts";
+import { bytes, duration } from "./format.ts";
 import { ThumbStrip } from "./thumb_strip.tsx";
 import { Speeds } from "./speeds.tsx";
 import { Timeline } from "./timeline.tsx";
-import { dayBounds, gapsOf, spansOf, stepSession } from "./timeline_math.ts";
+import { dayBounds, gapsOf, spansOf } from "./timeline_math.ts";
 import { isTyping, parseLocalDateTime } from "./time_input.ts";
 import { type CameraJson, camKey } from "./types.ts";
 import { useDays, useSessions, useThumbnails } from "./use_day.ts";
 import { stepEvent, useActivity, useEventDays, useEvents } from "./use_motion.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
+import { RecVideo, SessionButtons, sessionControls } from "./rec_view.tsx";
 import { reviewUrl } from "./sync_math.ts";
 
 export interface RecordingsProps {
@@ -70,12 +71,7 @@ export function LocalRecordings(props: RecordingsProps & { picker: ComponentChil
     history.replaceState(null, "", `/recordings?cam=${cam ?? ""}&date=${date}${t}`);
   }, [cam, date, second]);
 
-  const toggle = () => {
-    const v = rec.video.current;
-    if (rec.frame === undefined) rec.playAt(spans[0]?.start ?? dayStart);
-    else if (v?.paused) v.play();
-    else v?.pause();
-  };
+  const { toggle, step } = sessionControls(rec, spans, sessions, dayStart);
   const toEvent = (dir: 1 | -1) => {
     const t = stepEvent(rec.frame ?? dayStart, events, dir);
     if (t !== undefined) rec.playAt(t);
@@ -113,10 +109,6 @@ export function LocalRecordings(props: RecordingsProps & { picker: ComponentChil
   };
   const total = spans.reduce((n, s) => n + s.end - s.start, 0);
   const size = (sessions ?? []).reduce((n, s) => n + s.bytes, 0);
-  const step = (dir: 1 | -1) => {
-    const t = stepSession(rec.frame ?? dayStart, sessions ?? [], dir);
-    if (t !== undefined) rec.playAt(t);
-  };
   const notice = rec.skipped ? `Skipped ${duration(rec.skipped.ms)}, no recording` : "";
   return (
     <div class="rec-layout">
@@ -162,28 +154,8 @@ export function LocalRecordings(props: RecordingsProps & { picker: ComponentChil
             <button type="submit">Go</button>
           </form>
         </div>
-        <div class="player">
-          <video
-            ref={rec.video}
-            muted={!sound}
-            playsInline
-            aria-label={`Recording of ${camera.name}`}
-          />
-          <time class="rec-overlay" data-ms={rec.frame ?? ""}>
-            {rec.frame === undefined ? "Pick a time on the timeline" : stamp(rec.frame)}
-          </time>
-          {rec.error && <span class="tile-reason" role="alert">Playback failed: {rec.error}</span>}
-        </div>
-        <div class="controls" role="toolbar" aria-label="Playback">
-          <button type="button" onClick={() => step(-1)} aria-label="Previous session">
-            ‹ Session
-          </button>
-          <button type="button" class="play" onClick={toggle} aria-keyshortcuts="Space">
-            {rec.paused ? "Play" : "Pause"}
-          </button>
-          <button type="button" onClick={() => step(1)} aria-label="Next session">
-            Session ›
-          </button>
+        <RecVideo rec={rec} label={`Recording of ${camera.name}`} muted={!sound} />
+        <SessionButtons rec={rec} step={step} toggle={toggle} spaceKey>
           {events.length > 0 && (
             <>
               <button type="button" onClick={() => toEvent(-1)} aria-keyshortcuts="[">
@@ -204,7 +176,7 @@ export function LocalRecordings(props: RecordingsProps & { picker: ComponentChil
             </button>
           )}
           <Speeds speed={speed} onPick={setSpeed} />
-        </div>
+        </SessionButtons>
         <p class="notice" role="status">{notice}</p>
         <Timeline
           dayStart={dayStart}
