@@ -356,6 +356,19 @@ Deno.test({
         await near(at(DAY, "10:00:00"), "Home");
         // Space plays or pauses (whichever the video is doing), and the button says so.
         const playLabel = () => page.locator(".controls button.play").textContent();
+        // Settled first: Home loads a new window, and while it loads the video is paused
+        // with its autoplay pending (the button still says Pause).
+        await waitFor(
+          () =>
+            page.evaluate(() => {
+              const v = document.querySelector<HTMLVideoElement>(".player video")!;
+              const label = document.querySelector(".controls button.play")!.textContent;
+              return v.readyState >= 3 && !v.seeking && label === (v.paused ? "Play" : "Pause");
+            }),
+          "the video settled after Home",
+          10_000,
+          50,
+        );
         const was = await playLabel();
         await page.keyboard.press("Space");
         await waitFor(async () => (await playLabel()) !== was, `Space after ${was}`, 5000, 50);
