@@ -9,14 +9,13 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { fieldErrors } from "../cameras/schemas.ts";
 import type { CameraService } from "../cameras/service.ts";
 import type { EventStore } from "../storage/event_store.ts";
 import { isCalendarDate } from "../storage/layout.ts";
 import { BUCKET_MS, EVENT_ID_RE, type MotionEvent } from "../storage/motion_events.ts";
 import { localDate } from "../time.ts";
 import { cameraIds, parseIds } from "./camera_routes.ts";
-import { HttpError } from "./http_errors.ts";
+import { HttpError, readQuery } from "./http_errors.ts";
 import { instantMs } from "./media_routes.ts";
 import { serveFile } from "./serve_file.ts";
 
@@ -51,12 +50,6 @@ const AllEventsQuery = z.strictObject({
 const Day = z.string().refine(isCalendarDate, "must be a real date, YYYY-MM-DD");
 const ActivityQuery = z.strictObject({ date: Day });
 const DaysQuery = z.strictObject({ from: Day.optional(), to: Day.optional() });
-
-function query<T extends z.ZodType>(schema: T, q: Record<string, string>): z.infer<T> {
-  const r = schema.safeParse(q);
-  if (!r.success) throw new HttpError(400, "invalid query", fieldErrors(r.error));
-  return r.data;
-}
 
 /** The span asked for: default the last 24 h before `to` (default now); at most 31 days. */
 function span(q: { from?: number; to?: number }, now: number): { from: number; to: number } {
@@ -100,13 +93,13 @@ export function eventRoutes(d: EventRouteDeps) {
 
   app.get(`${base}/events`, async (c) => {
     const { gid, seq } = cameraIds(d.service, c.req.param());
-    const { from, to } = span(query(EventsQuery, c.req.query()), d.now());
+    const { from, to } = span(readQuery(EventsQuery, c.req.query()), d.now());
     const events = await d.store.between(gid, seq, from, to);
     return c.json({ gid, seq, events: events.map((e) => eventView(gid, seq, e)) });
   });
 
   app.get("/api/events", async (c) => {
-    const q = query(AllEventsQuery, c.req.query());
+    const q = readQuery(AllEventsQuery, c.req.query());
     const { from, to } = span(q, d.now());
     const wanted = q.cameras
       ? new Set(q.cameras.split(",").map((p) => p.replace("-", "/")))
@@ -130,7 +123,7 @@ export function eventRoutes(d: EventRouteDeps) {
 
   app.get(`${base}/activity`, async (c) => {
     const { gid, seq } = cameraIds(d.service, c.req.param());
-    const { date } = query(ActivityQuery, c.req.query());
+    const { date } = readQuery(ActivityQuery, c.req.query());
     const a = await d.store.activity(gid, seq, date);
     return c.json({
       gid,
@@ -144,7 +137,7 @@ export function eventRoutes(d: EventRouteDeps) {
 
   app.get(`${base}/events/days`, async (c) => {
     const { gid, seq } = cameraIds(d.service, c.req.param());
-    const q = query(DaysQuery, c.req.query());
+    const q = readQuery(DaysQuery, c.req.query());
     const to = q.to ?? localDate(d.now());
     const from = q.from ?? localDate(Date.parse(to + "T12:00:00Z") - (MAX_EVENT_DAYS - 1) * DAY_MS);
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;

@@ -50,3 +50,13 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T): Prom
   }
   return parsed.data;
 }
+
+/** Validates a request's query parameters; throws HttpError 400 with each bad field. */
+export function readQuery<T extends z.ZodType>(
+  schema: T,
+  query: Record<string, string>,
+): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw new HttpError(400, "invalid query", fieldErrors(parsed.error));
+  return parsed.data;
+}

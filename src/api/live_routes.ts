@@ -28,8 +28,7 @@ import type { LiveMessage } from "../recorder/live/hub.ts";
 import type { ResolvedStream } from "../recorder/live/streams.ts";
 import { LIVE_VARIANTS, type LiveVariant } from "../recorder/live/tap.ts";
 import { ID_RE } from "../storage/layout.ts";
-import { fieldErrors } from "../cameras/schemas.ts";
-import { HttpError } from "./http_errors.ts";
+import { readQuery } from "./http_errors.ts";
 
 export interface LiveRoutesDeps {
   resolve(gid: number, seq: number, wanted: LiveVariant): ResolvedStream | undefined;
@@ -41,11 +40,7 @@ const StreamQuery = z.object({
 });
 
 /** The variant a request asks for (400 with the field's error otherwise). */
-function wantedStream(q: Record<string, string>): LiveVariant {
-  const r = StreamQuery.safeParse(q);
-  if (!r.success) throw new HttpError(400, "invalid query", fieldErrors(r.error));
-  return r.data.stream;
-}
+const wantedStream = (q: Record<string, string>): LiveVariant => readQuery(StreamQuery, q).stream;
 
 /** Why the hub closed a viewer, as a WebSocket close code (1001: the camera stopped). */
 const CLOSE_CODES: Record<string, number> = {

@@ -5,7 +5,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CameraService } from "../cameras/service.ts";
-import { fieldErrors } from "../cameras/schemas.ts";
 import { isoTime } from "../cameras/settings.ts";
 import { maskSecrets } from "../util/redact.ts";
 import { isAnonymous } from "./auth/guard.ts";
@@ -15,7 +14,7 @@ import type { ArchiveStatus } from "../archive/uploader.ts";
 import { type IntegrationMetrics, renderMetrics, type StorageMetrics } from "../health/metrics.ts";
 import { outagesBetween } from "../storage/outages.ts";
 import { parseIds } from "./camera_routes.ts";
-import { HttpError } from "./http_errors.ts";
+import { HttpError, readQuery } from "./http_errors.ts";
 
 export interface OpsDeps {
   service: CameraService;
@@ -83,14 +82,13 @@ export function opsRoutes(d: OpsDeps) {
 
   app.get("/api/camera/seq/:seq/gid/:gid/outages", async (c) => {
     const { gid, seq } = parseIds(c.req.param());
-    const q = OutageQuery.safeParse(c.req.query());
-    if (!q.success) throw new HttpError(400, "invalid query", fieldErrors(q.error));
+    const q = readQuery(OutageQuery, c.req.query());
     const recorder = d.service.recorder(gid, seq);
     if (!d.service.get(gid, seq) || !recorder) {
       throw new HttpError(404, `camera gid=${gid} seq=${seq} not found`);
     }
-    const from = q.data.from ? Date.parse(q.data.from) : 0;
-    const to = q.data.to ? Date.parse(q.data.to) : Infinity;
+    const from = q.from ? Date.parse(q.from) : 0;
+    const to = q.to ? Date.parse(q.to) : Infinity;
     const list = outagesBetween(await recorder.outages.list(), from, to);
     return c.json({
       gid,

@@ -6,12 +6,11 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { fieldErrors } from "../cameras/schemas.ts";
 import type { CameraService } from "../cameras/service.ts";
 import { DATE_RE, isCalendarDate, THUMBS_DIR } from "../storage/layout.ts";
 import { listThumbnails } from "../storage/thumbnails.ts";
 import { parseIds } from "./camera_routes.ts";
-import { HttpError } from "./http_errors.ts";
+import { HttpError, readQuery } from "./http_errors.ts";
 
 const ThumbnailQuery = z.strictObject({
   date: z.string().regex(DATE_RE, "must be YYYY-MM-DD").refine(
@@ -25,10 +24,9 @@ export function thumbnailRoutes(service: Pick<CameraService, "get">, mediaRoot: 
 
   app.get("/camera/seq/:seq/gid/:gid/thumbnails", async (c) => {
     const { gid, seq } = parseIds(c.req.param());
-    const q = ThumbnailQuery.safeParse(c.req.query());
-    if (!q.success) throw new HttpError(400, "invalid query", fieldErrors(q.error));
+    const q = readQuery(ThumbnailQuery, c.req.query());
     if (!service.get(gid, seq)) throw new HttpError(404, `camera gid=${gid} seq=${seq} not found`);
-    const { date } = q.data;
+    const { date } = q;
     const thumbs = await listThumbnails(mediaRoot, gid, seq, date);
     return c.json({
       gid,
