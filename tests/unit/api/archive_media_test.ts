@@ -10,6 +10,16 @@ import { assert, assertEquals } from "../../support/assert.ts";
 import { FakeClock } from "../../support/fake_clock.ts";
 import { MemoryStore } from "../archive/memory_store.ts";
 
+/** Indexes a 1000-byte bundle `key` holding a.ts (400 bytes) and b.ts (600 bytes). */
+function indexBundle(dir: string, key: string) {
+  return appendArchiveIndex(dir, {
+    key,
+    size: 1000,
+    md5: "x",
+    segments: [{ name: "a.ts", offset: 0, bytes: 400 }, { name: "b.ts", offset: 400, bytes: 600 }],
+  });
+}
+
 Deno.test("archived media: a segment's bytes from its bundle, with ranges and HEAD; 502 when the store is down", async () => {
   const root = await Deno.makeTempDir();
   try {
@@ -18,16 +28,7 @@ Deno.test("archived media: a segment's bytes from its bundle, with ranges and HE
     await store.put("b/1.ts", bundle, "video/mp2t");
     const dir = join(root, "1", "1", "2026-12-01", "120000");
     await Deno.mkdir(dir, { recursive: true });
-    await appendArchiveIndex(dir, {
-      key: "b/1.ts",
-      size: 1000,
-      md5: "x",
-      segments: [{ name: "a.ts", offset: 0, bytes: 400 }, {
-        name: "b.ts",
-        offset: 400,
-        bytes: 600,
-      }],
-    });
+    await indexBundle(dir, "b/1.ts");
     const archiver = new Archiver({
       mediaRoot: root,
       catalog: new Catalog(root),
@@ -66,16 +67,7 @@ Deno.test("archive ranges (--archive-presign): archive-only segments become byte
     const dir = join(root, "1", "1", "2026-12-01", "120000");
     await Deno.mkdir(dir, { recursive: true });
     const key = "fleet/n1/1/1/2026-12-01/120000/1764590400000.ts";
-    await appendArchiveIndex(dir, {
-      key,
-      size: 1000,
-      md5: "x",
-      segments: [{ name: "a.ts", offset: 0, bytes: 400 }, {
-        name: "b.ts",
-        offset: 400,
-        bytes: 600,
-      }],
-    });
+    await indexBundle(dir, key);
     await Deno.writeFile(join(dir, "b.ts"), new Uint8Array(600)); // b: local and archived
     const archiver = new Archiver({
       mediaRoot: root,

@@ -139,7 +139,18 @@ async function idle(clock: FakeClock) {
   for (let i = 0; i < 200 && clock.pending === 0; i++) await new Promise((r) => setTimeout(r, 5));
 }
 
-Deno.test("uploader: a store that is down is retried after 1, 2, 4 s…; recording's files stay; it drains when back", async () => {
+/**
+ * A closed session of three segments, the store down, the uploader started and its first
+ * pass failed; `body` runs, then everything is stopped and removed.
+ */
+async function withStoreDown(
+  body: (o: {
+    store: MemoryStore;
+    clock: FakeClock;
+    a: ReturnType<Awaited<ReturnType<typeof setup>>["make"]>;
+    s: Awaited<ReturnType<typeof recordSession>>;
+  }) => Promise<void>,
+) {
   const store = new MemoryStore();
   const clock = new FakeClock(T0 + 60_000);
   const t = await setup(store, clock);
@@ -150,6 +161,15 @@ Deno.test("uploader: a store that is down is retried after 1, 2, 4 s…; recordi
     store.down = true;
     a.start();
     await idle(clock);
+    await body({ store, clock, a, s });
+  } finally {
+    await a.stop();
+    await Deno.remove(t.root, { recursive: true });
+  }
+}
+
+Deno.test("uploader: a store that is down is retried after 1, 2, 4 s…; recording's files stay; it drains when back", () =>
+  withStoreDown(async ({ store, clock, a, s }) => {
     const attempts = () => store.calls.filter((c) => c.startsWith("PUT")).length;
     assertEquals([attempts(), a.status.failures], [1, 1]);
     await clock.advance(999);
@@ -169,23 +189,10 @@ Deno.test("uploader: a store that is down is retried after 1, 2, 4 s…; recordi
     assertEquals(a.status.backlogBytes, 0);
     assertEquals(index(s.dir).flatMap((b) => b.segments).length, 3);
     assertEquals(Deno.readDirSync(s.dir).toArray().filter((f) => f.name.endsWith(".ts")).length, 3);
-  } finally {
-    await a.stop();
-    await Deno.remove(t.root, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("uploader: after a long outage, the backlog drains within 30 s of the store's return", async () => {
-  const store = new MemoryStore();
-  const clock = new FakeClock(T0 + 60_000);
-  const t = await setup(store, clock);
-  const a = t.make();
-  try {
-    const s = await recordSession(t.root, 3, true);
-    t.catalog.put(s.summary);
-    store.down = true;
-    a.start();
-    await idle(clock);
+Deno.test("uploader: after a long outage, the backlog drains within 30 s of the store's return", () =>
+  withStoreDown(async ({ store, clock, a, s }) => {
     const attemptAt: number[] = [];
     const end = clock.monotonic() + 900_000; // 15 minutes (the old 5-minute cap reached)
     while (clock.monotonic() < end) {
@@ -208,11 +215,7 @@ Deno.test("uploader: after a long outage, the backlog drains within 30 s of the 
     const late = clock.monotonic() - back;
     assert(late <= 31_000, `drained ${late / 1000} s after the store returned`);
     assertEquals([a.status.failures, index(s.dir).flatMap((b) => b.segments).length], [0, 3]);
-  } finally {
-    await a.stop();
-    await Deno.remove(t.root, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("session queue: reads only what the playlist gained, never half an entry; a rewrite reloads", async () => {
   const root = await Deno.makeTempDir();
