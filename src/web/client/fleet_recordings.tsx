@@ -19,7 +19,7 @@ import {
   useFleet,
 } from "./use_fleet.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
-import { RecVideo, SessionButtons, sessionControls } from "./rec_view.tsx";
+import { CameraField, DayField, RecVideo, SessionButtons, sessionControls } from "./rec_view.tsx";
 import { LocalRecordings, type RecordingsProps } from "./recordings.tsx";
 
 /** Picks the recorder whose recordings are shown ("" is this one). */
@@ -82,22 +82,12 @@ export function FleetRecordings(
       <div class="rec-main">
         <div class="toolbar">
           <NodePicker fleet={props.fleet} node={props.node} onPick={props.onNode} />
-          <label>
-            Camera
-            <select value={cam} onChange={(e) => setCam((e.target as HTMLSelectElement).value)}>
-              {cameras.map((c) => (
-                <option key={camKey(c)} value={camKey(c)}>G{c.gid} #{c.seq}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Day
-            <input
-              type="date"
-              value={date}
-              onChange={(e) => setDate((e.target as HTMLInputElement).value || date)}
-            />
-          </label>
+          <CameraField
+            cam={cam}
+            options={cameras.map((c) => [camKey(c), `G${c.gid} #${c.seq}`])}
+            onPick={setCam}
+          />
+          <DayField date={date} onPick={setDate} />
         </div>
         <RecVideo
           rec={rec}

@@ -27,6 +27,41 @@ export function sessionControls(
   return { toggle, step };
 }
 
+/** The toolbar's camera picker: `options` as [key, label]. */
+export function CameraField(
+  { cam, options, onPick }: {
+    cam: string | undefined;
+    options: [string, string][];
+    onPick: (key: string) => void;
+  },
+) {
+  return (
+    <label>
+      Camera
+      <select value={cam} onChange={(e) => onPick((e.target as HTMLSelectElement).value)}>
+        {options.map(([key, label]) => <option key={key} value={key}>{label}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** The toolbar's day picker (an emptied field keeps the day). */
+export function DayField({ date, onPick }: { date: string; onPick: (date: string) => void }) {
+  return (
+    <label>
+      Day
+      <input
+        type="date"
+        value={date}
+        onChange={(e) => {
+          const v = (e.target as HTMLInputElement).value;
+          if (v) onPick(v);
+        }}
+      />
+    </label>
+  );
+}
+
 /** The video, the time of the frame shown, and why playback failed. */
 export function RecVideo({ rec, label, muted }: { rec: RecPlayer; label: string; muted: boolean }) {
   return (

@@ -19,7 +19,7 @@ import { type CameraJson, camKey } from "./types.ts";
 import { useDays, useSessions, useThumbnails } from "./use_day.ts";
 import { stepEvent, useActivity, useEventDays, useEvents } from "./use_motion.ts";
 import { useRecPlayer } from "./use_rec_player.ts";
-import { RecVideo, SessionButtons, sessionControls } from "./rec_view.tsx";
+import { CameraField, DayField, RecVideo, SessionButtons, sessionControls } from "./rec_view.tsx";
 import { reviewUrl } from "./sync_math.ts";
 
 export interface RecordingsProps {
@@ -115,25 +115,12 @@ export function LocalRecordings(props: RecordingsProps & { picker: ComponentChil
       <div class="rec-main">
         <div class="toolbar">
           {props.picker}
-          <label>
-            Camera
-            <select value={cam} onChange={(e) => pickCam((e.target as HTMLSelectElement).value)}>
-              {props.cameras.map((c) => (
-                <option key={camKey(c)} value={camKey(c)}>{c.name} (G{c.gid} #{c.seq})</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Day
-            <input
-              type="date"
-              value={date}
-              onChange={(e) => {
-                const v = (e.target as HTMLInputElement).value;
-                if (v) pickDate(v);
-              }}
-            />
-          </label>
+          <CameraField
+            cam={cam}
+            options={props.cameras.map((c) => [camKey(c), `${c.name} (G${c.gid} #${c.seq})`])}
+            onPick={pickCam}
+          />
+          <DayField date={date} onPick={pickDate} />
           <form
             class="rec-goto"
             onSubmit={(e) => {
