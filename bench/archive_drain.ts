@@ -15,31 +15,27 @@ import { createLogger } from "../src/log.ts";
 import { Archiver } from "../src/archive/uploader.ts";
 import { S3Store } from "../src/archive/store.ts";
 import { Catalog } from "../src/storage/catalog.ts";
-import { RecordingSession } from "../src/storage/session.ts";
-import { join } from "node:path";
+import { fillerSession } from "./filler_session.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: { minutes: { type: "string", default: "10" }, mbps: { type: "string", default: "4" } },
 });
 const minutes = Number(values.minutes), mbps = Number(values.mbps);
-const segBytes = Math.round((mbps * 1e6) / 8 / 188) * 188;
 
 const root = await Deno.makeTempDir({ prefix: "nvr-drain-" });
 const rgw = await startCephRgw();
 try {
   // The backlog: one closed session of minutes × 60 one-second segments.
   const start = Date.now() - minutes * 60_000 - 60_000;
-  const s = await RecordingSession.open(root, 1, 1, start, 1);
-  const filler = new Uint8Array(segBytes);
-  for (let i = 0; i < segBytes; i += 188) filler.set([0x47, 0x1f, 0xff, 0x10], i);
-  for (let i = 0; i < minutes * 60; i++) {
-    const p = join(root, "seg.ts");
-    await Deno.writeFile(p, filler);
-    await s.append(p, start + i * 1000, 1000, false, segBytes);
-    await Deno.remove(p);
-  }
-  await s.close("recording stopped");
+  await fillerSession({
+    mediaRoot: root,
+    scratch: root,
+    seq: 1,
+    start,
+    seconds: minutes * 60,
+    mbps,
+  });
   const catalog = new Catalog(root);
   await catalog.rebuild();
 

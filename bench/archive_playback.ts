@@ -21,7 +21,7 @@ import { S3Store } from "../src/archive/store.ts";
 import { Archiver } from "../src/archive/uploader.ts";
 import { readArchiveIndex } from "../src/storage/archive_index.ts";
 import { Catalog } from "../src/storage/catalog.ts";
-import { RecordingSession } from "../src/storage/session.ts";
+import { fillerSession, segmentBytes } from "./filler_session.ts";
 import { startCephRgw } from "../tests/support/ceph_rgw.ts";
 import { Nvr } from "../tests/support/harness.ts";
 
@@ -36,7 +36,7 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes), mbps = Number(values.mbps);
 const rounds = Number(values.rounds);
-const segBytes = Math.round((mbps * 1e6) / 8 / 188) * 188;
+const segBytes = segmentBytes(mbps);
 
 /** Milliseconds to the first body byte and to the whole body of a GET. */
 async function timed(url: string): Promise<{ first: number; all: number; bytes: number }> {
@@ -65,19 +65,18 @@ const rgw = await startCephRgw();
 let nvr: Nvr | undefined;
 try {
   const start = new Date(new Date().setHours(0, 0, 0, 0) - 86_400_000 + 36_000_000).getTime();
-  const filler = new Uint8Array(segBytes);
-  for (let i = 0; i < segBytes; i += 188) filler.set([0x47, 0x1f, 0xff, 0x10], i);
   const dirs: string[] = [];
   for (const seq of [1, 2]) {
-    const s = await RecordingSession.open(media, 1, seq, start, 1);
-    for (let i = 0; i < minutes * 60; i++) {
-      const p = join(root, "seg.ts");
-      await Deno.writeFile(p, filler);
-      await s.append(p, start + i * 1000, 1000, false, segBytes);
-      await Deno.remove(p);
-    }
-    await s.close("recording stopped");
-    dirs.push(s.dir);
+    dirs.push(
+      await fillerSession({
+        mediaRoot: media,
+        scratch: root,
+        seq,
+        start,
+        seconds: minutes * 60,
+        mbps,
+      }),
+    );
   }
   const catalog = new Catalog(media);
   await catalog.rebuild();
