@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
 import { startRecording } from "../support/recording_camera.ts";
+import { QUIET_MS } from "../../src/recorder/motion/tracker.ts";
 
 const WATCH_MS = 200_000;
 const PERIOD_MS = 12_000, FROM_MS = 3_000, TO_MS = 7_000;
@@ -60,10 +61,11 @@ Deno.test("motion over minutes: no event on a static, noisy, drifting scene; eve
     const drift = await events(1);
     assertEquals(drift, [], `no event on the drifting scene in ${WATCH_MS / 1000} s`);
 
-    // The control: past the warm-up, each appearance whose box has left (3 s ago) is one
-    // closed, short event (the one in progress when the watch ends is not judged).
+    // The control: past the warm-up, each appearance whose event must have ended is one
+    // closed, short event. An event ends QUIET_MS after its box left (the tracker's
+    // hysteresis), one GOP later at most; 5 s more for a loaded box. Later ones are not judged.
     const boxes = await events(2);
-    const judged = Date.now() - 3000;
+    const judged = Date.now() - QUIET_MS - 5000;
     const onsets: number[] = [];
     let onset = Math.ceil((ready + PERIOD_MS) / PERIOD_MS) * PERIOD_MS + FROM_MS;
     for (; onset + TO_MS - FROM_MS < judged; onset += PERIOD_MS) onsets.push(onset);

@@ -15,6 +15,11 @@ import type { Source } from "../source_url.ts";
  * burst and then nothing.
  */
 export const LIVE_STALL_MS = 5_000;
+/**
+ * A new muxer's first output may take longer: gst-launch starting on a loaded box, then the
+ * wait for the camera's next keyframe (GOPs of up to 4 s are common).
+ */
+export const LIVE_FIRST_OUTPUT_MS = 15_000;
 
 /** A running muxer child. */
 export interface Muxer {
@@ -158,10 +163,14 @@ export function subStreamArgs(sub: Source, transport: "tcp" | "udp" = "tcp"): st
   return [...args, "!", "application/x-rtp,media=video", "!", "parsebin", "!", ...FMP4_OUT];
 }
 
-/** Kills a muxer whose stdout stays silent for LIVE_STALL_MS while someone watches. */
+/**
+ * Kills a muxer whose stdout stays silent for LIVE_STALL_MS while someone watches
+ * (LIVE_FIRST_OUTPUT_MS before its first output).
+ */
 export class StallWatch {
   stalled = false;
   #last: number;
+  #fedOnce = false;
   #timer: number;
 
   constructor(readonly clock: Clock, readonly muxer: Muxer, readonly watched: () => boolean) {
@@ -171,6 +180,7 @@ export class StallWatch {
 
   /** Output came: returns the time (monotonic ms). */
   fed(): number {
+    this.#fedOnce = true;
     return this.#last = this.clock.monotonic();
   }
 
@@ -179,10 +189,11 @@ export class StallWatch {
   }
 
   #check(): void {
-    if (!this.watched()) this.fed(); // nobody waits for it (the idle time before it stops)
+    if (!this.watched()) this.#last = this.clock.monotonic(); // nobody waits for it
+    const limit = this.#fedOnce ? LIVE_STALL_MS : LIVE_FIRST_OUTPUT_MS;
     const silent = this.clock.monotonic() - this.#last;
-    if (silent < LIVE_STALL_MS) {
-      this.#timer = this.clock.setTimeout(() => this.#check(), LIVE_STALL_MS - silent);
+    if (silent < limit) {
+      this.#timer = this.clock.setTimeout(() => this.#check(), limit - silent);
       return;
     }
     this.stalled = true;

@@ -91,12 +91,12 @@ export function LiveTile({ cam, large, onOpen }: Props) {
     };
     player = transport === "live"
       ? attachLive(v, liveSocketUrl(cam.stream_url, location.href, wanted), {
-        // A stream that played and was lost (server restart, network) is tried again; one
-        // that never played falls back to HLS for this tile.
-        // A socket that never opened: no live stream on this server (`--live-view=off`),
-        // HLS without a note.
+        // A stream that played and was lost (server restart, network) is tried again, and so
+        // is one closed by its camera restarting ("camera stopped"); one that never played
+        // falls back to HLS for this tile. A socket that never opened: no live stream on this
+        // server (`--live-view=off`), HLS without a note.
         onFatal: (d, played, opened) =>
-          played
+          played || d === "camera stopped"
             ? restart(`live stream lost (${d}): reconnecting`)
             : fallBack(opened ? `low-latency stream failed (${d}): HLS` : undefined),
         onUnsupported: (codec) => {

@@ -243,10 +243,19 @@ Deno.test("live tap: a muxer silent for 5 s is restarted; viewers are told after
   assertEquals(closed, []);
   // Two silent muxers in a row: the viewers are closed (their tiles fall back to HLS).
   await clock.advance(5_100);
-  await clock.advance(1_000);
-  assertEquals(muxers.length, 3);
-  await clock.advance(5_100);
   assertEquals(closed, ["live stream stalled"]);
+  tap.close();
+});
+
+Deno.test("live tap: a new muxer has 15 s for its first output (startup, a long GOP)", async () => {
+  const { clock, hub, tap, muxers } = setup();
+  tap.onLine(PORT_LINE);
+  hub.subscribe({ send() {}, queuedBytes: () => 0, close() {} });
+  await flush();
+  await clock.advance(14_000);
+  assertEquals([muxers.length, muxers[0].killed], [1, false]);
+  await clock.advance(1_100);
+  assert(muxers[0].killed);
   tap.close();
 });
 
