@@ -16,6 +16,7 @@ import { archivedMedia, archiveRanges } from "./api/archive_media.ts";
 import { archiveRoutes } from "./api/archive_routes.ts";
 import type { Archiver } from "./archive/uploader.ts";
 import { liveRoutes } from "./api/live_routes.ts";
+import { llHlsRoutes } from "./api/ll_hls_routes.ts";
 import { opsRoutes } from "./api/ops_routes.ts";
 import { optionsRoutes } from "./api/options_routes.ts";
 import { motionRoutes } from "./api/motion_routes.ts";
@@ -35,6 +36,7 @@ import type { IntegrationMetrics } from "./health/metrics.ts";
 import type { Logger } from "./log.ts";
 import type { Snapshots } from "./recorder/snapshot.ts";
 import type { LiveStreams } from "./recorder/live/streams.ts";
+import type { LlHlsFeeds } from "./recorder/live/ll_hls_feeds.ts";
 import type { Scheduler } from "./schedule/scheduler.ts";
 import type { Catalog } from "./storage/catalog.ts";
 import type { Cleaner } from "./storage/cleaner.ts";
@@ -60,6 +62,8 @@ export interface HttpParts {
   archiver?: Archiver;
   /** Each camera's low-latency live stream (recorder/live/). */
   live?: LiveStreams;
+  /** The same live streams as Low-Latency HLS (recorder/live/ll_hls.ts). */
+  llHls?: LlHlsFeeds;
   /** MQTT and webhook counters for /metrics (none when they are off). */
   integrationMetrics?: () => IntegrationMetrics;
   eventStore: EventStore;
@@ -154,6 +158,7 @@ export function httpApp(p: HttpParts): Hono {
     }),
   );
   if (p.live) app.route("/", liveRoutes(p.live));
+  if (p.llHls) app.route("/", llHlsRoutes(p.llHls));
   const archived = p.archiver && archivedMedia(p.archiver, "public, max-age=31536000, immutable");
   app.route("/", mediaRoutes(config.mediaRoot, catalog, archived));
   if (p.archiver) app.route("/", archiveRoutes(p.archiver.fleet));

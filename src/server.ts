@@ -19,6 +19,7 @@ import type { Logger } from "./log.ts";
 import { EventHub } from "./events.ts";
 import type { RecorderTap } from "./recorder/tap.ts";
 import { LiveStreams } from "./recorder/live/streams.ts";
+import { LlHlsFeeds } from "./recorder/live/ll_hls_feeds.ts";
 import { MotionTap } from "./recorder/motion/motion_tap.ts";
 import { motionSettings } from "./cameras/motion_settings.ts";
 import type { Camera } from "./cameras/camera.ts";
@@ -94,6 +95,8 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     })
     : undefined;
   if (live) tapFactories.push((camera) => live.tapFor(camera.gid, camera.seq));
+  // The same live stream as Low-Latency HLS, for players without WebSocket + MSE.
+  const llHls = live && new LlHlsFeeds(clock, (gid, seq) => live.hub(gid, seq));
   // Motion detection on the keyframes of each camera's recorded video (recorder/motion/).
   tapFactories.push((camera) =>
     new MotionTap({
@@ -258,6 +261,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
     snapshots,
     archiver: archive?.archiver,
     live,
+    llHls,
     integrationMetrics: integrations && (() => integrations.metrics()),
     eventStore,
     eventThumbnails,
@@ -347,6 +351,7 @@ export function createNvr(config: Config, deps: NvrDeps): Nvr {
       await archive?.archiver.stop();
       await thumbnailer.stop();
       stopLoops.abort();
+      llHls?.close();
       scheduler.stop();
       await loop;
       await service.shutdown(signalledMs);

@@ -90,6 +90,8 @@ export interface RtspServerOptions {
   bitrate?: number;
   /** Adds the motion detector's scenes /motion and /drift (see rtsp_server.py). */
   motionScenes?: boolean;
+  /** /blink: seconds between flashes (default 2): latencies up to it are measured. */
+  blinkPeriod?: number;
 }
 
 export class RtspServer {
@@ -118,6 +120,7 @@ export class RtspServer {
     if (o.slices) args.push("--slices", String(o.slices));
     if (o.bitrate) args.push("--bitrate", String(o.bitrate));
     if (o.motionScenes) args.push("--motion-scenes");
+    if (o.blinkPeriod) args.push("--blink-period", String(o.blinkPeriod));
     this.#proc = new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "inherit" }).spawn();
     await readLinesUntil(this.#proc.stdout, /^READY/, this.lines);
     return this;

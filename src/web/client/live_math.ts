@@ -18,6 +18,17 @@ export function liveSocketUrl(
   return u.href;
 }
 
+/**
+ * The camera's Low-Latency HLS playlist from its live playlist URL: what a browser's own HLS
+ * player plays when there is no Media Source Extensions (Safari on iOS before 17.1).
+ */
+export function llHlsUrl(streamUrl: string, page: string): string {
+  const u = new URL(streamUrl, page);
+  u.pathname = u.pathname.replace(/\/(hls\/)?index\.m3u8$/, "/ll/index.m3u8");
+  u.search = "";
+  return u.href;
+}
+
 /** A playback speed for the time buffered ahead of the playhead. */
 export function catchUpRate(ahead: number): number {
   if (ahead > LIVE_TUNING.faster) return 1.1;

@@ -2,7 +2,9 @@
  * One camera of the live wall: video, name, group, state, frame time and latency.
  *
  * Transport: the low-latency stream (fMP4 over a WebSocket into MSE, live_player.ts) first;
- * HLS (hls.js, or the browser's own) when that fails. A tile on the wall asks for the
+ * HLS (hls.js, or the browser's own) when that fails. A browser without MSE (Safari on iOS
+ * before 17.1) plays the same low-latency stream as Low-Latency HLS with its own player, and
+ * the recorded live HLS if that fails. A tile on the wall asks for the
  * camera's sub-stream (the server sends the main stream when there is none); opened large
  * or full screen it switches to the main stream. A browser that cannot decode the camera's
  * codec (H.265) gets the server's H.264 transcode, and HLS only if that fails too. The tile says which one plays (`data-transport`, and a small label), and
@@ -12,7 +14,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { clock, STATE_LABEL } from "./format.ts";
 import { attachLive, mediaSourceClass } from "./live_player.ts";
-import { downReason, liveSocketUrl } from "./live_math.ts";
+import { downReason, liveSocketUrl, llHlsUrl } from "./live_math.ts";
 import { attach, type Player } from "./player.ts";
 import type { CameraJson } from "./types.ts";
 import { camKey } from "./types.ts";
@@ -21,7 +23,12 @@ const RETRY_MS = 3000;
 const STALL_MS = 10_000;
 const UP = new Set(["streaming", "recording"]);
 
-type Transport = "live" | "hls";
+type Transport = "live" | "ll-hls" | "hls";
+const TRANSPORT_LABEL: Record<Transport, string> = {
+  live: "low latency",
+  "ll-hls": "low-latency HLS",
+  hls: "HLS",
+};
 
 interface Props {
   cam: CameraJson;
@@ -67,10 +74,10 @@ export function LiveTile({ cam, large, onOpen }: Props) {
   useEffect(() => {
     const v = video.current, el = tile.current;
     if (!v || !el || !up) return;
-    if (transport === "live" && !mediaSourceClass()) return setTransport("hls");
+    if (transport === "live" && !mediaSourceClass()) return setTransport("ll-hls");
     let player: Player | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    let lastMove = Date.now(), lastPos = -1, visible = true;
+    let lastMove = Date.now(), lastPos = -1, visible = true, played = false;
     const restart = (why: string) => {
       setProblem(why);
       setPlaying(false);
@@ -80,6 +87,7 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       retry = setTimeout(() => setAttempt((n) => n + 1), RETRY_MS);
     };
     const ready = () => {
+      played = true;
       setProblem(undefined);
       setPlaying(true);
     };
@@ -113,11 +121,18 @@ export function LiveTile({ cam, large, onOpen }: Props) {
           if (wanted === "sub" && stream === "main") setNoSub(true);
         },
       })
-      : attach(v, cam.stream_url, {
-        live: true,
-        onFatal: (d) => restart(`stream unavailable (${d})`),
-        onReady: ready,
-      });
+      : attach(
+        v,
+        transport === "ll-hls" ? llHlsUrl(cam.stream_url, location.href) : cam.stream_url,
+        {
+          live: true,
+          onFatal: (d) =>
+            transport === "ll-hls" && !played
+              ? fallBack(`low-latency HLS failed (${d}): HLS`)
+              : restart(`stream unavailable (${d})`),
+          onReady: ready,
+        },
+      );
     const tick = setInterval(() => {
       if (!player || !visible) return;
       setFrame(player.frameTime());
@@ -189,7 +204,8 @@ export function LiveTile({ cam, large, onOpen }: Props) {
         </time>
         {up && (
           <span class="tile-transport" title={note}>
-            {transport === "live" ? `low latency${STREAM_LABEL[sent ?? ""] ?? ""}` : "HLS"}
+            {TRANSPORT_LABEL[transport]}
+            {transport === "live" && (STREAM_LABEL[sent ?? ""] ?? "")}
             {note && <span class="tile-note">{note}</span>}
           </span>
         )}

@@ -1,6 +1,11 @@
 /** The live tile's pure decisions. */
 import { assertEquals, assertMatch } from "../../support/assert.ts";
-import { catchUpRate, downReason, liveSocketUrl } from "../../../src/web/client/live_math.ts";
+import {
+  catchUpRate,
+  downReason,
+  liveSocketUrl,
+  llHlsUrl,
+} from "../../../src/web/client/live_math.ts";
 
 Deno.test("the live socket sits beside the camera's live playlist, ws or wss as the page", () => {
   assertEquals(
@@ -14,6 +19,17 @@ Deno.test("the live socket sits beside the camera's live playlist, ws or wss as 
   assertEquals(
     liveSocketUrl("/5/6/hls/index.m3u8", "https://box.local/"),
     "wss://box.local/5/6/live.ws",
+  );
+});
+
+Deno.test("the Low-Latency HLS playlist sits beside the camera's live playlist", () => {
+  assertEquals(
+    llHlsUrl("http://nvr:8000/1/2/hls/index.m3u8", "http://nvr:8000/"),
+    "http://nvr:8000/1/2/ll/index.m3u8",
+  );
+  assertEquals(
+    llHlsUrl("/nvr/3/4/index.m3u8?token=x", "https://cams.example/"),
+    "https://cams.example/nvr/3/4/ll/index.m3u8",
   );
 });
 

@@ -1,0 +1,122 @@
+/**
+ * The live view as Low-Latency HLS in a real player: hls.js in low-latency mode, in headless
+ * Chromium, plays a camera's `/ll/index.m3u8` (the test RTSP server's /blink scene) from the
+ * real recorder, loads parts (not only whole segments), and the camera-to-screen latency on
+ * presented frames is printed. Only sanity bounds here; the figures are the bench's.
+ */
+import { join } from "node:path";
+import { assert } from "../support/assert.ts";
+import { waitFor } from "../support/harness.ts";
+import { startRecording } from "../support/recording_camera.ts";
+import { launch, openPage } from "./browser.ts";
+import { quantile, readBlinkMeter, startBlinkMeter } from "./blink_meter.ts";
+
+/** Flashes 4 s apart: a latency up to 4 s is measured, not aliased. */
+const PERIOD_S = 4;
+const MEASURE_MS = 16_000;
+const HLS_JS = join(Deno.cwd(), "node_modules/hls.js/dist/hls.min.js");
+
+Deno.test({
+  name: "LL-HLS: hls.js in low-latency mode plays the live view's parts; its latency",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const rc = await startRecording({
+      rtsp: { fps: 25, blinkPeriod: PERIOD_S },
+      cameras: [{ mount: "blink", isRec: 0, name: "Blink" }],
+    });
+    const browser = await launch();
+    try {
+      // A page of the recorder's origin (its 404 JSON), with hls.js and a video in it.
+      const page = await openPage(browser, rc.nvr.base + "/ll-test");
+      await page.addScriptTag({ path: HLS_JS });
+      await page.evaluate(() => {
+        const video = document.createElement("video");
+        Object.assign(video, { id: "v", muted: true, autoplay: true, playsInline: true });
+        video.width = 320;
+        document.body.append(video);
+        // deno-lint-ignore no-explicit-any
+        const Hls = (globalThis as any).Hls;
+        const hls = new Hls({ lowLatencyMode: true, backBufferLength: 4 });
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).hls = hls;
+        hls.loadSource("/1/1/ll/index.m3u8");
+        hls.attachMedia(video);
+        video.play().catch(() => {});
+      });
+      await waitFor(
+        () =>
+          page.evaluate(() =>
+            (document.querySelector<HTMLVideoElement>("#v")?.readyState ?? 0) >= 2
+          ),
+        "first frame from LL-HLS",
+        30_000,
+        100,
+      );
+      await startBlinkMeter(page, "#v", PERIOD_S);
+      await page.waitForTimeout(MEASURE_MS);
+      const { latencies, frames } = await readBlinkMeter(page);
+      const hls = await page.evaluate(() => {
+        // deno-lint-ignore no-explicit-any
+        const h = (globalThis as any).hls;
+        const d = h.latestLevelDetails ?? h.levels[0]?.details;
+        return { parts: d?.partList?.length ?? 0, canBlock: d?.canBlockReload, latency: h.latency };
+      });
+      const p50 = quantile(latencies, 0.5), p95 = quantile(latencies, 0.95);
+      console.log(
+        `LL-HLS (hls.js low-latency mode): latency p50 ${p50?.toFixed(3)} s, p95 ` +
+          `${p95?.toFixed(3)} s over ${latencies.length} flashes, ${frames} frames presented; ` +
+          `hls.js: ${hls.parts} parts listed, its own latency estimate ${
+            hls.latency?.toFixed(2)
+          } s`,
+      );
+      assert(hls.parts > 0 && hls.canBlock, `a low-latency playlist: ${JSON.stringify(hls)}`);
+      assert(frames > (MEASURE_MS / 1000) * 10, `frames presented: ${frames}`);
+      assert(latencies.length >= 3, `flashes seen: ${latencies.length}`);
+      // Sanity only: the recorded live HLS is ~4 s behind.
+      assert(p50 < 3, `latency p50 ${p50} s`);
+    } finally {
+      await browser.close();
+      await rc.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "live tile without Media Source Extensions: the browser's own player gets LL-HLS first",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const rc = await startRecording({ cameras: [{ mount: "h264", isRec: 0, name: "Cam" }] });
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+      // A browser without MSE (Safari on iOS before 17.1): no MediaSource of any kind.
+      await page.addInitScript(() => {
+        // deno-lint-ignore no-explicit-any
+        const g = globalThis as any;
+        delete g.MediaSource;
+        delete g.ManagedMediaSource;
+        delete g.WebKitMediaSource;
+      });
+      const asked: string[] = [];
+      page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(rc.nvr.base + "/", { waitUntil: "domcontentloaded" });
+      const tile = `.tile[data-cam="1-1"]`;
+      // Chromium's own player cannot play HLS: the tile says LL-HLS failed and tries HLS.
+      await waitFor(
+        () => page.locator(tile).getAttribute("data-transport").then((t) => t === "hls"),
+        "the tile falls back to HLS",
+        20_000,
+        100,
+      );
+      const note = await page.locator(`${tile} .tile-note`).textContent();
+      assert(/low-latency HLS failed/.test(note ?? ""), `note: ${note}`);
+      assert(asked.includes("/1/1/ll/index.m3u8"), `requests: ${asked.join(" ")}`);
+      assert(!asked.some((p) => p.endsWith("/live.ws")), "no socket without MSE");
+    } finally {
+      await browser.close();
+      await rc.stop();
+    }
+  },
+});
