@@ -2,9 +2,9 @@
  * 8. The low-latency live view (fMP4 over a WebSocket, recorder/live/): the server's CPU
  * and memory with 0, 1, 10 and 20 viewers of one 1080p25 camera (viewers in their own
  * process), its memory with a viewer that never reads, and camera-to-screen latency in
- * headless Chromium for the low-latency transport and for HLS (the tile's fallback) in the
- * same run, measured on presented frames with the test RTSP server's /blink scene
- * (tests/ui/blink_meter.ts).
+ * headless Chromium for the low-latency transport, for HLS (the tile's fallback) and for the
+ * same live stream as Low-Latency HLS in hls.js's low-latency mode, in the same run, measured
+ * on presented frames with the test RTSP server's /blink scene (tests/ui/blink_meter.ts).
  */
 import { join } from "node:path";
 import { launch } from "./browser.ts";
@@ -27,7 +27,7 @@ export interface LiveViewRow {
 }
 
 export interface LatencyRow {
-  transport: "low latency (fMP4/WebSocket/MSE)" | "HLS (hls.js)";
+  transport: string;
   flashes: number;
   p50S: number;
   p95S: number;
@@ -114,6 +114,51 @@ async function latency(base: string, hls: boolean, seconds: number): Promise<Lat
     const used = await page.locator(tile).getAttribute("data-transport");
     if (used !== (hls ? "hls" : "live")) throw new Error(`tile plays ${used}`);
     await startBlinkMeter(page, `${tile} video`, PERIOD_S);
+    await page.waitForTimeout(seconds * 1000);
+    const { latencies } = await readBlinkMeter(page);
+    return {
+      transport,
+      flashes: latencies.length,
+      p50S: quantile(latencies, 0.5),
+      p95S: quantile(latencies, 0.95),
+      firstFrameMs,
+    };
+  } catch (err) {
+    return { transport, flashes: 0, p50S: NaN, p95S: NaN, firstFrameMs: NaN, error: String(err) };
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * LL-HLS (`/1/2/ll/index.m3u8`) in hls.js's low-latency mode on a page of the recorder's
+ * origin; first frame from the player's creation.
+ */
+async function llHlsLatency(base: string, seconds: number): Promise<LatencyRow> {
+  const transport = "LL-HLS (hls.js low-latency mode)";
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/ll-bench`, { waitUntil: "domcontentloaded" });
+    await page.addScriptTag({ path: join(REPO, "node_modules/hls.js/dist/hls.min.js") });
+    const t0 = Date.now();
+    await page.evaluate(() => {
+      const video = document.createElement("video");
+      Object.assign(video, { id: "v", muted: true, autoplay: true, playsInline: true });
+      document.body.append(video);
+      // deno-lint-ignore no-explicit-any
+      const hls = new (globalThis as any).Hls({ lowLatencyMode: true, backBufferLength: 4 });
+      hls.loadSource("/1/2/ll/index.m3u8");
+      hls.attachMedia(video);
+      video.play().catch(() => {});
+    });
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLVideoElement>("#v")?.readyState ?? 0) >= 2,
+      undefined,
+      { timeout: 30_000, polling: 50 },
+    );
+    const firstFrameMs = Date.now() - t0;
+    await startBlinkMeter(page, "#v", PERIOD_S);
     await page.waitForTimeout(seconds * 1000);
     const { latencies } = await readBlinkMeter(page);
     return {
@@ -261,8 +306,11 @@ export async function measureLiveView(
       await res.body?.cancel();
       if (res.status !== 201) throw new Error(`POST /api/camera: ${res.status}`);
       await sleep(5000);
-      for (const hls of [false, true]) {
-        const row = await latency(nvr.base, hls, quick ? 30 : 60);
+      for (const hls of [false, true, undefined]) {
+        const seconds = quick ? 30 : 60;
+        const row = hls === undefined
+          ? await llHlsLatency(nvr.base, seconds)
+          : await latency(nvr.base, hls, seconds);
         result.latency.push(row);
         log(`live view latency: ${JSON.stringify(row)}`);
       }

@@ -380,7 +380,9 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
         "Camera-to-screen latency in headless Chromium, same run, camera 2: the /blink scene turns " +
         "white at each multiple of 10 wall-clock seconds; the page reads each presented frame " +
         "(`requestVideoFrameCallback` + a 4x4 canvas) and takes presented time − flash time. " +
-        "First frame: from the tile's appearance to its first decoded frame. Goal (low latency): " +
+        "First frame: from the tile's appearance (LL-HLS: the player's creation) to its first " +
+        "decoded frame. LL-HLS is played by hls.js on a page of its own, not by the tile " +
+        "(Chromium has MSE; the tile uses LL-HLS only without it). Goal (low latency): " +
         "p50 ≤ 0.8 s, p95 ≤ 1.2 s, first frame ≤ 1 s after the tile appears.",
         "",
         // deno-fmt-ignore

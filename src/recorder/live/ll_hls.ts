@@ -9,7 +9,7 @@
  *   `SEGMENT_TARGET_S` (a long GOP): its bytes are its parts' bytes.
  * - Media sequence numbers never go back while the window lives; a new run of the camera's
  *   child (a new init segment) starts a discontinuity with the new init (`init-{n}.mp4`).
- * - The window keeps `KEEP_SEGMENTS` closed segments; parts are listed for the newest
+ * - The window keeps 3 target durations of closed segments; parts are listed for the newest
  *   `PART_SEGMENTS` segments, the one being written included (within the spec's "3 target
  *   durations" from the end, as strict parsers check it).
  * - Blocking reload: `wait(msn, part)` resolves when segment `msn` (its part `part`) exists.
@@ -20,7 +20,7 @@ import type { LiveMessage } from "./hub.ts";
 
 export const PART_TARGET_S = 0.3;
 export const SEGMENT_TARGET_S = 4;
-const KEEP_SEGMENTS = 6;
+const KEEP_S = 3 * SEGMENT_TARGET_S;
 const PART_SEGMENTS = 3;
 
 interface Part {
@@ -103,7 +103,9 @@ export class LlHlsWindow {
       closed: false,
     });
     this.#newRun = false;
-    while (this.#segments.filter((s) => s.closed).length > KEEP_SEGMENTS) this.#segments.shift();
+    // The playlist keeps at least 3 target durations (RFC 8216 6.2.2), not much more.
+    const closed = () => this.#segments.reduce((t, s) => t + (s.closed ? durationOf(s) : 0), 0);
+    while (closed() - durationOf(this.#segments[0]) >= KEEP_S) this.#segments.shift();
     for (const n of this.#inits.keys()) if (!this.#usesInit(n)) this.#inits.delete(n);
     this.#wake();
   }
