@@ -8,7 +8,7 @@
  *   GET /{gid}/{seq}/ll/{msn}.{part}.m4s  a part; the part being written is waited for
  *   GET /{gid}/{seq}/ll/{msn}.m4s         a whole segment
  * The first request starts the camera's live muxer (as a WebSocket viewer does) and waits
- * for its first part. Same access rules as the other media.
+ * for its first parts. Same access rules as the other media.
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
@@ -20,8 +20,9 @@ export interface LlHlsRoutesDeps {
   window(gid: number, seq: number): LlHlsWindow | undefined;
 }
 
-/** How long the first request waits for the muxer's first part (startup, a 4 s GOP). */
+/** How long the first request waits for the muxer's first parts (startup, a 4 s GOP). */
 const FIRST_PART_MS = 15_000;
+const START_S = 4 * PART_TARGET_S;
 const BLOCK_MS = 3 * SEGMENT_TARGET_S * 1000;
 const PART_WAIT_MS = 3 * PART_TARGET_S * 1000;
 
@@ -45,7 +46,10 @@ export function llHlsRoutes(deps: LlHlsRoutesDeps) {
       ? deps.window(Number(gid), Number(seq))
       : undefined;
     if (!w) throw new HttpError(404, "not found");
-    return w.ready || await w.wait(0, 0, FIRST_PART_MS) ? w : undefined;
+    // A window that just started answers once it lists a whole segment and more than
+    // PART-HOLD-BACK (hls.js starts from a segment; with less it polls again a target later).
+    const started = () => w.hasSegment && w.seconds >= START_S;
+    return await w.waitFor(started, FIRST_PART_MS) ? w : undefined;
   };
   const headers = (type: string) => ({ "content-type": type, "cache-control": "no-cache" });
   const unavailable = (c: Context, error: string) =>

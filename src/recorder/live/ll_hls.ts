@@ -4,7 +4,8 @@
  * Pure: the window is fed the hub's messages (hub.ts) and renders playlists; a clock is
  * injected.
  *
- * - A **part** is the fragments (one frame each) of up to `PART_TARGET_S`; a keyframe always
+ * - A **part** is the fragments (one frame each) of up to `PART_TARGET_S` (a frame interval
+ *   more would pass it: 7 frames at 25 fps, 4 at 15, 9 at 30); a keyframe always
  *   starts a new part (INDEPENDENT=YES). A **segment** ends at a keyframe, or once it reached
  *   `SEGMENT_TARGET_S` (a long GOP): its bytes are its parts' bytes.
  * - Media sequence numbers never go back while the window lives; a new run of the camera's
@@ -26,8 +27,9 @@ const PART_SEGMENTS = 3;
 interface Part {
   /** Its fragments (moof + mdat each). */
   chunks: Uint8Array[];
-  /** Decode time of its first frame (track timescale). */
+  /** Decode time of its first and last frames (track timescale). */
   start: number;
+  last: number;
   /** Seconds; known once the part is closed. */
   duration?: number;
   independent: boolean;
@@ -78,13 +80,16 @@ export class LlHlsWindow {
     if (open && part && !f.key) {
       const segmentS = seconds(f.decodeTime - open.parts[0].start);
       const partS = seconds(f.decodeTime - part.start);
-      if (segmentS < SEGMENT_TARGET_S && partS < PART_TARGET_S * 0.9) {
+      // With this frame the part lasts until the next one, about one more frame interval.
+      const frameS = seconds(f.decodeTime - part.last);
+      if (segmentS < SEGMENT_TARGET_S && partS + frameS <= PART_TARGET_S + 1e-6) {
         part.chunks.push(f.data);
+        part.last = f.decodeTime;
         return this.#wake();
       }
       if (segmentS < SEGMENT_TARGET_S) {
         part.duration = partS;
-        open.parts.push({ chunks: [f.data], start: f.decodeTime, independent: false });
+        open.parts.push(newPart(f.data, f.decodeTime, false));
         return this.#wake();
       }
     }
@@ -95,7 +100,7 @@ export class LlHlsWindow {
     const wallMs = prev ? prev.wallMs + 1000 * durationOf(prev) : m.wallMs;
     this.#segments.push({
       msn: this.#nextMsn++,
-      parts: [{ chunks: [f.data], start: f.decodeTime, independent: f.key }],
+      parts: [newPart(f.data, f.decodeTime, f.key)],
       init: this.#initNo,
       discontinuity: this.#newRun,
       dseq: this.#discontinuities,
@@ -143,12 +148,27 @@ export class LlHlsWindow {
     return this.#nextMsn;
   }
 
+  /** A whole segment is listed. */
+  get hasSegment(): boolean {
+    return this.#segments.some((s) => s.closed);
+  }
+
+  /** Seconds of media in closed parts. */
+  get seconds(): number {
+    return this.#segments.reduce((t, s) => t + durationOf(s), 0);
+  }
+
   /** Resolves true once `has(msn, part)`, false after `ms`. */
   wait(msn: number, part: number | undefined, ms: number): Promise<boolean> {
-    if (this.has(msn, part)) return Promise.resolve(true);
+    return this.waitFor(() => this.has(msn, part), ms);
+  }
+
+  /** Resolves true once `ok()` holds (checked as media comes), false after `ms`. */
+  waitFor(ok: () => boolean, ms: number): Promise<boolean> {
+    if (ok()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = () => {
-        if (!this.has(msn, part)) return;
+        if (!ok()) return;
         this.#waiters.delete(check);
         this.clock.clearTimeout(timer);
         resolve(true);
@@ -229,4 +249,8 @@ export class LlHlsWindow {
 /** A segment's seconds (its closed parts'). */
 function durationOf(s: Segment): number {
   return s.parts.reduce((t, p) => t + (p.duration ?? 0), 0);
+}
+
+function newPart(data: Uint8Array, decodeTime: number, independent: boolean): Part {
+  return { chunks: [data], start: decodeTime, last: decodeTime, independent };
 }

@@ -136,3 +136,28 @@ Deno.test("LL-HLS: a blocking reload waits for the part asked, or gives up after
   await clock.advance(2);
   assertEquals(late, false);
 });
+
+Deno.test("LL-HLS: parts stay within the part target at 10, 15, 25 and 30 fps", () => {
+  for (const fps of [10, 15, 25, 30]) {
+    const w = new LlHlsWindow(new FakeClock());
+    w.push(init(1));
+    for (let i = 0; i < fps * 5; i++) {
+      w.push({
+        kind: "fragment",
+        fragment: {
+          data: new Uint8Array([i % 256]),
+          key: i % fps === 0,
+          decodeTime: i * TIMESCALE / fps,
+        },
+        wallMs: i,
+      });
+    }
+    const durations = lines(w).filter((l) => l.tag === "#EXT-X-PART").map((l) =>
+      Number(attr(l, "DURATION"))
+    );
+    assert(durations.length > 0, `${fps} fps`);
+    for (const d of durations) assert(d <= PART_TARGET_S, `${fps} fps: a part of ${d} s`);
+    // As long as the target allows: the first part of a segment is one frame short of it.
+    assert(durations[0] > PART_TARGET_S - 1 / fps - 1e-6, `${fps} fps: ${durations}`);
+  }
+});
