@@ -359,10 +359,16 @@ if (import.meta.main) {
     };
     const made = await Deno.readTextFile(join(scratch, "RESULTS.md"));
     const mine = section(made)!;
-    const body = made.slice(mine.start, mine.end).trimEnd() + "\n\n";
     const target = join(BENCH_DIR, "RESULTS.md");
     const text = await Deno.readTextFile(target);
     const old = section(text);
+    // The figures are replaced; the section's hand-written notes stay.
+    const NOTES = "<!-- notes: hand-written";
+    const fresh = made.slice(mine.start, mine.end);
+    const oldText = old ? text.slice(old.start, old.end) : "";
+    const body = (fresh.includes(NOTES) ? fresh.slice(0, fresh.indexOf(NOTES)) : fresh).trimEnd() +
+      "\n\n" +
+      (oldText.includes(NOTES) ? oldText.slice(oldText.indexOf(NOTES)).trimEnd() + "\n\n" : "");
     const at = text.indexOf("## Micro-benchmarks");
     const next = old
       ? text.slice(0, old.start) + body + text.slice(old.end)
