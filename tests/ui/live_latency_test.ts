@@ -65,7 +65,21 @@ Deno.test({
       );
       // Still the low-latency transport (no fallback to HLS while measuring), and playing.
       assertEquals(await transport(), "live");
-      assert(frames > (MEASURE_MS / 1000) * 10, `frames presented: ${frames}`);
+      // If not, what the tile and the server said (a failure then names its cause).
+      const state = async () =>
+        JSON.stringify(
+          await page.evaluate((s) => {
+            const el = document.querySelector(s), v = el?.querySelector("video");
+            const b = v?.buffered;
+            return {
+              reason: el?.querySelector(".tile-reason")?.textContent,
+              readyState: v?.readyState,
+              currentTime: v?.currentTime,
+              buffered: b && Array.from({ length: b.length }, (_, i) => [b.start(i), b.end(i)]),
+            };
+          }, tile),
+        ) + "\n" + rc.nvr.logs.filter((l) => /live|muxer/.test(l)).slice(-12).join("\n");
+      assert(frames > (MEASURE_MS / 1000) * 10, `frames presented: ${frames}; ${await state()}`);
       assert(latencies.length >= 4, `flashes seen: ${latencies.length}`);
       // Sanity only: HLS here is ~4 s behind, and a latency over the period would alias.
       assert(p50 < 1.9, `latency p50 ${p50} s`);

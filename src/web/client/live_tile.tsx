@@ -20,7 +20,6 @@ import type { CameraJson } from "./types.ts";
 import { camKey } from "./types.ts";
 
 const RETRY_MS = 3000;
-const STALL_MS = 10_000;
 const UP = new Set(["streaming", "recording"]);
 
 type Transport = "live" | "ll-hls" | "hls";
@@ -29,6 +28,11 @@ const TRANSPORT_LABEL: Record<Transport, string> = {
   "ll-hls": "low-latency HLS",
   hls: "HLS",
 };
+/**
+ * A picture that stands still this long is reconnected: 4 s on the low-latency stream (a new
+ * socket starts from the hub's latest keyframe at once), 10 s on HLS (segments take longer).
+ */
+const STALL_MS: Record<Transport, number> = { live: 4_000, "ll-hls": 10_000, hls: 10_000 };
 
 interface Props {
   cam: CameraJson;
@@ -78,13 +82,13 @@ export function LiveTile({ cam, large, onOpen }: Props) {
     let player: Player | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let lastMove = Date.now(), lastPos = -1, visible = true, played = false;
-    const restart = (why: string) => {
+    const restart = (why: string, retryMs = RETRY_MS) => {
       setProblem(why);
       setPlaying(false);
       player?.destroy();
       player = undefined;
       clearTimeout(retry);
-      retry = setTimeout(() => setAttempt((n) => n + 1), RETRY_MS);
+      retry = setTimeout(() => setAttempt((n) => n + 1), retryMs);
     };
     const ready = () => {
       played = true;
@@ -137,7 +141,10 @@ export function LiveTile({ cam, large, onOpen }: Props) {
       if (!player || !visible) return;
       setFrame(player.frameTime());
       if (v.currentTime !== lastPos) [lastPos, lastMove] = [v.currentTime, Date.now()];
-      else if (Date.now() - lastMove > STALL_MS) restart("stalled: reconnecting");
+      // Before its first frame a stream may wait for a camera's keyframe (GOPs up to 4 s).
+      else if (Date.now() - lastMove > (played ? STALL_MS[transport] : STALL_MS.hls)) {
+        restart("stalled: reconnecting", 500);
+      }
     }, 500);
     // Off-screen tiles stop loading: a 16-camera wall on a phone only fetches what is seen.
     const io = new IntersectionObserver(([e]) => {
