@@ -13,7 +13,8 @@ import { childrenNamed } from "./procstat.ts";
 import { LIVE_IDLE_MS } from "../src/recorder/live/tap.ts";
 import { startNvr, waitSegments } from "./recorders.ts";
 import { ensureClip, REPO, SOURCE, startSource } from "./source.ts";
-import { quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
+import type { Page } from "playwright-core";
+import { playLlHls, quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
 
 export interface LiveViewRow {
   viewers: number;
@@ -90,30 +91,20 @@ async function viewers(url: string, n: number, slow = false): Promise<Spawned> {
 const lastBytes = (p: Spawned) =>
   Number(/^bytes (\d+)/.exec(p.lines.findLast((l) => l.startsWith("bytes ")) ?? "")?.[1] ?? 0);
 
-async function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRow> {
-  const transport = hls ? "HLS (hls.js)" : "low latency (fMP4/WebSocket/MSE)";
+/**
+ * One latency row: a browser page set up by `play`, which returns the video's selector and its
+ * first frame's delay (ms); then the blink meter for `seconds`. An error becomes the row's note.
+ */
+async function latencyRow(
+  transport: string,
+  seconds: number,
+  play: (page: Page) => Promise<{ video: string; firstFrameMs: number }>,
+): Promise<LatencyRow> {
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Without WebSocket the tile falls back to HLS at once (live_player.ts).
-    if (hls) {
-      await page.addInitScript(() => delete (globalThis as { WebSocket?: unknown }).WebSocket);
-    }
-    // Only the latency camera on the page (its large view): headless Chromium decodes in
-    // software, and the 1080p tile of camera 1 would load the box.
-    await page.goto(`${base}/#cam=1-2`, { waitUntil: "domcontentloaded" });
-    const tile = `.tile[data-cam="1-2"]`;
-    await page.locator(tile).waitFor({ timeout: 30_000 });
-    const t0 = Date.now(); // the goal counts from the tile's appearance
-    await page.waitForFunction(
-      (s) => (document.querySelector<HTMLVideoElement>(`${s} video`)?.readyState ?? 0) >= 2,
-      tile,
-      { timeout: 30_000, polling: 50 },
-    );
-    const firstFrameMs = Date.now() - t0;
-    const used = await page.locator(tile).getAttribute("data-transport");
-    if (used !== (hls ? "hls" : "live")) throw new Error(`tile plays ${used}`);
-    await startBlinkMeter(page, `${tile} video`, PERIOD_S);
+    const { video, firstFrameMs } = await play(page);
+    await startBlinkMeter(page, video, PERIOD_S);
     await page.waitForTimeout(seconds * 1000);
     const { latencies } = await readBlinkMeter(page);
     return {
@@ -130,49 +121,48 @@ async function latency(base: string, hls: boolean, seconds: number): Promise<Lat
   }
 }
 
+/** Until the video under `selector` shows a frame. */
+const firstFrame = (page: Page, selector: string) =>
+  page.waitForFunction(
+    (s) => (document.querySelector<HTMLVideoElement>(s)?.readyState ?? 0) >= 2,
+    selector,
+    { timeout: 30_000, polling: 50 },
+  );
+
+/** The live tile of camera 2: the low-latency transport, or HLS (no WebSocket in the page). */
+function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRow> {
+  const transport = hls ? "HLS (hls.js)" : "low latency (fMP4/WebSocket/MSE)";
+  return latencyRow(transport, seconds, async (page) => {
+    // Without WebSocket the tile falls back to HLS at once (live_player.ts).
+    if (hls) {
+      await page.addInitScript(() => delete (globalThis as { WebSocket?: unknown }).WebSocket);
+    }
+    // Only the latency camera on the page (its large view): headless Chromium decodes in
+    // software, and the 1080p tile of camera 1 would load the box.
+    await page.goto(`${base}/#cam=1-2`, { waitUntil: "domcontentloaded" });
+    const tile = `.tile[data-cam="1-2"]`;
+    await page.locator(tile).waitFor({ timeout: 30_000 });
+    const t0 = Date.now(); // the goal counts from the tile's appearance
+    await firstFrame(page, `${tile} video`);
+    const firstFrameMs = Date.now() - t0;
+    const used = await page.locator(tile).getAttribute("data-transport");
+    if (used !== (hls ? "hls" : "live")) throw new Error(`tile plays ${used}`);
+    return { video: `${tile} video`, firstFrameMs };
+  });
+}
+
 /**
  * LL-HLS (`/1/2/ll/index.m3u8`) in hls.js's low-latency mode on a page of the recorder's
  * origin; first frame from the player's creation.
  */
-async function llHlsLatency(base: string, seconds: number): Promise<LatencyRow> {
-  const transport = "LL-HLS (hls.js low-latency mode)";
-  const browser = await launch();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+function llHlsLatency(base: string, seconds: number): Promise<LatencyRow> {
+  return latencyRow("LL-HLS (hls.js low-latency mode)", seconds, async (page) => {
     await page.goto(`${base}/ll-bench`, { waitUntil: "domcontentloaded" });
-    await page.addScriptTag({ path: join(REPO, "node_modules/hls.js/dist/hls.min.js") });
     const t0 = Date.now();
-    await page.evaluate(() => {
-      const video = document.createElement("video");
-      Object.assign(video, { id: "v", muted: true, autoplay: true, playsInline: true });
-      document.body.append(video);
-      // deno-lint-ignore no-explicit-any
-      const hls = new (globalThis as any).Hls({ lowLatencyMode: true, backBufferLength: 4 });
-      hls.loadSource("/1/2/ll/index.m3u8");
-      hls.attachMedia(video);
-      video.play().catch(() => {});
-    });
-    await page.waitForFunction(
-      () => (document.querySelector<HTMLVideoElement>("#v")?.readyState ?? 0) >= 2,
-      undefined,
-      { timeout: 30_000, polling: 50 },
-    );
-    const firstFrameMs = Date.now() - t0;
-    await startBlinkMeter(page, "#v", PERIOD_S);
-    await page.waitForTimeout(seconds * 1000);
-    const { latencies } = await readBlinkMeter(page);
-    return {
-      transport,
-      flashes: latencies.length,
-      p50S: quantile(latencies, 0.5),
-      p95S: quantile(latencies, 0.95),
-      firstFrameMs,
-    };
-  } catch (err) {
-    return { transport, flashes: 0, p50S: NaN, p95S: NaN, firstFrameMs: NaN, error: String(err) };
-  } finally {
-    await browser.close();
-  }
+    await playLlHls(page, "/1/2/ll/index.m3u8");
+    await firstFrame(page, "#v");
+    return { video: "#v", firstFrameMs: Date.now() - t0 };
+  });
 }
 
 export async function measureLiveView(

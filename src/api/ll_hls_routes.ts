@@ -81,7 +81,7 @@ export function llHlsRoutes(deps: LlHlsRoutesDeps) {
     else {
       const msn = Number(media![1]), part = media![2] === undefined ? undefined : Number(media![2]);
       // The part a preload hint names is answered once written.
-      if (!w.has(msn, part) && msn <= w.nextMsn) await w.wait(msn, part, PART_WAIT_MS);
+      if (msn <= w.nextMsn) await w.wait(msn, part, PART_WAIT_MS);
       body = w.media(msn, part);
     }
     if (!body) throw new HttpError(404, "not found");

@@ -53,3 +53,25 @@ export function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
+
+/**
+ * Plays a camera's Low-Latency HLS (`path`, e.g. `/1/1/ll/index.m3u8`) in hls.js's
+ * low-latency mode, in a `<video id="v">` added to `page` (a page of the recorder's origin);
+ * the player is `globalThis.hls`. Shared by the UI test and the bench.
+ */
+export async function playLlHls(page: Page, path: string): Promise<void> {
+  const hlsJs = new URL("../../node_modules/hls.js/dist/hls.min.js", import.meta.url).pathname;
+  await page.addScriptTag({ path: hlsJs });
+  await page.evaluate((path) => {
+    const video = document.createElement("video");
+    Object.assign(video, { id: "v", muted: true, autoplay: true, playsInline: true });
+    video.width = 320;
+    document.body.append(video);
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    g.hls = new g.Hls({ lowLatencyMode: true, backBufferLength: 4 });
+    g.hls.loadSource(path);
+    g.hls.attachMedia(video);
+    video.play().catch(() => {});
+  }, path);
+}

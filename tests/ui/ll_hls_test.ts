@@ -6,17 +6,15 @@
  * live tile in a page without Media Source Extensions (as Safari on iOS before 17.1) plays
  * LL-HLS with the browser's own HLS player (this Chromium has one), not a socket.
  */
-import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { launch, openPage } from "./browser.ts";
-import { quantile, readBlinkMeter, startBlinkMeter } from "./blink_meter.ts";
+import { playLlHls, quantile, readBlinkMeter, startBlinkMeter } from "./blink_meter.ts";
 
 /** Flashes 4 s apart: a latency up to 4 s is measured, not aliased. */
 const PERIOD_S = 4;
 const MEASURE_MS = 16_000;
-const HLS_JS = join(Deno.cwd(), "node_modules/hls.js/dist/hls.min.js");
 
 Deno.test({
   name: "LL-HLS: hls.js in low-latency mode plays the live view's parts; its latency",
@@ -31,21 +29,7 @@ Deno.test({
     try {
       // A page of the recorder's origin (its 404 JSON), with hls.js and a video in it.
       const page = await openPage(browser, rc.nvr.base + "/ll-test");
-      await page.addScriptTag({ path: HLS_JS });
-      await page.evaluate(() => {
-        const video = document.createElement("video");
-        Object.assign(video, { id: "v", muted: true, autoplay: true, playsInline: true });
-        video.width = 320;
-        document.body.append(video);
-        // deno-lint-ignore no-explicit-any
-        const Hls = (globalThis as any).Hls;
-        const hls = new Hls({ lowLatencyMode: true, backBufferLength: 4 });
-        // deno-lint-ignore no-explicit-any
-        (globalThis as any).hls = hls;
-        hls.loadSource("/1/1/ll/index.m3u8");
-        hls.attachMedia(video);
-        video.play().catch(() => {});
-      });
+      await playLlHls(page, "/1/1/ll/index.m3u8");
       await waitFor(
         () =>
           page.evaluate(() =>
