@@ -9,9 +9,14 @@
  *   deno run -A bench/live_drift.ts [--minutes=30]
  */
 import { parseArgs } from "node:util";
-import { Nvr, RtspServer, waitFor } from "../tests/support/harness.ts";
+import { Nvr, RtspServer } from "../tests/support/harness.ts";
 import { launch, openPage } from "../tests/ui/browser.ts";
-import { quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
+import {
+  quantile,
+  readBlinkMeter,
+  startBlinkMeter,
+  waitForFrame,
+} from "../tests/ui/blink_meter.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { minutes: { type: "string" } } });
 const minutes = Number(values.minutes ?? 30);
@@ -33,16 +38,7 @@ try {
   if (add.status !== 201) throw new Error(`adding the camera: ${JSON.stringify(add.json)}`);
   const page = await openPage(browser, nvr.base + "/");
   const tile = `.tile[data-cam="1-1"]`;
-  await waitFor(
-    () =>
-      page.evaluate(
-        (s) => (document.querySelector<HTMLVideoElement>(`${s} video`)?.readyState ?? 0) >= 2,
-        tile,
-      ),
-    "first live frame",
-    30_000,
-    100,
-  );
+  await waitForFrame(page, `${tile} video`, "first live frame");
   await startBlinkMeter(page, `${tile} video`, PERIOD_S);
   console.log(`minute  flashes  p50 s  p95 s  worst s  ahead s  transport  frames`);
   let seen = 0, frames = 0;

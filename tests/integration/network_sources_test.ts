@@ -155,13 +155,20 @@ Deno.test("RTMP, HLS (H.264, H.265) and MJPEG cameras record with wall-clock dur
       ] as const
     ) {
       assertWallDurations(name, rec, clock, seq);
-      // The source's AAC is kept (learnt from the audio probe before the first segment).
-      const tracks = await Promise.all(rec.segments.map(probe));
+      // The source's AAC is kept: learnt from the audio probe, usually before the first
+      // segment; on a loaded box a demuxer may add its audio pad after the first run closed
+      // a segment or two, which stay recorded (video only), and every run after has AAC.
+      const tracks = (await Promise.all(rec.segments.map(probe))).map((t) =>
+        `${t.codec}+${t.audio}`
+      );
+      const learnt = audio ? tracks.findIndex((t) => t === `h264+${audio}`) : 0;
+      assert(learnt >= 0 && learnt <= 3, `${name}: audio from a first run's end: ${tracks}`);
       assertEquals(
-        tracks.map((t) => `${t.codec}+${t.audio}`),
-        rec.segments.map(() => `h264+${audio}`),
+        tracks.slice(learnt),
+        tracks.slice(learnt).map(() => `h264+${audio}`),
         name,
       );
+      assertEquals(tracks.slice(0, learnt), tracks.slice(0, learnt).map(() => "h264+undefined"));
       assertEquals((await cam(seq)).audio, audio ?? null, name);
       const frames = await decoded[seq - 1];
       const seconds = rec.durations.reduce((a, b) => a + b, 0);

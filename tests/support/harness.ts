@@ -311,8 +311,11 @@ export async function killChild(child: Deno.ChildProcess | undefined): Promise<v
   await child.status;
 }
 
-/** gst-launch-1.0 processes whose arguments mention `text` (e.g. a media root). */
-export async function gstProcessesMentioning(text: string): Promise<number[]> {
+/**
+ * gst-launch-1.0 processes whose arguments mention `text` (e.g. a media root), children of
+ * `parent` only when given.
+ */
+export async function gstProcessesMentioning(text: string, parent?: number): Promise<number[]> {
   const pids: number[] = [];
   for await (const e of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;
@@ -320,6 +323,7 @@ export async function gstProcessesMentioning(text: string): Promise<number[]> {
       const cmd = await Deno.readTextFile(`/proc/${e.name}/cmdline`);
       const stat = await Deno.readTextFile(`/proc/${e.name}/stat`);
       if (/\) Z /.test(stat)) continue; // zombie: already dead
+      if (parent !== undefined && Number(stat.split(") ")[1]?.split(" ")[1]) !== parent) continue;
       if (cmd.startsWith("gst-launch-1.0") || cmd.includes("/gst-launch-1.0\0")) {
         if (cmd.includes(text)) pids.push(Number(e.name));
       }

@@ -7,6 +7,7 @@
  * UI test (tests/ui/live_latency_test.ts) and the bench (bench/live_view.ts).
  */
 import type { Page } from "playwright-core";
+import { waitFor } from "../support/harness.ts";
 
 /** Starts measuring the video under `selector`; results accumulate in the page. */
 export async function startBlinkMeter(page: Page, selector: string, periodS: number) {
@@ -15,11 +16,22 @@ export async function startBlinkMeter(page: Page, selector: string, periodS: num
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 4;
     const g = canvas.getContext("2d", { willReadFrequently: true })!;
-    const out = { latencies: [] as number[], frames: 0, white: false };
+    const out = {
+      latencies: [] as number[],
+      frames: 0,
+      white: false,
+      lastFrameAt: 0,
+      maxGapMs: 0,
+    };
     (globalThis as unknown as { blink: typeof out }).blink = out;
     const period = periodS * 1000;
+    let handle = 0;
     const onFrame = (_now: number, meta: { presentationTime: number }) => {
-      out.frames++;
+      // Asked again first: a frame that cannot be read must not end the measuring.
+      handle = video.requestVideoFrameCallback(onFrame);
+      const now = performance.now();
+      if (out.frames++ > 0) out.maxGapMs = Math.max(out.maxGapMs, now - out.lastFrameAt);
+      out.lastFrameAt = now;
       g.drawImage(video, 0, 0, 4, 4);
       const px = g.getImageData(0, 0, 4, 4).data;
       let sum = 0;
@@ -30,21 +42,31 @@ export async function startBlinkMeter(page: Page, selector: string, periodS: num
         out.latencies.push((shown - Math.floor(shown / period) * period) / 1000);
       }
       out.white = white;
-      video.requestVideoFrameCallback(onFrame);
     };
-    video.requestVideoFrameCallback(onFrame);
+    handle = video.requestVideoFrameCallback(onFrame);
+    // Asked again after a second without a frame, in case the browser dropped the request
+    // (a callback only fires for a frame presented: this cannot count frames not shown).
+    setInterval(() => {
+      if (performance.now() - out.lastFrameAt < 1000) return;
+      video.cancelVideoFrameCallback(handle);
+      handle = video.requestVideoFrameCallback(onFrame);
+    }, 1000);
   }, { selector, periodS });
 }
 
 export interface BlinkResult {
   latencies: number[];
   frames: number;
+  /** The page's clock (performance.now(), ms) at the last presented frame. */
+  lastFrameAt: number;
+  /** The longest time between two presented frames (ms): a stall shows here. */
+  maxGapMs: number;
 }
 
 export async function readBlinkMeter(page: Page): Promise<BlinkResult> {
   return await page.evaluate(() => {
     const b = (globalThis as unknown as { blink: BlinkResult }).blink;
-    return { latencies: [...b.latencies], frames: b.frames };
+    return { ...b, latencies: [...b.latencies] };
   });
 }
 
@@ -69,9 +91,33 @@ export async function playLlHls(page: Page, path: string): Promise<void> {
     document.body.append(video);
     // deno-lint-ignore no-explicit-any
     const g = globalThis as any;
-    g.hls = new g.Hls({ lowLatencyMode: true, backBufferLength: 4 });
+    // Catching up (up to 1.2x) when it fell behind the target latency, as a live view should.
+    g.hls = new g.Hls({ lowLatencyMode: true, backBufferLength: 4, maxLiveSyncPlaybackRate: 1.2 });
+    // What went wrong, for a test's failure message: hls.js's errors, newest last.
+    g.hlsErrors = [];
+    g.hls.on(
+      g.Hls.Events.ERROR,
+      (_: unknown, d: { type: string; details: string; fatal: boolean }) =>
+        g.hlsErrors.push(
+          `${performance.now().toFixed(0)} ${d.type}/${d.details}${d.fatal ? " fatal" : ""}`,
+        ),
+    );
     g.hls.loadSource(path);
     g.hls.attachMedia(video);
     video.play().catch(() => {});
   }, path);
+}
+
+/** Waits until the video under `selector` has a frame to show (readyState ≥ 2). */
+export async function waitForFrame(page: Page, selector: string, what: string): Promise<void> {
+  await waitFor(
+    () =>
+      page.evaluate(
+        (s) => (document.querySelector<HTMLVideoElement>(s)?.readyState ?? 0) >= 2,
+        selector,
+      ),
+    what,
+    30_000,
+    100,
+  );
 }

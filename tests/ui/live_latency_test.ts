@@ -56,12 +56,12 @@ Deno.test({
       assertEquals(await transport(), "live");
       await startBlinkMeter(page, `${tile} video`, PERIOD_S);
       await page.waitForTimeout(MEASURE_MS);
-      const { latencies, frames } = await readBlinkMeter(page);
+      const { latencies, frames, lastFrameAt, maxGapMs } = await readBlinkMeter(page);
       const p50 = quantile(latencies, 0.5), p95 = quantile(latencies, 0.95);
       console.log(
         `live (fMP4/WebSocket/MSE): first frame ${firstFrameMs} ms after the tile; ` +
           `latency p50 ${p50?.toFixed(3)} s, p95 ${p95?.toFixed(3)} s over ${latencies.length} ` +
-          `flashes, ${frames} frames presented`,
+          `flashes, ${frames} frames presented (longest gap ${maxGapMs.toFixed(0)} ms)`,
       );
       // Still the low-latency transport (no fallback to HLS while measuring), and playing.
       assertEquals(await transport(), "live");
@@ -72,6 +72,8 @@ Deno.test({
             const el = document.querySelector(s), v = el?.querySelector("video");
             const b = v?.buffered;
             return {
+              now: performance.now().toFixed(0),
+              paused: v?.paused,
               reason: el?.querySelector(".tile-reason")?.textContent,
               readyState: v?.readyState,
               currentTime: v?.currentTime,
@@ -79,7 +81,10 @@ Deno.test({
             };
           }, tile),
         ) + "\n" + rc.nvr.logs.filter((l) => /live|muxer/.test(l)).slice(-12).join("\n");
-      assert(frames > (MEASURE_MS / 1000) * 10, `frames presented: ${frames}; ${await state()}`);
+      assert(
+        frames > (MEASURE_MS / 1000) * 10,
+        `frames presented: ${frames}, the last at ${lastFrameAt.toFixed(0)} ms; ${await state()}`,
+      );
       assert(latencies.length >= 4, `flashes seen: ${latencies.length}`);
       // Sanity only: HLS here is ~4 s behind, and a latency over the period would alias.
       assert(p50 < 1.9, `latency p50 ${p50} s`);

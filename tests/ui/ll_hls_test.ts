@@ -10,7 +10,13 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { launch, openPage } from "./browser.ts";
-import { playLlHls, quantile, readBlinkMeter, startBlinkMeter } from "./blink_meter.ts";
+import {
+  playLlHls,
+  quantile,
+  readBlinkMeter,
+  startBlinkMeter,
+  waitForFrame,
+} from "./blink_meter.ts";
 
 /** Flashes 4 s apart: a latency up to 4 s is measured, not aliased. */
 const PERIOD_S = 4;
@@ -30,18 +36,10 @@ Deno.test({
       // A page of the recorder's origin (its 404 JSON), with hls.js and a video in it.
       const page = await openPage(browser, rc.nvr.base + "/ll-test");
       await playLlHls(page, "/1/1/ll/index.m3u8");
-      await waitFor(
-        () =>
-          page.evaluate(() =>
-            (document.querySelector<HTMLVideoElement>("#v")?.readyState ?? 0) >= 2
-          ),
-        "first frame from LL-HLS",
-        30_000,
-        100,
-      );
+      await waitForFrame(page, "#v", "first frame from LL-HLS");
       await startBlinkMeter(page, "#v", PERIOD_S);
       await page.waitForTimeout(MEASURE_MS);
-      const { latencies, frames } = await readBlinkMeter(page);
+      const { latencies, frames, lastFrameAt, maxGapMs } = await readBlinkMeter(page);
       const hls = await page.evaluate(() => {
         // deno-lint-ignore no-explicit-any
         const h = (globalThis as any).hls;
@@ -51,13 +49,37 @@ Deno.test({
       const p50 = quantile(latencies, 0.5), p95 = quantile(latencies, 0.95);
       console.log(
         `LL-HLS (hls.js low-latency mode): latency p50 ${p50?.toFixed(3)} s, p95 ` +
-          `${p95?.toFixed(3)} s over ${latencies.length} flashes, ${frames} frames presented; ` +
+          `${
+            p95?.toFixed(3)
+          } s over ${latencies.length} flashes, ${frames} frames presented (longest gap ${
+            maxGapMs.toFixed(0)
+          } ms); ` +
           `hls.js: ${hls.parts} parts listed, its own latency estimate ${
             hls.latency?.toFixed(2)
           } s`,
       );
       assert(hls.parts > 0 && hls.canBlock, `a low-latency playlist: ${JSON.stringify(hls)}`);
-      assert(frames > (MEASURE_MS / 1000) * 10, `frames presented: ${frames}`);
+      // If frames stop, what the player and the server said (a failure names its cause).
+      const state = async () =>
+        JSON.stringify(
+          await page.evaluate(() => {
+            // deno-lint-ignore no-explicit-any
+            const g = globalThis as any, v = document.querySelector<HTMLVideoElement>("#v")!;
+            const b = v.buffered;
+            return {
+              now: performance.now().toFixed(0),
+              readyState: v.readyState,
+              paused: v.paused,
+              currentTime: v.currentTime,
+              buffered: Array.from({ length: b.length }, (_, i) => [b.start(i), b.end(i)]),
+              errors: g.hlsErrors.slice(-10),
+            };
+          }),
+        ) + "\n" + rc.nvr.logs.filter((l) => /live|muxer|camera/.test(l)).slice(-12).join("\n");
+      assert(
+        frames > (MEASURE_MS / 1000) * 10,
+        `frames presented: ${frames}, the last at ${lastFrameAt.toFixed(0)} ms; ${await state()}`,
+      );
       assert(latencies.length >= 3, `flashes seen: ${latencies.length}`);
       // Sanity only: the recorded live HLS is ~4 s behind.
       assert(p50 < 3, `latency p50 ${p50} s`);

@@ -109,22 +109,19 @@ export class LlHlsWindow {
     });
     this.#newRun = false;
     // The playlist keeps at least 3 target durations (RFC 8216 6.2.2), not much more.
-    const closed = () => this.#segments.reduce((t, s) => t + (s.closed ? durationOf(s) : 0), 0);
-    while (closed() - durationOf(this.#segments[0]) >= KEEP_S) this.#segments.shift();
+    let closed = this.#segments.reduce((t, s) => t + (s.closed ? durationOf(s) : 0), 0);
+    while (closed - durationOf(this.#segments[0]) >= KEEP_S) {
+      closed -= durationOf(this.#segments.shift()!);
+    }
     for (const n of this.#inits.keys()) if (!this.#usesInit(n)) this.#inits.delete(n);
     this.#wake();
-  }
-
-  /** Something to play: a part exists. */
-  get ready(): boolean {
-    return this.#segments.length > 0;
   }
 
   init(n: number): Uint8Array | undefined {
     return this.#inits.get(n)?.data;
   }
 
-  /** Segment `msn`'s bytes once closed; a part's bytes once closed (or open, when `open`). */
+  /** Segment `msn`'s bytes once closed; its part `part`'s bytes once that part is closed. */
   media(msn: number, part?: number): Uint8Array | undefined {
     const s = this.#segments.find((s) => s.msn === msn);
     if (!s) return undefined;

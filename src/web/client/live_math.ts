@@ -11,9 +11,8 @@ export function liveSocketUrl(
   page: string,
   stream: "main" | "sub" | "h264" = "main",
 ): string {
-  const u = new URL(streamUrl, page);
+  const u = besidePlaylist(streamUrl, page, "live.ws");
   u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
-  u.pathname = u.pathname.replace(/\/(hls\/)?index\.m3u8$/, "/live.ws");
   u.search = stream === "main" ? "" : `?stream=${stream}`;
   return u.href;
 }
@@ -23,10 +22,15 @@ export function liveSocketUrl(
  * player plays when there is no Media Source Extensions (Safari on iOS before 17.1).
  */
 export function llHlsUrl(streamUrl: string, page: string): string {
+  return besidePlaylist(streamUrl, page, "ll/index.m3u8").href;
+}
+
+/** `name` in place of the camera's live playlist (`…/{gid}/{seq}/hls/index.m3u8`), no query. */
+function besidePlaylist(streamUrl: string, page: string, name: string): URL {
   const u = new URL(streamUrl, page);
-  u.pathname = u.pathname.replace(/\/(hls\/)?index\.m3u8$/, "/ll/index.m3u8");
+  u.pathname = u.pathname.replace(/\/(hls\/)?index\.m3u8$/, `/${name}`);
   u.search = "";
-  return u.href;
+  return u;
 }
 
 /** A playback speed for the time buffered ahead of the playhead. */

@@ -36,7 +36,7 @@ Deno.test("LL-HLS: parts of at most the part target, a segment per GOP, its byte
   const w = new LlHlsWindow(new FakeClock());
   w.push(init(1));
   for (let i = 1; i < 50; i++) w.push(frame(i, 50)); // before the first keyframe: not kept
-  assertEquals(w.ready, false);
+  assertEquals(w.nextMsn, 0); // no segment begun
   for (let i = 50; i < 50 + 50 * 3 + 10; i++) w.push(frame(i, 50));
   const ls = lines(w);
   assertEquals(ls.find((l) => l.tag === "#EXT-X-TARGETDURATION")?.attrs, String(SEGMENT_TARGET_S));
