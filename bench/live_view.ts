@@ -46,7 +46,10 @@ export interface LiveViewResult {
 
 /** The latency camera (/blink): small, so its encoder does not load the box. */
 const BLINK_SIZE = "640x360", FPS = 25;
-const PERIOD_S = 10; // longer than HLS's latency (~6 s with 2 s segments): no aliasing
+/** HLS's camera: flashes further apart than its latency (~6 s with 2 s segments): no aliasing. */
+const PERIOD_S = 10;
+/** The low-latency rows' camera: more flashes a minute (a p95 of 15, not 6). */
+const FAST_PERIOD_S = 4;
 const WINDOW_S = 10;
 
 function stat(pid: number): { ticks: number; rssMb: number } {
@@ -98,13 +101,14 @@ const lastBytes = (p: Spawned) =>
 async function latencyRow(
   transport: string,
   seconds: number,
+  periodS: number,
   play: (page: Page) => Promise<{ video: string; firstFrameMs: number }>,
 ): Promise<LatencyRow> {
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const { video, firstFrameMs } = await play(page);
-    await startBlinkMeter(page, video, PERIOD_S);
+    await startBlinkMeter(page, video, periodS);
     await page.waitForTimeout(seconds * 1000);
     const { latencies } = await readBlinkMeter(page);
     return {
@@ -129,18 +133,22 @@ const firstFrame = (page: Page, selector: string) =>
     { timeout: 30_000, polling: 50 },
   );
 
-/** The live tile of camera 2: the low-latency transport, or HLS (no WebSocket in the page). */
+/**
+ * The live tile of a blink camera (`seq` 2: HLS's, 3: the low-latency one): the low-latency
+ * transport, or HLS (no WebSocket in the page).
+ */
 function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRow> {
   const transport = hls ? "HLS (hls.js)" : "low latency (fMP4/WebSocket/MSE)";
-  return latencyRow(transport, seconds, async (page) => {
+  const seq = hls ? 2 : 3;
+  return latencyRow(transport, seconds, hls ? PERIOD_S : FAST_PERIOD_S, async (page) => {
     // Without WebSocket the tile falls back to HLS at once (live_player.ts).
     if (hls) {
       await page.addInitScript(() => delete (globalThis as { WebSocket?: unknown }).WebSocket);
     }
     // Only the latency camera on the page (its large view): headless Chromium decodes in
     // software, and the 1080p tile of camera 1 would load the box.
-    await page.goto(`${base}/#cam=1-2`, { waitUntil: "domcontentloaded" });
-    const tile = `.tile[data-cam="1-2"]`;
+    await page.goto(`${base}/#cam=1-${seq}`, { waitUntil: "domcontentloaded" });
+    const tile = `.tile[data-cam="1-${seq}"]`;
     await page.locator(tile).waitFor({ timeout: 30_000 });
     const t0 = Date.now(); // the goal counts from the tile's appearance
     await firstFrame(page, `${tile} video`);
@@ -152,14 +160,14 @@ function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRo
 }
 
 /**
- * LL-HLS (`/1/2/ll/index.m3u8`) in hls.js's low-latency mode on a page of the recorder's
+ * LL-HLS (`/1/3/ll/index.m3u8`) in hls.js's low-latency mode on a page of the recorder's
  * origin; first frame from the player's creation.
  */
 function llHlsLatency(base: string, seconds: number): Promise<LatencyRow> {
-  return latencyRow("LL-HLS (hls.js low-latency mode)", seconds, async (page) => {
+  return latencyRow("LL-HLS (hls.js low-latency mode)", seconds, FAST_PERIOD_S, async (page) => {
     await page.goto(`${base}/ll-bench`, { waitUntil: "domcontentloaded" });
     const t0 = Date.now();
-    await playLlHls(page, "/1/2/ll/index.m3u8");
+    await playLlHls(page, "/1/3/ll/index.m3u8");
     await firstFrame(page, "#v");
     return { video: "#v", firstFrameMs: Date.now() - t0 };
   });
@@ -170,27 +178,32 @@ export async function measureLiveView(
   log: (m: string) => void,
   quick = false,
 ): Promise<LiveViewResult> {
-  const port = freePort();
-  const rtsp = spawn("/usr/bin/python3", [
-    join(REPO, "tests/support/rtsp_server.py"),
-    String(port),
-    `--size=${BLINK_SIZE}`,
-    `--fps=${FPS}`,
-    `--gop=${FPS}`,
-    "--bitrate=800",
-    `--blink-period=${PERIOD_S}`,
-  ], { stdout: true });
+  // Two blink cameras (one test RTSP server each): HLS's and the low-latency rows'.
+  const blink = (periodS: number) => {
+    const port = freePort();
+    const proc = spawn("/usr/bin/python3", [
+      join(REPO, "tests/support/rtsp_server.py"),
+      String(port),
+      `--size=${BLINK_SIZE}`,
+      `--fps=${FPS}`,
+      `--gop=${FPS}`,
+      "--bitrate=800",
+      `--blink-period=${periodS}`,
+    ], { stdout: true });
+    return { port, proc };
+  };
+  const rtsps = [blink(PERIOD_S), blink(FAST_PERIOD_S)];
   const { width, height, fps, kbps, gopFrames } = SOURCE;
   const result: LiveViewResult = {
     source: `camera 1: the bench clip, ${width}x${height} ${fps} fps H.264 ${kbps} kbit/s, ` +
-      `GOP ${gopFrames / fps} s; camera 2 (latency): the test RTSP server's /blink, ` +
-      `${BLINK_SIZE} ${FPS} fps, 1 s GOP`,
+      `GOP ${gopFrames / fps} s; cameras 2 and 3 (latency): the test RTSP server's /blink, ` +
+      `${BLINK_SIZE} ${FPS} fps, 1 s GOP, flashes ${PERIOD_S} s and ${FAST_PERIOD_S} s apart`,
     rows: [],
     latency: [],
   };
   const source = await startSource(await ensureClip());
   try {
-    await waitLine(rtsp, /^READY/, 20_000);
+    for (const r of rtsps) await waitLine(r.proc, /^READY/, 20_000);
     // The same camera without the live branch (--live-view=off): what the branch costs.
     const off = await startNvr(join(dir, "off"), 1, source.url, {
       isRec: 0,
@@ -280,21 +293,23 @@ export async function measureLiveView(
         result.rows.push(row);
         log(`live view: ${JSON.stringify(row)}`);
       }
-      // The latency camera, live view only, beside the first.
-      const res = await fetch(`${nvr.base}/api/camera`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          gid: 1,
-          seq: 2,
-          name: "blink",
-          iaddr: `rtsp://127.0.0.1:${port}/blink`,
-          protocol: "rtsp",
-          isRec: 0,
-        }),
-      });
-      await res.body?.cancel();
-      if (res.status !== 201) throw new Error(`POST /api/camera: ${res.status}`);
+      // The latency cameras (2: flashes 10 s apart, 3: 4 s), live view only, beside the first.
+      for (const [i, { port }] of rtsps.entries()) {
+        const res = await fetch(`${nvr.base}/api/camera`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            gid: 1,
+            seq: 2 + i,
+            name: `blink ${i + 1}`,
+            iaddr: `rtsp://127.0.0.1:${port}/blink`,
+            protocol: "rtsp",
+            isRec: 0,
+          }),
+        });
+        await res.body?.cancel();
+        if (res.status !== 201) throw new Error(`POST /api/camera: ${res.status}`);
+      }
       await sleep(5000);
       for (const hls of [false, true, undefined]) {
         const seconds = quick ? 30 : 60;
@@ -308,7 +323,7 @@ export async function measureLiveView(
       await nvr.stop();
     }
   } finally {
-    await rtsp.stop("SIGTERM", 3000);
+    for (const r of rtsps) await r.proc.stop("SIGTERM", 3000);
     await source.stop();
   }
   return result;

@@ -377,8 +377,10 @@ export async function writeReport(r: Results, dir: string): Promise<void> {
             "",
           ]
           : []),
-        "Camera-to-screen latency in headless Chromium, same run, camera 2: the /blink scene turns " +
-        "white at each multiple of 10 wall-clock seconds; the page reads each presented frame " +
+        "Camera-to-screen latency in headless Chromium, same run: the /blink scene turns white at " +
+        "each multiple of 10 wall-clock seconds for HLS (camera 2: its latency stays under the " +
+        "period, no aliasing), of 4 s for the low-latency rows (camera 3: more flashes a minute); " +
+        "the page reads each presented frame " +
         "(`requestVideoFrameCallback` + a 4x4 canvas) and takes presented time − flash time. " +
         "First frame: from the tile's appearance (LL-HLS: the player's creation) to its first " +
         "decoded frame. LL-HLS is played by hls.js on a page of its own, not by the tile " +
