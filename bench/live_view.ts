@@ -166,8 +166,7 @@ function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRo
 function llHlsLatency(base: string, seconds: number): Promise<LatencyRow> {
   return latencyRow("LL-HLS (hls.js low-latency mode)", seconds, FAST_PERIOD_S, async (page) => {
     await page.goto(`${base}/ll-bench`, { waitUntil: "domcontentloaded" });
-    const t0 = Date.now();
-    await playLlHls(page, "/1/3/ll/index.m3u8");
+    const t0 = await playLlHls(page, "/1/3/ll/index.m3u8");
     await firstFrame(page, "#v");
     return { video: "#v", firstFrameMs: Date.now() - t0 };
   });

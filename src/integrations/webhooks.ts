@@ -11,7 +11,7 @@ import type { Logger } from "../log.ts";
 import { backoffDelay, type BackoffOptions } from "../recorder/backoff.ts";
 import { maskSecrets } from "../util/redact.ts";
 import { BoundedQueue } from "./bounded_queue.ts";
-import { hmacKey, signBody } from "./signature.ts";
+import { signBody } from "./signature.ts";
 
 export interface WebhookDeps {
   urls: string[];
@@ -69,7 +69,6 @@ class Target {
 export class WebhookSender {
   #d: WebhookDeps;
   #targets: Target[];
-  #key?: Promise<CryptoKey>;
   #stop = new AbortController();
   #loops = new Set<Promise<void>>();
   #m = { sent: 0, failed: 0, retries: 0 };
@@ -77,7 +76,6 @@ export class WebhookSender {
   constructor(deps: WebhookDeps) {
     this.#d = deps;
     this.#targets = deps.urls.map((u) => new Target(u, deps.queueLimit ?? 200));
-    if (deps.secret) this.#key = hmacKey(deps.secret);
   }
 
   /** Queues `event` for every URL and returns at once. */
@@ -155,7 +153,7 @@ export class WebhookSender {
       "x-nvr-delivery": delivery.id,
       "x-nvr-timestamp": String(Math.floor(this.#d.clock.now() / 1000)),
     };
-    if (this.#key) headers["x-nvr-signature"] = await signBody(await this.#key, delivery.body);
+    if (this.#d.secret) headers["x-nvr-signature"] = signBody(this.#d.secret, delivery.body);
     const signal = AbortSignal.any([
       this.#stop.signal,
       AbortSignal.timeout(this.#d.timeoutMs ?? 5000),

@@ -79,11 +79,13 @@ export function quantile(values: number[], q: number): number {
 /**
  * Plays a camera's Low-Latency HLS (`path`, e.g. `/1/1/ll/index.m3u8`) in hls.js's
  * low-latency mode, in a `<video id="v">` added to `page` (a page of the recorder's origin);
- * the player is `globalThis.hls`. Shared by the UI test and the bench.
+ * the player is `globalThis.hls`. Returns when it was made (Date.now(), after hls.js loaded
+ * into the page). Shared by the UI test and the bench.
  */
-export async function playLlHls(page: Page, path: string): Promise<void> {
+export async function playLlHls(page: Page, path: string): Promise<number> {
   const hlsJs = new URL("../../node_modules/hls.js/dist/hls.min.js", import.meta.url).pathname;
   await page.addScriptTag({ path: hlsJs });
+  const madeAt = Date.now();
   await page.evaluate((path) => {
     const video = document.createElement("video");
     Object.assign(video, { id: "v", muted: true, autoplay: true, playsInline: true });
@@ -106,6 +108,7 @@ export async function playLlHls(page: Page, path: string): Promise<void> {
     g.hls.attachMedia(video);
     video.play().catch(() => {});
   }, path);
+  return madeAt;
 }
 
 /** Waits until the video under `selector` has a frame to show (readyState ≥ 2). */
