@@ -46,7 +46,7 @@ function sender(
   return { clock, logs, calls: r.calls, s };
 }
 
-Deno.test("signature: sha256= and the hex HMAC-SHA256 of the body, as node:crypto computes it", async () => {
+Deno.test("signature: sha256= and the hex HMAC-SHA256 of the body, as node:crypto computes it", () => {
   const body = JSON.stringify({ type: "motion", camera: "1-1" });
   const expected = "sha256=" + createHmac("sha256", SECRET).update(body).digest("hex");
   assertEquals(signBody(SECRET, body), expected);
