@@ -14,7 +14,13 @@ import { LIVE_IDLE_MS } from "../src/recorder/live/tap.ts";
 import { startNvr, waitSegments } from "./recorders.ts";
 import { ensureClip, REPO, SOURCE, startSource } from "./source.ts";
 import type { Page } from "playwright-core";
-import { playLlHls, quantile, readBlinkMeter, startBlinkMeter } from "../tests/ui/blink_meter.ts";
+import {
+  playLlHls,
+  quantile,
+  readBlinkMeter,
+  startBlinkMeter,
+  waitForFrame,
+} from "../tests/ui/blink_meter.ts";
 
 export interface LiveViewRow {
   viewers: number;
@@ -125,14 +131,6 @@ async function latencyRow(
   }
 }
 
-/** Until the video under `selector` shows a frame. */
-const firstFrame = (page: Page, selector: string) =>
-  page.waitForFunction(
-    (s) => (document.querySelector<HTMLVideoElement>(s)?.readyState ?? 0) >= 2,
-    selector,
-    { timeout: 30_000, polling: 50 },
-  );
-
 /**
  * The live tile of a blink camera (`seq` 2: HLS's, 3: the low-latency one): the low-latency
  * transport, or HLS (no WebSocket in the page).
@@ -151,7 +149,7 @@ function latency(base: string, hls: boolean, seconds: number): Promise<LatencyRo
     const tile = `.tile[data-cam="1-${seq}"]`;
     await page.locator(tile).waitFor({ timeout: 30_000 });
     const t0 = Date.now(); // the goal counts from the tile's appearance
-    await firstFrame(page, `${tile} video`);
+    await waitForFrame(page, `${tile} video`, "first frame");
     const firstFrameMs = Date.now() - t0;
     const used = await page.locator(tile).getAttribute("data-transport");
     if (used !== (hls ? "hls" : "live")) throw new Error(`tile plays ${used}`);
@@ -167,7 +165,7 @@ function llHlsLatency(base: string, seconds: number): Promise<LatencyRow> {
   return latencyRow("LL-HLS (hls.js low-latency mode)", seconds, FAST_PERIOD_S, async (page) => {
     await page.goto(`${base}/ll-bench`, { waitUntil: "domcontentloaded" });
     const t0 = await playLlHls(page, "/1/3/ll/index.m3u8");
-    await firstFrame(page, "#v");
+    await waitForFrame(page, "#v", "first frame");
     return { video: "#v", firstFrameMs: Date.now() - t0 };
   });
 }

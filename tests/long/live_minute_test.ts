@@ -58,9 +58,9 @@ Deno.test({
             p95?.toFixed(3)
           } s over ${latencies.length} flashes (${latencies.map((l) => l.toFixed(2)).join(" ")})`,
       );
-      const log = rc.nvr.logs.filter((l) => /live|muxer/.test(l)).slice(-12).join("\n");
+      const log = () => rc.nvr.logs.filter((l) => /live|muxer/.test(l)).slice(-12).join("\n");
       assertEquals([...transports], ["live"], "the low-latency transport throughout");
-      assert(maxGapMs < STALL_MS, `a stall: ${maxGapMs.toFixed(0)} ms without a frame\n${log}`);
+      assert(maxGapMs < STALL_MS, `a stall: ${maxGapMs.toFixed(0)} ms without a frame\n${log()}`);
       assert(frames > (WATCH_MS / 1000) * 10, `frames presented: ${frames}`);
       assert(latencies.length >= 20, `flashes seen: ${latencies.length}`);
 
@@ -84,7 +84,7 @@ Deno.test({
         200,
       ).catch(async (err) => {
         const counts = await frameCounts();
-        throw new Error(`${err.message}: frames ${before} → ${counts}\n${log}`);
+        throw new Error(`${err.message}: frames ${before} → ${counts}\n${log()}`);
       });
       console.log(
         `muxer killed: both players played 50 more frames within ${Date.now() - killedAt} ms`,

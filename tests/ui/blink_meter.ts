@@ -111,8 +111,16 @@ export async function playLlHls(page: Page, path: string): Promise<number> {
   return madeAt;
 }
 
-/** Waits until the video under `selector` has a frame to show (readyState ≥ 2). */
-export async function waitForFrame(page: Page, selector: string, what: string): Promise<void> {
+/**
+ * Waits until the video under `selector` has a frame to show (readyState ≥ 2), looking every
+ * 50 ms (first-frame times are measured with it).
+ */
+export async function waitForFrame(
+  page: Page,
+  selector: string,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     () =>
       page.evaluate(
@@ -120,7 +128,27 @@ export async function waitForFrame(page: Page, selector: string, what: string): 
         selector,
       ),
     what,
-    30_000,
-    100,
+    timeoutMs,
+    50,
   );
+}
+
+/**
+ * The state of the video under `selector` and, when hls.js plays it (playLlHls), hls.js's
+ * last errors: what a test prints when frames stop.
+ */
+export function videoState(page: Page, selector: string): Promise<Record<string, unknown>> {
+  return page.evaluate((s) => {
+    const v = document.querySelector<HTMLVideoElement>(s);
+    const b = v?.buffered;
+    const errors = (globalThis as { hlsErrors?: string[] }).hlsErrors?.slice(-10);
+    return {
+      now: performance.now().toFixed(0),
+      paused: v?.paused,
+      readyState: v?.readyState,
+      currentTime: v?.currentTime,
+      buffered: b && Array.from({ length: b.length }, (_, i) => [b.start(i), b.end(i)]),
+      ...(errors ? { errors } : {}),
+    };
+  }, selector);
 }

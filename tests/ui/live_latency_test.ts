@@ -12,7 +12,13 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { waitFor } from "../support/harness.ts";
 import { startRecording } from "../support/recording_camera.ts";
 import { launch, openPage, pageErrors } from "./browser.ts";
-import { quantile, readBlinkMeter, startBlinkMeter } from "./blink_meter.ts";
+import {
+  quantile,
+  readBlinkMeter,
+  startBlinkMeter,
+  videoState,
+  waitForFrame,
+} from "./blink_meter.ts";
 
 const PERIOD_S = 2; // the RTSP server's default --blink-period
 const MEASURE_MS = 16_000;
@@ -36,16 +42,8 @@ Deno.test({
       const tile = `.tile[data-cam="1-1"]`;
       const shownAt = Date.now();
       await page.locator(tile).waitFor();
-      const firstFrameMs = await waitFor(
-        () =>
-          page.evaluate(
-            (s) => (document.querySelector<HTMLVideoElement>(`${s} video`)?.readyState ?? 0) >= 2,
-            tile,
-          ).then((ok) => ok && Date.now() - shownAt),
-        "first live frame",
-        20_000,
-        50,
-      );
+      await waitForFrame(page, `${tile} video`, "first live frame", 20_000);
+      const firstFrameMs = Date.now() - shownAt;
       // The tile's note says why when it fell back to HLS.
       const transport = () =>
         page.evaluate((s) => {
@@ -67,20 +65,11 @@ Deno.test({
       assertEquals(await transport(), "live");
       // If not, what the tile and the server said (a failure then names its cause).
       const state = async () =>
-        JSON.stringify(
-          await page.evaluate((s) => {
-            const el = document.querySelector(s), v = el?.querySelector("video");
-            const b = v?.buffered;
-            return {
-              now: performance.now().toFixed(0),
-              paused: v?.paused,
-              reason: el?.querySelector(".tile-reason")?.textContent,
-              readyState: v?.readyState,
-              currentTime: v?.currentTime,
-              buffered: b && Array.from({ length: b.length }, (_, i) => [b.start(i), b.end(i)]),
-            };
-          }, tile),
-        ) + "\n" + rc.nvr.logs.filter((l) => /live|muxer/.test(l)).slice(-12).join("\n");
+        JSON.stringify({
+          reason: await page.locator(`${tile} .tile-reason`).textContent({ timeout: 500 })
+            .catch(() => undefined),
+          ...await videoState(page, `${tile} video`),
+        }) + "\n" + rc.nvr.logs.filter((l) => /live|muxer/.test(l)).slice(-12).join("\n");
       assert(
         frames > (MEASURE_MS / 1000) * 10,
         `frames presented: ${frames}, the last at ${lastFrameAt.toFixed(0)} ms; ${await state()}`,

@@ -15,6 +15,7 @@ import {
   quantile,
   readBlinkMeter,
   startBlinkMeter,
+  videoState,
   waitForFrame,
 } from "./blink_meter.ts";
 
@@ -65,21 +66,8 @@ Deno.test({
       assert(hls.parts > 0 && hls.canBlock, `a low-latency playlist: ${JSON.stringify(hls)}`);
       // If frames stop, what the player and the server said (a failure names its cause).
       const state = async () =>
-        JSON.stringify(
-          await page.evaluate(() => {
-            // deno-lint-ignore no-explicit-any
-            const g = globalThis as any, v = document.querySelector<HTMLVideoElement>("#v")!;
-            const b = v.buffered;
-            return {
-              now: performance.now().toFixed(0),
-              readyState: v.readyState,
-              paused: v.paused,
-              currentTime: v.currentTime,
-              buffered: Array.from({ length: b.length }, (_, i) => [b.start(i), b.end(i)]),
-              errors: g.hlsErrors.slice(-10),
-            };
-          }),
-        ) + "\n" + rc.nvr.logs.filter((l) => /live|muxer|camera/.test(l)).slice(-12).join("\n");
+        JSON.stringify(await videoState(page, "#v")) + "\n" +
+        rc.nvr.logs.filter((l) => /live|muxer|camera/.test(l)).slice(-12).join("\n");
       assert(
         frames > (MEASURE_MS / 1000) * 10,
         `frames presented: ${frames}, the last at ${lastFrameAt.toFixed(0)} ms; ${await state()}`,
